@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+#ifndef HOTPLUG_H
+#define HOTPLUG_H
+
+/**
+ * @file
+ * Kernel device-event layer: uevent monitor, parser, device registry,
+ * callbacks, sysfs identity, BAR remap with a SIGBUS safety net, and
+ * driver binding.
+ *
+ * Every function returning int reports failure as a negative errno value;
+ * the errno contract of each is documented below.  Nothing here needs
+ * rte_eal_init(), except that the monitor thread is made with
+ * rte_ctrl_thread_create() when the EAL is initialised.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define HOTPLUG_EXPORT __attribute__((visibility("default")))
+
+struct rte_pci_device;
+struct rte_ether_addr;
+
+/** Longest accepted DEVPATH, including the terminating NUL. */
+#define HOTPLUG_DEVPATH_MAX 512
+/** Longest device name: interface name, PCI address or devpath basename. */
+#define HOTPLUG_NAME_MAX 64
+/** Longest driver name, including the terminating NUL. */
+#define HOTPLUG_DRIVER_MAX 64
+/** Room for a PCI address "DDDD:BB:DD.F" and its NUL. */
+#define HOTPLUG_PCI_ADDR_MAX 16
+/** Room for an interface name (IFNAMSIZ). */
+#define HOTPLUG_IFNAME_MAX 16
+/** Largest datagram the parser accepts. */
+#define HOTPLUG_UEVENT_MAX 8192
+
+enum hotplug_action {
+	HOTPLUG_ACTION_ADD,
+	HOTPLUG_ACTION_REMOVE,
+	HOTPLUG_ACTION_CHANGE,
+	HOTPLUG_ACTION_MOVE,
+	HOTPLUG_ACTION_ONLINE,
+	HOTPLUG_ACTION_OFFLINE,
+	HOTPLUG_ACTION_BIND,
+	HOTPLUG_ACTION_UNBIND,
+};
+
+enum hotplug_subsystem {
+	HOTPLUG_SUBSYS_PCI,
+	HOTPLUG_SUBSYS_NET,
+	HOTPLUG_SUBSYS_UIO,
+	HOTPLUG_SUBSYS_VFIO,
+};
+
+/** One device event, self-contained (no pointer into the datagram). */
+struct hotplug_event {
+	enum hotplug_action action;
+	enum hotplug_subsystem subsystem;
+	uint64_t seqnum;           /**< SEQNUM; 0 for resync events */
+	uint64_t rx_ns;            /**< CLOCK_MONOTONIC right after recvmsg */
+	/** Name callbacks are matched on: interface (net), PCI address
+	 * (pci), devpath basename (uio, vfio).
+	 */
+	char name[HOTPLUG_NAME_MAX];
+	char devpath[HOTPLUG_DEVPATH_MAX];
+	char ifname[HOTPLUG_IFNAME_MAX];  /**< INTERFACE, or "" */
+	int ifindex;                      /**< IFINDEX, or 0 */
+	char pci_addr[HOTPLUG_PCI_ADDR_MAX]; /**< PCI_SLOT_NAME, or "" */
+	uint16_t pci_vendor;              /**< from PCI_ID, or 0 */
+	uint16_t pci_device;
+	char driver[HOTPLUG_DRIVER_MAX];  /**< DRIVER, or "" */
+	bool synth;   /**< kernel event carried SYNTH_UUID (written to sysfs) */
+	bool resync;  /**< made by our resync, not received from the kernel */
+};
+
+/** Printable names; "unknown" for an out-of-range value. */
+HOTPLUG_EXPORT const char *hotplug_action_str(enum hotplug_action action);
+HOTPLUG_EXPORT const char *hotplug_subsystem_str(enum hotplug_subsystem s);
+
+/**
+ * Parse one NETLINK_KOBJECT_UEVENT datagram.  Pure: reads at most len
+ * bytes of buf, touches nothing but *ev and *reason.
+ *
+ * @param reason
+ *   If not NULL, set to a static string saying why the input was rejected.
+ * @return
+ *   0 on success; -EINVAL for a malformed datagram; -ENOTSUP for a well
+ *   formed event of a subsystem we do not handle, or a libudev message.
+ */
+HOTPLUG_EXPORT int hotplug_uevent_parse(const char *buf, size_t len,
+		struct hotplug_event *ev, const char **reason);
+
+/* ------------------------------------------------------------------ */
+/* Monitor */
+
+/**
+ * Start the monitor, or take one more reference on the running one.
+ * The netlink socket lives in the network namespace of the caller.
+ * @return 0; -errno from socket, bind, epoll or thread creation.
+ */
+HOTPLUG_EXPORT int hotplug_monitor_start(void);
+
+/**
+ * Drop one reference; the last one stops the thread (joined) and closes
+ * every descriptor.  Must not be called from a callback.
+ * @return 0; -EALREADY when not running; -EDEADLK from the monitor thread.
+ */
+HOTPLUG_EXPORT int hotplug_monitor_stop(void);
+
+/** true while the monitor thread runs. */
+HOTPLUG_EXPORT bool hotplug_monitor_running(void);
+
+struct hotplug_monitor_stats {
+	uint64_t received;          /**< datagrams read from the socket */
+	uint64_t accepted;          /**< parsed and dispatched */
+	uint64_t dropped_sender;    /**< not from the kernel (pid or uid) */
+	uint64_t dropped_truncated; /**< MSG_TRUNC */
+	uint64_t dropped_malformed; /**< parser said -EINVAL */
+	uint64_t ignored_subsystem; /**< parser said -ENOTSUP */
+	uint64_t enobufs;           /**< socket overruns (events lost) */
+	uint64_t resyncs;           /**< sysfs rescans */
+	uint64_t resync_events;     /**< events synthesized by rescans */
+	uint64_t seqnum_gaps;       /**< SEQNUM jumps (expected across netns) */
+	uint64_t synthetic_ignored; /**< add/remove that sysfs contradicts */
+};
+
+/** Snapshot of the counters (kept across stop and start). */
+HOTPLUG_EXPORT void hotplug_monitor_stats_get(struct hotplug_monitor_stats *st);
+HOTPLUG_EXPORT void hotplug_monitor_stats_reset(void);
+
+/**
+ * Rescan sysfs for every tracked device and dispatch an ADD or REMOVE
+ * (resync flag set) for each one whose presence differs from the registry.
+ * Runs by itself on ENOBUFS and on SEQNUM gaps.
+ * @return number of events synthesized.
+ */
+HOTPLUG_EXPORT int hotplug_resync(void);
+
+/* ------------------------------------------------------------------ */
+/* Callbacks */
+
+/**
+ * Event callback; runs in the monitor thread (or the thread calling
+ * hotplug_callback_process()).  A negative return is logged and counted;
+ * the other callbacks still run.
+ */
+typedef int (*hotplug_event_cb)(const struct hotplug_event *ev, void *arg);
+
+/**
+ * @param device_name
+ *   Interface name, PCI address (DDDD:BB:DD.F) or NULL for every device.
+ * @return 0; -EINVAL (cb NULL, name too long); -EEXIST (same triple);
+ *   -ENOMEM.
+ */
+HOTPLUG_EXPORT int hotplug_callback_register(const char *device_name,
+		hotplug_event_cb cb, void *arg);
+
+/**
+ * Remove the exact (device_name, cb, arg) triple.  Safe from inside any
+ * callback.  From another thread, waits until a running call of it ends,
+ * so arg may be freed on return.
+ * @return 0; -ENOENT when not registered.
+ */
+HOTPLUG_EXPORT int hotplug_callback_unregister(const char *device_name,
+		hotplug_event_cb cb, void *arg);
+
+/** Update the registry from ev and run the matching callbacks. */
+HOTPLUG_EXPORT void hotplug_callback_process(const struct hotplug_event *ev);
+
+/* ------------------------------------------------------------------ */
+/* Device registry */
+
+enum hotplug_device_state {
+	HOTPLUG_DEV_PARSED, /**< present in the system, not probed by DPDK */
+	HOTPLUG_DEV_PROBED, /**< probed by a DPDK driver */
+	HOTPLUG_DEV_FAULT,  /**< gone (removed) or failed */
+};
+
+HOTPLUG_EXPORT const char *hotplug_device_state_str(enum hotplug_device_state s);
+
+/**
+ * Track a device: resync checks it, and its state starts from what sysfs
+ * says now (PARSED if present, FAULT if not).  Idempotent.
+ * @return 0; -EINVAL; -ENOSPC when the registry is full.
+ */
+HOTPLUG_EXPORT int hotplug_device_track(const char *name);
+/** @return 0; -ENOENT when not tracked. */
+HOTPLUG_EXPORT int hotplug_device_untrack(const char *name);
+
+/** @return the state (>= 0) or -ENOENT for an unknown device. */
+HOTPLUG_EXPORT int hotplug_device_state(const char *name);
+
+/**
+ * Set a state (the PMD's side of the transitions).  Allowed: PARSED ->
+ * PROBED, PROBED -> PARSED, any -> FAULT, FAULT -> PARSED, same -> same.
+ * @return 0; -ENOENT unknown device; -EINVAL forbidden transition.
+ */
+HOTPLUG_EXPORT int hotplug_device_state_set(const char *name,
+		enum hotplug_device_state state);
+
+/* ------------------------------------------------------------------ */
+/* Identity (sysfs) */
+
+/** Root of sysfs ("/sys" by default; NULL restores it).  -ENAMETOOLONG. */
+HOTPLUG_EXPORT int hotplug_sysfs_root_set(const char *root);
+HOTPLUG_EXPORT const char *hotplug_sysfs_root_get(void);
+
+/** true if <sysfs>/class/net/<ifname> exists. */
+HOTPLUG_EXPORT bool hotplug_netdev_present(const char *ifname);
+/** true if <sysfs>/bus/pci/devices/<pci_addr> exists. */
+HOTPLUG_EXPORT bool hotplug_pci_present(const char *pci_addr);
+/** Dispatches on the name's form: PCI address or interface name. */
+HOTPLUG_EXPORT bool hotplug_device_present(const char *name);
+/** true if name has the form DDDD:BB:DD.F (hex digits). */
+HOTPLUG_EXPORT bool hotplug_pci_addr_valid(const char *name);
+
+/** @return ifindex (> 0); -ENODEV absent; -EINVAL; -EIO unreadable. */
+HOTPLUG_EXPORT int hotplug_ifname_to_ifindex(const char *ifname);
+/** @return 0; -ENODEV no such ifindex; -ENOSPC buffer too small. */
+HOTPLUG_EXPORT int hotplug_ifindex_to_ifname(int ifindex, char *buf,
+		size_t size);
+/** @return 0; -ENODEV absent; -EIO unreadable or not a MAC. */
+HOTPLUG_EXPORT int hotplug_ifname_to_mac(const char *ifname,
+		struct rte_ether_addr *mac);
+/** First interface with that MAC. @return 0; -ENODEV none. */
+HOTPLUG_EXPORT int hotplug_mac_to_ifname(const struct rte_ether_addr *mac,
+		char *buf, size_t size);
+/** @return 0; -ENODEV absent; -ENXIO present but not PCI-backed. */
+HOTPLUG_EXPORT int hotplug_ifname_to_pci(const char *ifname, char *buf,
+		size_t size);
+/** @return 0; -ENODEV no such device; -ENXIO no net interface. */
+HOTPLUG_EXPORT int hotplug_pci_to_ifname(const char *pci_addr, char *buf,
+		size_t size);
+/** @return 0; -ENODEV absent; -EIO unreadable. */
+HOTPLUG_EXPORT int hotplug_pci_to_id(const char *pci_addr, uint16_t *vendor,
+		uint16_t *device);
+/** Bound driver, "" when unbound. @return 0; -ENODEV absent. */
+HOTPLUG_EXPORT int hotplug_pci_driver(const char *pci_addr, char *buf,
+		size_t size);
+
+/* ------------------------------------------------------------------ */
+/* Remap and SIGBUS safety net */
+
+/**
+ * Replace [addr, addr + len) (rounded out to pages) by private anonymous
+ * zero pages at the same address, atomically for concurrent readers.
+ * @return 0; -EINVAL (NULL, 0); -errno from mmap.
+ */
+HOTPLUG_EXPORT int hotplug_remap_region(void *addr, size_t len);
+
+/** Remap every mapped BAR (mem_resource[]) of pdev. @return 0 or -errno. */
+HOTPLUG_EXPORT int hotplug_remap_device(struct rte_pci_device *pdev);
+
+/**
+ * Install the SIGBUS handler (reference counted); the previous one gets
+ * every fault outside an armed region.  @return 0 or -errno.
+ */
+HOTPLUG_EXPORT int hotplug_sigbus_install(void);
+/** Restore the previous handler on the last reference. */
+HOTPLUG_EXPORT int hotplug_sigbus_uninstall(void);
+
+/**
+ * Register [addr, addr + len) as a BAR of device name.  The region is
+ * armed (a fault in it is repaired) while the device is in FAULT state.
+ * @return 0; -EINVAL; -ENOSPC table full.
+ */
+HOTPLUG_EXPORT int hotplug_sigbus_region_add(const char *name, void *addr,
+		size_t len);
+/** Forget every region of name. @return count removed, -ENOENT if none. */
+HOTPLUG_EXPORT int hotplug_sigbus_region_del(const char *name);
+/** Register every mapped BAR of pdev under its PCI address. */
+HOTPLUG_EXPORT int hotplug_sigbus_device_add(struct rte_pci_device *pdev);
+/** Faults repaired by the handler since start. */
+HOTPLUG_EXPORT uint64_t hotplug_sigbus_faults(void);
+
+/* ------------------------------------------------------------------ */
+/* Driver binding */
+
+/**
+ * Bind a PCI device to driver through driver_override and drivers_probe,
+ * unbinding its current driver first; wait up to timeout_ms for sysfs to
+ * show the new driver.
+ * @return 0 (also when already bound); -EINVAL bad address or driver name;
+ *   -ENODEV no such device; -ENOENT driver not loaded; -ETIMEDOUT; -errno
+ *   of a sysfs write.
+ */
+HOTPLUG_EXPORT int hotplug_bind_driver(const char *pci_addr,
+		const char *driver, unsigned int timeout_ms);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* HOTPLUG_H */

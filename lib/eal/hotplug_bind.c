@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * Bind a PCI device to a chosen kernel driver.  driver_override (rather
+ * than new_id) binds exactly this device and no sibling with the same
+ * vendor:device; drivers_probe asks the kernel to match it now.  The
+ * kernel binds asynchronously to our write returning in some cases, so we
+ * wait, with a bound, for sysfs to show the result.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hotplug_private.h"
+
+#define BIND_POLL_US 2000
+
+static int
+sysfs_write(const char *path, const char *val)
+{
+	size_t len = strlen(val);
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0) {
+		HOTPLUG_LOG(ERR, "open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	n = write(fd, val, len);
+	if (n < 0 || (size_t)n != len) {
+		int err = n < 0 ? errno : EIO;
+
+		HOTPLUG_LOG(ERR, "write '%s' to %s: %s", val, path,
+			strerror(err));
+		close(fd);
+		return -err;
+	}
+	close(fd);
+	return 0;
+}
+
+static bool
+driver_name_valid(const char *driver)
+{
+	size_t len;
+
+	if (driver == NULL)
+		return false;
+	len = strnlen(driver, HOTPLUG_DRIVER_MAX);
+	return len > 0 && len < HOTPLUG_DRIVER_MAX &&
+		strchr(driver, '/') == NULL && driver[0] != '.';
+}
+
+static bool
+driver_loaded(const char *driver)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (hotplug_sysfs_path(path, sizeof(path), "bus/pci/drivers/%s",
+			driver) < 0)
+		return false;
+	return stat(path, &st) == 0;
+}
+
+static int
+unbind_current(const char *pci_addr, const char *current)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	ret = hotplug_sysfs_path(path, sizeof(path),
+			"bus/pci/devices/%s/driver/unbind", pci_addr);
+	if (ret < 0)
+		return ret;
+	HOTPLUG_LOG(INFO, "%s: unbinding from %s", pci_addr, current);
+	return sysfs_write(path, pci_addr);
+}
+
+static int
+request_probe(const char *pci_addr, const char *driver)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	ret = hotplug_sysfs_path(path, sizeof(path),
+			"bus/pci/devices/%s/driver_override", pci_addr);
+	if (ret == 0)
+		ret = sysfs_write(path, driver);
+	if (ret == 0)
+		ret = hotplug_sysfs_path(path, sizeof(path),
+				"bus/pci/drivers_probe");
+	if (ret == 0)
+		ret = sysfs_write(path, pci_addr);
+	return ret;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static int
+wait_bound(const char *pci_addr, const char *driver, unsigned int timeout_ms)
+{
+	uint64_t deadline = now_ms() + timeout_ms;
+	char cur[HOTPLUG_DRIVER_MAX];
+	int ret;
+
+	for (;;) {
+		ret = hotplug_pci_driver(pci_addr, cur, sizeof(cur));
+		if (ret < 0)
+			return ret; /* the device went away meanwhile */
+		if (strcmp(cur, driver) == 0)
+			return 0;
+		if (now_ms() >= deadline)
+			return -ETIMEDOUT;
+		usleep(BIND_POLL_US);
+	}
+}
+
+int
+hotplug_bind_driver(const char *pci_addr, const char *driver,
+		unsigned int timeout_ms)
+{
+	char cur[HOTPLUG_DRIVER_MAX];
+	int ret;
+
+	if (!hotplug_pci_addr_valid(pci_addr) || !driver_name_valid(driver))
+		return -EINVAL;
+	ret = hotplug_pci_driver(pci_addr, cur, sizeof(cur));
+	if (ret < 0) {
+		HOTPLUG_LOG(ERR, "%s: no such PCI device", pci_addr);
+		return ret;
+	}
+	if (strcmp(cur, driver) == 0)
+		return 0;
+	if (!driver_loaded(driver)) {
+		HOTPLUG_LOG(ERR, "%s: driver %s not loaded (modprobe %s)",
+			pci_addr, driver, driver);
+		return -ENOENT;
+	}
+	if (cur[0] != '\0') {
+		ret = unbind_current(pci_addr, cur);
+		if (ret < 0)
+			return ret;
+	}
+	ret = request_probe(pci_addr, driver);
+	if (ret == 0)
+		ret = wait_bound(pci_addr, driver, timeout_ms);
+	if (ret == -ETIMEDOUT)
+		HOTPLUG_LOG(ERR, "%s: not bound to %s after %u ms", pci_addr,
+			driver, timeout_ms);
+	else if (ret == 0)
+		HOTPLUG_LOG(INFO, "%s: bound to %s", pci_addr, driver);
+	return ret;
+}

@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * Who is who, as sysfs says it now: interface name, ifindex, MAC, PCI
+ * address, PCI vendor:device, bound driver.  The sysfs root is a variable
+ * so that tests run on a fake tree in a temporary directory.  Note that
+ * /sys/class/net shows the network namespace of whoever mounted sysfs:
+ * a process moved to another netns must remount it (ip netns exec does).
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <rte_ether.h>
+
+#include "hotplug_private.h"
+
+#define SYSFS_DEFAULT "/sys"
+
+/* Written by tests before anything runs; read by the monitor thread. */
+static char sysfs_root[PATH_MAX] = SYSFS_DEFAULT;
+
+int
+hotplug_sysfs_root_set(const char *root)
+{
+	if (root == NULL)
+		root = SYSFS_DEFAULT;
+	if (strlen(root) >= sizeof(sysfs_root) - 64)
+		return -ENAMETOOLONG;
+	snprintf(sysfs_root, sizeof(sysfs_root), "%s", root);
+	return 0;
+}
+
+const char *
+hotplug_sysfs_root_get(void)
+{
+	return sysfs_root;
+}
+
+int
+hotplug_sysfs_path(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n, m;
+
+	n = snprintf(buf, size, "%s/", sysfs_root);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	va_start(ap, fmt);
+	m = vsnprintf(buf + n, size - n, fmt, ap);
+	va_end(ap);
+	if (m < 0 || (size_t)m >= size - n)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* A name that is safe as one path component. */
+static bool
+component_valid(const char *name, size_t max)
+{
+	size_t len;
+
+	if (name == NULL)
+		return false;
+	len = strnlen(name, max);
+	if (len == 0 || len >= max || strchr(name, '/') != NULL)
+		return false;
+	return strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+static bool
+path_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* First line of a small sysfs attribute, without the newline. */
+static int
+read_attr(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -EIO;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* Last component of a symlink's target. */
+static int
+read_link_base(const char *path, char *buf, size_t size)
+{
+	char target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base != NULL ? base + 1 : target;
+	if (strlen(base) >= size)
+		return -ENOSPC;
+	snprintf(buf, size, "%s", base);
+	return 0;
+}
+
+static int
+copy_name(char *buf, size_t size, const char *name)
+{
+	if (buf == NULL || strlen(name) >= size)
+		return -ENOSPC;
+	snprintf(buf, size, "%s", name);
+	return 0;
+}
+
+bool
+hotplug_netdev_present(const char *ifname)
+{
+	char path[PATH_MAX];
+
+	if (!component_valid(ifname, HOTPLUG_IFNAME_MAX))
+		return false;
+	if (hotplug_sysfs_path(path, sizeof(path), "class/net/%s", ifname) < 0)
+		return false;
+	return path_exists(path);
+}
+
+bool
+hotplug_pci_present(const char *pci_addr)
+{
+	char path[PATH_MAX];
+
+	if (!hotplug_pci_addr_valid(pci_addr))
+		return false;
+	if (hotplug_sysfs_path(path, sizeof(path), "bus/pci/devices/%s",
+			pci_addr) < 0)
+		return false;
+	return path_exists(path);
+}
+
+bool
+hotplug_device_present(const char *name)
+{
+	if (hotplug_pci_addr_valid(name))
+		return hotplug_pci_present(name);
+	return hotplug_netdev_present(name);
+}
+
+static int
+netdev_attr(const char *ifname, const char *attr, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	if (!component_valid(ifname, HOTPLUG_IFNAME_MAX))
+		return -EINVAL;
+	ret = hotplug_sysfs_path(path, sizeof(path), "class/net/%s/%s",
+			ifname, attr);
+	if (ret < 0)
+		return ret;
+	ret = read_attr(path, buf, size);
+	if (ret == -ENOENT)
+		return -ENODEV;
+	return ret;
+}
+
+int
+hotplug_ifname_to_ifindex(const char *ifname)
+{
+	char val[32];
+	char *end;
+	long v;
+	int ret;
+
+	ret = netdev_attr(ifname, "ifindex", val, sizeof(val));
+	if (ret < 0)
+		return ret;
+	errno = 0;
+	v = strtol(val, &end, 10);
+	if (errno != 0 || end == val || *end != '\0' || v <= 0 || v > INT_MAX)
+		return -EIO;
+	return (int)v;
+}
+
+int
+hotplug_ifindex_to_ifname(int ifindex, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int ret = -ENODEV;
+	DIR *dir;
+
+	if (ifindex <= 0)
+		return -EINVAL;
+	ret = hotplug_sysfs_path(path, sizeof(path), "class/net");
+	if (ret < 0)
+		return ret;
+	dir = opendir(path);
+	if (dir == NULL)
+		return -ENODEV;
+	ret = -ENODEV;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (hotplug_ifname_to_ifindex(de->d_name) == ifindex) {
+			ret = copy_name(buf, size, de->d_name);
+			break;
+		}
+	}
+	closedir(dir);
+	return ret;
+}
+
+int
+hotplug_ifname_to_mac(const char *ifname, struct rte_ether_addr *mac)
+{
+	char val[64];
+	int ret;
+
+	if (mac == NULL)
+		return -EINVAL;
+	ret = netdev_attr(ifname, "address", val, sizeof(val));
+	if (ret < 0)
+		return ret;
+	if (rte_ether_unformat_addr(val, mac) < 0)
+		return -EIO;
+	return 0;
+}
+
+int
+hotplug_mac_to_ifname(const struct rte_ether_addr *mac, char *buf,
+		size_t size)
+{
+	char path[PATH_MAX];
+	struct rte_ether_addr cur;
+	struct dirent *de;
+	DIR *dir;
+	int ret;
+
+	if (mac == NULL)
+		return -EINVAL;
+	ret = hotplug_sysfs_path(path, sizeof(path), "class/net");
+	if (ret < 0)
+		return ret;
+	dir = opendir(path);
+	if (dir == NULL)
+		return -ENODEV;
+	ret = -ENODEV;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (hotplug_ifname_to_mac(de->d_name, &cur) == 0 &&
+				rte_is_same_ether_addr(&cur, mac)) {
+			ret = copy_name(buf, size, de->d_name);
+			break;
+		}
+	}
+	closedir(dir);
+	return ret;
+}
+
+int
+hotplug_ifname_to_pci(const char *ifname, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	char base[PATH_MAX];
+	int ret;
+
+	if (!component_valid(ifname, HOTPLUG_IFNAME_MAX))
+		return -EINVAL;
+	if (!hotplug_netdev_present(ifname))
+		return -ENODEV;
+	ret = hotplug_sysfs_path(path, sizeof(path), "class/net/%s/device",
+			ifname);
+	if (ret < 0)
+		return ret;
+	/* Virtual interfaces (veth, tap) have no device link. */
+	if (read_link_base(path, base, sizeof(base)) < 0 ||
+			!hotplug_pci_addr_valid(base))
+		return -ENXIO;
+	return copy_name(buf, size, base);
+}
+
+int
+hotplug_pci_to_ifname(const char *pci_addr, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *dir;
+	int ret;
+
+	if (!hotplug_pci_addr_valid(pci_addr))
+		return -EINVAL;
+	if (!hotplug_pci_present(pci_addr))
+		return -ENODEV;
+	ret = hotplug_sysfs_path(path, sizeof(path), "bus/pci/devices/%s/net",
+			pci_addr);
+	if (ret < 0)
+		return ret;
+	dir = opendir(path);
+	if (dir == NULL)
+		return -ENXIO;
+	ret = -ENXIO;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		ret = copy_name(buf, size, de->d_name);
+		break;
+	}
+	closedir(dir);
+	return ret;
+}
+
+static int
+pci_hex_attr(const char *pci_addr, const char *attr, uint16_t *out)
+{
+	char path[PATH_MAX];
+	char val[32];
+	char *end;
+	unsigned long v;
+	int ret;
+
+	ret = hotplug_sysfs_path(path, sizeof(path), "bus/pci/devices/%s/%s",
+			pci_addr, attr);
+	if (ret < 0)
+		return ret;
+	ret = read_attr(path, val, sizeof(val));
+	if (ret < 0)
+		return ret == -ENOENT ? -ENODEV : ret;
+	errno = 0;
+	v = strtoul(val, &end, 16);
+	if (errno != 0 || end == val || *end != '\0' || v > UINT16_MAX)
+		return -EIO;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+int
+hotplug_pci_to_id(const char *pci_addr, uint16_t *vendor, uint16_t *device)
+{
+	int ret;
+
+	if (!hotplug_pci_addr_valid(pci_addr) || vendor == NULL ||
+			device == NULL)
+		return -EINVAL;
+	if (!hotplug_pci_present(pci_addr))
+		return -ENODEV;
+	ret = pci_hex_attr(pci_addr, "vendor", vendor);
+	if (ret == 0)
+		ret = pci_hex_attr(pci_addr, "device", device);
+	return ret;
+}
+
+int
+hotplug_pci_driver(const char *pci_addr, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	if (!hotplug_pci_addr_valid(pci_addr) || buf == NULL || size == 0)
+		return -EINVAL;
+	if (!hotplug_pci_present(pci_addr))
+		return -ENODEV;
+	ret = hotplug_sysfs_path(path, sizeof(path), "bus/pci/devices/%s/driver",
+			pci_addr);
+	if (ret < 0)
+		return ret;
+	ret = read_link_base(path, buf, size);
+	if (ret == -ENOENT) {
+		buf[0] = '\0';
+		return 0;
+	}
+	return ret;
+}

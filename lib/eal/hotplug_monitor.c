@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * The uevent monitor: one NETLINK_KOBJECT_UEVENT socket bound to the
+ * kernel's group, read by one control thread through epoll.  The thread
+ * drains the socket on every wakeup (a burst of hotplug events must not
+ * wait one epoll round each), accepts only what the kernel itself sent,
+ * and turns a lost-events condition into a sysfs resync instead of dying.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+
+#include <rte_lcore.h>
+
+#include "hotplug_private.h"
+
+/* The group the kernel multicasts uevents to (udev re-sends on 2). */
+#define UEVENT_GROUP_KERNEL 1
+/* Large enough for a boot-time storm; the kernel caps it without
+ * CAP_NET_ADMIN (rmem_max), hence the fallback.
+ */
+#define MONITOR_RCVBUF (16 * 1024 * 1024)
+/* Wake up this often even when idle, to report SIGBUS repairs. */
+#define MONITOR_TICK_MS 1000
+/* A REMOVE uevent leaves before kobject_del(): wait this long for sysfs. */
+#define REMOVE_CONFIRM_TRIES 20
+#define REMOVE_CONFIRM_US 500
+
+struct monitor {
+	pthread_mutex_t lock;   /* start/stop and refcnt */
+	unsigned int refcnt;
+	bool running;
+	struct mnl_socket *nl;
+	int epfd;
+	int stopfd;
+	pthread_t thread;
+	uint64_t last_seqnum;   /* monitor thread only */
+	int rcvbuf_test;        /* test hook; 0 = default */
+	int rcvbuf;             /* effective size */
+};
+
+static struct monitor mon = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.epfd = -1,
+	.stopfd = -1,
+};
+
+static struct hotplug_monitor_stats stats;
+
+#define STAT_INC(field) __atomic_fetch_add(&stats.field, 1, __ATOMIC_RELAXED)
+
+void
+hotplug_monitor_stats_get(struct hotplug_monitor_stats *st)
+{
+	const uint64_t *src = (const uint64_t *)&stats;
+	uint64_t *dst = (uint64_t *)st;
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < sizeof(stats) / sizeof(uint64_t); i++)
+		dst[i] = __atomic_load_n(&src[i], __ATOMIC_RELAXED);
+}
+
+void
+hotplug_monitor_stats_reset(void)
+{
+	uint64_t *p = (uint64_t *)&stats;
+	size_t i;
+
+	for (i = 0; i < sizeof(stats) / sizeof(uint64_t); i++)
+		__atomic_store_n(&p[i], 0, __ATOMIC_RELAXED);
+}
+
+void
+hotplug_monitor_stat_resync(unsigned int events)
+{
+	STAT_INC(resyncs);
+	__atomic_fetch_add(&stats.resync_events, events, __ATOMIC_RELAXED);
+}
+
+void
+hotplug_monitor_rcvbuf_set(int bytes)
+{
+	mon.rcvbuf_test = bytes;
+}
+
+int
+hotplug_monitor_rcvbuf_get(void)
+{
+	int ret;
+
+	pthread_mutex_lock(&mon.lock);
+	ret = mon.running ? mon.rcvbuf : -ENOTCONN;
+	pthread_mutex_unlock(&mon.lock);
+	return ret;
+}
+
+/* Lock-free: a callback may ask while stop() holds the lock. */
+bool
+hotplug_monitor_running(void)
+{
+	return __atomic_load_n(&mon.running, __ATOMIC_ACQUIRE);
+}
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* ------------------------------------------------------------------ */
+/* Receive path (monitor thread) */
+
+/* Kernel messages carry port id 0 and, with SO_PASSCRED, uid 0. */
+static bool
+sender_is_kernel(const struct msghdr *msg, const struct sockaddr_nl *sa)
+{
+	struct cmsghdr *cm;
+
+	if (msg->msg_namelen != sizeof(*sa) || sa->nl_pid != 0)
+		return false;
+	for (cm = CMSG_FIRSTHDR((struct msghdr *)(uintptr_t)msg); cm != NULL;
+			cm = CMSG_NXTHDR((struct msghdr *)(uintptr_t)msg, cm)) {
+		const struct ucred *cred;
+
+		if (cm->cmsg_level != SOL_SOCKET ||
+				cm->cmsg_type != SCM_CREDENTIALS ||
+				cm->cmsg_len < CMSG_LEN(sizeof(*cred)))
+			continue;
+		cred = (const struct ucred *)CMSG_DATA(cm);
+		return cred->uid == 0;
+	}
+	return false;
+}
+
+/*
+ * A uevent may be synthetic (root wrote to a sysfs uevent file) or stale
+ * (the device came and went before we read it): act only on what sysfs
+ * confirms.  A REMOVE whose interface exists with another ifindex is a
+ * real removal followed by a new device of the same name.
+ */
+static bool
+remove_confirmed(const struct hotplug_event *ev)
+{
+	int i;
+
+	for (i = 0; i < REMOVE_CONFIRM_TRIES; i++) {
+		if (ev->subsystem == HOTPLUG_SUBSYS_NET) {
+			int idx = hotplug_ifname_to_ifindex(ev->ifname);
+
+			if (idx < 0 || idx != ev->ifindex)
+				return true;
+		} else if (!hotplug_pci_present(ev->pci_addr)) {
+			return true;
+		}
+		usleep(REMOVE_CONFIRM_US);
+	}
+	return false;
+}
+
+static bool
+event_confirmed(const struct hotplug_event *ev)
+{
+	if (ev->subsystem != HOTPLUG_SUBSYS_NET &&
+			ev->subsystem != HOTPLUG_SUBSYS_PCI)
+		return true;
+	if (ev->action == HOTPLUG_ACTION_ADD)
+		return hotplug_device_present(ev->name);
+	if (ev->action == HOTPLUG_ACTION_REMOVE)
+		return remove_confirmed(ev);
+	return true;
+}
+
+/* Returns true when events were probably lost. */
+static bool
+seqnum_check(uint64_t seqnum)
+{
+	bool gap = mon.last_seqnum != 0 && seqnum != mon.last_seqnum + 1;
+
+	mon.last_seqnum = seqnum;
+	if (gap)
+		STAT_INC(seqnum_gaps);
+	return gap;
+}
+
+static void
+monitor_handle(const char *buf, size_t len, uint64_t rx_ns)
+{
+	struct hotplug_event ev;
+	const char *reason;
+	bool gap;
+	int ret;
+
+	ret = hotplug_uevent_parse(buf, len, &ev, &reason);
+	if (ret == -ENOTSUP) {
+		STAT_INC(ignored_subsystem);
+		return;
+	}
+	if (ret < 0) {
+		STAT_INC(dropped_malformed);
+		HOTPLUG_LOG(WARNING, "malformed uevent dropped: %s", reason);
+		return;
+	}
+	ev.rx_ns = rx_ns;
+	gap = seqnum_check(ev.seqnum);
+	if (!event_confirmed(&ev)) {
+		STAT_INC(synthetic_ignored);
+		HOTPLUG_LOG(INFO, "%s %s ignored: sysfs disagrees%s",
+			hotplug_action_str(ev.action), ev.name,
+			ev.synth ? " (synthetic)" : "");
+	} else {
+		STAT_INC(accepted);
+		HOTPLUG_LOG(DEBUG, "%s %s %s seq %" PRIu64,
+			hotplug_action_str(ev.action),
+			hotplug_subsystem_str(ev.subsystem), ev.name, ev.seqnum);
+		hotplug_callback_process(&ev);
+	}
+	/* After the event, so a resync sees the registry it left. */
+	if (gap)
+		hotplug_resync();
+}
+
+static void
+monitor_enobufs(void)
+{
+	STAT_INC(enobufs);
+	HOTPLUG_LOG(WARNING, "uevent socket overrun, events lost: resync");
+	/* Later SEQNUMs jump anyway; do not count that as another gap. */
+	mon.last_seqnum = 0;
+	hotplug_resync();
+}
+
+/* 1: one datagram handled, 0: socket drained, < 0: fatal. */
+static int
+monitor_read_one(int fd)
+{
+	char buf[HOTPLUG_UEVENT_MAX];
+	char ctrl[CMSG_SPACE(sizeof(struct ucred))];
+	struct sockaddr_nl sa;
+	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+	struct msghdr msg = {
+		.msg_name = &sa,
+		.msg_namelen = sizeof(sa),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctrl,
+		.msg_controllen = sizeof(ctrl),
+	};
+	uint64_t rx_ns;
+	ssize_t n;
+
+	n = recvmsg(fd, &msg, MSG_DONTWAIT);
+	rx_ns = now_ns();
+	if (n < 0) {
+		if (errno == EINTR)
+			return 1;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		if (errno == ENOBUFS) {
+			monitor_enobufs();
+			return 1;
+		}
+		HOTPLUG_LOG(ERR, "recvmsg: %s", strerror(errno));
+		return -errno;
+	}
+	STAT_INC(received);
+	if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+		STAT_INC(dropped_truncated);
+		HOTPLUG_LOG(WARNING, "truncated datagram dropped (%zd bytes)", n);
+		return 1;
+	}
+	if (!sender_is_kernel(&msg, &sa)) {
+		STAT_INC(dropped_sender);
+		HOTPLUG_LOG(WARNING, "uevent not from the kernel dropped "
+			"(port id %u)", sa.nl_pid);
+		return 1;
+	}
+	monitor_handle(buf, (size_t)n, rx_ns);
+	return 1;
+}
+
+static void *
+monitor_thread(void *arg)
+{
+	int fd = mnl_socket_get_fd(mon.nl);
+	bool stop = false;
+
+	(void)arg;
+	while (!stop) {
+		struct epoll_event evs[2];
+		int n, i;
+
+		n = epoll_wait(mon.epfd, evs, 2, MONITOR_TICK_MS);
+		if (n < 0 && errno != EINTR) {
+			HOTPLUG_LOG(ERR, "epoll_wait: %s", strerror(errno));
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			if (evs[i].data.fd == mon.stopfd)
+				stop = true;
+			else
+				while (monitor_read_one(fd) > 0)
+					;
+		}
+		hotplug_sigbus_report();
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Start / stop */
+
+static void
+socket_size_rcvbuf(int fd)
+{
+	int size = mon.rcvbuf_test > 0 ? mon.rcvbuf_test : MONITOR_RCVBUF;
+	socklen_t len = sizeof(mon.rcvbuf);
+
+	if (mon.rcvbuf_test > 0 ||
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,
+				sizeof(size)) < 0) {
+		/* No CAP_NET_ADMIN: take what rmem_max allows. */
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size,
+				sizeof(size)) < 0)
+			HOTPLUG_LOG(WARNING, "SO_RCVBUF: %s", strerror(errno));
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &mon.rcvbuf, &len) < 0)
+		mon.rcvbuf = -errno;
+}
+
+static int
+socket_open(void)
+{
+	int on = 1;
+	int fd;
+
+	mon.nl = mnl_socket_open2(NETLINK_KOBJECT_UEVENT,
+			SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (mon.nl == NULL) {
+		HOTPLUG_LOG(ERR, "uevent socket: %s", strerror(errno));
+		return -errno;
+	}
+	fd = mnl_socket_get_fd(mon.nl);
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) < 0) {
+		HOTPLUG_LOG(ERR, "SO_PASSCRED: %s", strerror(errno));
+		return -errno;
+	}
+	socket_size_rcvbuf(fd);
+	if (mnl_socket_bind(mon.nl, UEVENT_GROUP_KERNEL,
+			MNL_SOCKET_AUTOPID) < 0) {
+		HOTPLUG_LOG(ERR, "bind uevent group: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int
+epoll_add(int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	if (epoll_ctl(mon.epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return -errno;
+	return 0;
+}
+
+static void
+monitor_close(void)
+{
+	if (mon.nl != NULL)
+		mnl_socket_close(mon.nl);
+	mon.nl = NULL;
+	if (mon.epfd >= 0)
+		close(mon.epfd);
+	mon.epfd = -1;
+	if (mon.stopfd >= 0)
+		close(mon.stopfd);
+	mon.stopfd = -1;
+}
+
+/* rte_ctrl_thread_create() needs the EAL's control cpuset. */
+static int
+thread_create(void)
+{
+	int ret;
+
+	if (rte_lcore_count() > 0)
+		return -rte_ctrl_thread_create(&mon.thread, "hotplug-mon",
+				NULL, monitor_thread, NULL);
+	ret = pthread_create(&mon.thread, NULL, monitor_thread, NULL);
+	if (ret != 0)
+		return -ret;
+	pthread_setname_np(mon.thread, "hotplug-mon");
+	return 0;
+}
+
+static int
+monitor_open(void)
+{
+	int ret;
+
+	ret = socket_open();
+	if (ret == 0) {
+		mon.epfd = epoll_create1(EPOLL_CLOEXEC);
+		mon.stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (mon.epfd < 0 || mon.stopfd < 0)
+			ret = -errno;
+	}
+	if (ret == 0)
+		ret = epoll_add(mnl_socket_get_fd(mon.nl));
+	if (ret == 0)
+		ret = epoll_add(mon.stopfd);
+	if (ret == 0) {
+		mon.last_seqnum = 0;
+		ret = thread_create();
+		if (ret < 0)
+			HOTPLUG_LOG(ERR, "monitor thread: %s", strerror(-ret));
+	}
+	if (ret < 0)
+		monitor_close();
+	return ret;
+}
+
+int
+hotplug_monitor_start(void)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&mon.lock);
+	if (mon.refcnt == 0) {
+		ret = monitor_open();
+		__atomic_store_n(&mon.running, ret == 0, __ATOMIC_RELEASE);
+	}
+	if (ret == 0)
+		mon.refcnt++;
+	pthread_mutex_unlock(&mon.lock);
+	if (ret == 0 && mon.refcnt == 1)
+		HOTPLUG_LOG(DEBUG, "monitor started, rcvbuf %d", mon.rcvbuf);
+	return ret;
+}
+
+int
+hotplug_monitor_stop(void)
+{
+	uint64_t one = 1;
+	int ret = 0;
+
+	pthread_mutex_lock(&mon.lock);
+	if (mon.refcnt == 0)
+		ret = -EALREADY;
+	else if (pthread_equal(pthread_self(), mon.thread))
+		ret = -EDEADLK;
+	else if (--mon.refcnt == 0) {
+		if (write(mon.stopfd, &one, sizeof(one)) < 0)
+			HOTPLUG_LOG(ERR, "wake monitor: %s", strerror(errno));
+		pthread_join(mon.thread, NULL);
+		__atomic_store_n(&mon.running, false, __ATOMIC_RELEASE);
+		monitor_close();
+	}
+	pthread_mutex_unlock(&mon.lock);
+	return ret;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+#ifndef HOTPLUG_PRIVATE_H
+#define HOTPLUG_PRIVATE_H
+
+#include <stdio.h>
+
+#include <rte_log.h>
+
+#include "hotplug.h"
+
+extern int hotplug_logtype;
+
+#define HOTPLUG_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, hotplug_logtype, "hotplug: %s(): " fmt "\n", \
+		__func__, ##__VA_ARGS__)
+
+/* Registry and identity helpers shared inside the library. */
+
+/** Path under the sysfs root; -ENAMETOOLONG if it does not fit. */
+int hotplug_sysfs_path(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/** Apply an event's effect on the registry (monitor and process path). */
+void hotplug_registry_apply(const struct hotplug_event *ev);
+
+/** Is the registry's view of name "present" (PARSED or PROBED)? */
+int hotplug_registry_present(const char *name);
+
+/** Copy up to max tracked names into names[]; returns the count. */
+unsigned int hotplug_registry_tracked(char names[][HOTPLUG_NAME_MAX],
+		unsigned int max);
+
+/** Arm or disarm the SIGBUS regions of a device (registry -> sigbus). */
+void hotplug_sigbus_arm(const char *name, bool armed);
+
+/** hotplug_remap_region() without logging: safe in a signal handler. */
+int hotplug_remap_raw(void *addr, size_t len);
+
+/** Log repaired faults counted by the handler since the last call. */
+void hotplug_sigbus_report(void);
+
+/** Test hook: receive buffer size for the next start; 0 = default. */
+void hotplug_monitor_rcvbuf_set(int bytes);
+
+/** Effective receive buffer size of the running monitor, or -ENOTCONN. */
+int hotplug_monitor_rcvbuf_get(void);
+
+/** Count one resync that synthesized events. */
+void hotplug_monitor_stat_resync(unsigned int events);
+
+#endif /* HOTPLUG_PRIVATE_H */

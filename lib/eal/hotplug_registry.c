@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * Device registry: name -> PARSED / PROBED / FAULT.  Uevents drive
+ * PARSED and FAULT; the PMD drives PROBED.  A fixed table bounds memory
+ * however many devices the kernel reports: devices nobody tracks are kept
+ * only while present and only while there is room.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "hotplug_private.h"
+
+#define REGISTRY_MAX 256
+
+struct registry_entry {
+	bool used;
+	bool tracked;
+	enum hotplug_device_state state;
+	char name[HOTPLUG_NAME_MAX];
+};
+
+static struct registry_entry registry[REGISTRY_MAX];
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char * const state_names[] = {
+	[HOTPLUG_DEV_PARSED] = "parsed",
+	[HOTPLUG_DEV_PROBED] = "probed",
+	[HOTPLUG_DEV_FAULT] = "fault",
+};
+
+const char *
+hotplug_device_state_str(enum hotplug_device_state s)
+{
+	if ((unsigned int)s > HOTPLUG_DEV_FAULT)
+		return "unknown";
+	return state_names[s];
+}
+
+static bool
+name_valid(const char *name)
+{
+	size_t len;
+
+	if (name == NULL)
+		return false;
+	len = strnlen(name, HOTPLUG_NAME_MAX);
+	return len > 0 && len < HOTPLUG_NAME_MAX;
+}
+
+/* Called with registry_lock held. */
+static struct registry_entry *
+entry_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < REGISTRY_MAX; i++)
+		if (registry[i].used && strcmp(registry[i].name, name) == 0)
+			return &registry[i];
+	return NULL;
+}
+
+/* Called with registry_lock held. */
+static struct registry_entry *
+entry_new(const char *name, enum hotplug_device_state state)
+{
+	unsigned int i;
+
+	for (i = 0; i < REGISTRY_MAX; i++) {
+		struct registry_entry *e = &registry[i];
+
+		if (e->used)
+			continue;
+		memset(e, 0, sizeof(*e));
+		e->used = true;
+		e->state = state;
+		snprintf(e->name, sizeof(e->name), "%s", name);
+		return e;
+	}
+	return NULL;
+}
+
+/* Called with registry_lock held; keeps the SIGBUS net in step. */
+static void
+entry_set_state(struct registry_entry *e, enum hotplug_device_state state)
+{
+	if (e->state == state)
+		return;
+	HOTPLUG_LOG(DEBUG, "%s: %s -> %s", e->name,
+		hotplug_device_state_str(e->state),
+		hotplug_device_state_str(state));
+	e->state = state;
+	hotplug_sigbus_arm(e->name, state == HOTPLUG_DEV_FAULT);
+}
+
+int
+hotplug_device_track(const char *name)
+{
+	enum hotplug_device_state state;
+	struct registry_entry *e;
+	int ret = 0;
+
+	if (!name_valid(name))
+		return -EINVAL;
+	/* sysfs first, outside the lock: it may be slow. */
+	state = hotplug_device_present(name) ? HOTPLUG_DEV_PARSED :
+		HOTPLUG_DEV_FAULT;
+	pthread_mutex_lock(&registry_lock);
+	e = entry_find(name);
+	if (e == NULL) {
+		e = entry_new(name, state);
+		if (e == NULL)
+			ret = -ENOSPC;
+		else
+			hotplug_sigbus_arm(name, state == HOTPLUG_DEV_FAULT);
+	}
+	if (e != NULL)
+		e->tracked = true;
+	pthread_mutex_unlock(&registry_lock);
+	if (ret < 0)
+		HOTPLUG_LOG(ERR, "registry full, cannot track %s", name);
+	return ret;
+}
+
+int
+hotplug_device_untrack(const char *name)
+{
+	struct registry_entry *e;
+	int ret = -ENOENT;
+
+	if (!name_valid(name))
+		return -EINVAL;
+	pthread_mutex_lock(&registry_lock);
+	e = entry_find(name);
+	if (e != NULL && e->tracked) {
+		e->used = false;
+		ret = 0;
+	}
+	pthread_mutex_unlock(&registry_lock);
+	return ret;
+}
+
+int
+hotplug_device_state(const char *name)
+{
+	struct registry_entry *e;
+	int ret = -ENOENT;
+
+	if (!name_valid(name))
+		return -EINVAL;
+	pthread_mutex_lock(&registry_lock);
+	e = entry_find(name);
+	if (e != NULL)
+		ret = (int)e->state;
+	pthread_mutex_unlock(&registry_lock);
+	return ret;
+}
+
+static bool
+transition_allowed(enum hotplug_device_state from,
+		enum hotplug_device_state to)
+{
+	if (from == to || to == HOTPLUG_DEV_FAULT)
+		return true;
+	if (from == HOTPLUG_DEV_PARSED)
+		return to == HOTPLUG_DEV_PROBED;
+	if (from == HOTPLUG_DEV_PROBED)
+		return to == HOTPLUG_DEV_PARSED;
+	/* FAULT: only a device seen again may be probed again. */
+	return to == HOTPLUG_DEV_PARSED;
+}
+
+int
+hotplug_device_state_set(const char *name, enum hotplug_device_state state)
+{
+	struct registry_entry *e;
+	int ret = 0;
+
+	if (!name_valid(name) || (unsigned int)state > HOTPLUG_DEV_FAULT)
+		return -EINVAL;
+	pthread_mutex_lock(&registry_lock);
+	e = entry_find(name);
+	if (e == NULL)
+		ret = -ENOENT;
+	else if (!transition_allowed(e->state, state))
+		ret = -EINVAL;
+	else
+		entry_set_state(e, state);
+	pthread_mutex_unlock(&registry_lock);
+	if (ret == -EINVAL)
+		HOTPLUG_LOG(NOTICE, "%s: refused transition to %s", name,
+			hotplug_device_state_str(state));
+	return ret;
+}
+
+/* Only add and remove say something about presence. */
+void
+hotplug_registry_apply(const struct hotplug_event *ev)
+{
+	struct registry_entry *e;
+
+	if (ev->name[0] == '\0')
+		return;
+	if (ev->action != HOTPLUG_ACTION_ADD &&
+			ev->action != HOTPLUG_ACTION_REMOVE)
+		return;
+	pthread_mutex_lock(&registry_lock);
+	e = entry_find(ev->name);
+	if (ev->action == HOTPLUG_ACTION_ADD) {
+		if (e == NULL)
+			e = entry_new(ev->name, HOTPLUG_DEV_PARSED);
+		else if (e->state == HOTPLUG_DEV_FAULT)
+			entry_set_state(e, HOTPLUG_DEV_PARSED);
+	} else if (e != NULL) {
+		entry_set_state(e, HOTPLUG_DEV_FAULT);
+		if (!e->tracked)
+			e->used = false;
+	}
+	pthread_mutex_unlock(&registry_lock);
+}
+
+int
+hotplug_registry_present(const char *name)
+{
+	int state = hotplug_device_state(name);
+
+	if (state < 0)
+		return state;
+	return state != HOTPLUG_DEV_FAULT;
+}
+
+unsigned int
+hotplug_registry_tracked(char names[][HOTPLUG_NAME_MAX], unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	pthread_mutex_lock(&registry_lock);
+	for (i = 0; i < REGISTRY_MAX && n < max; i++) {
+		if (!registry[i].used || !registry[i].tracked)
+			continue;
+		memcpy(names[n], registry[i].name, HOTPLUG_NAME_MAX);
+		n++;
+	}
+	pthread_mutex_unlock(&registry_lock);
+	return n;
+}
