@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/* Registry transitions, driven by events and by the PMD's side. */
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hotplug.h"
+
+/* An empty sysfs tree: nothing is present unless an event says so. */
+static int
+setup(void **state)
+{
+	(void)state;
+	return hotplug_sysfs_root_set("/nonexistent-sysfs-for-tests");
+}
+
+static void
+event(enum hotplug_action action, const char *name)
+{
+	struct hotplug_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.action = action;
+	ev.subsystem = HOTPLUG_SUBSYS_NET;
+	snprintf(ev.name, sizeof(ev.name), "%s", name);
+	snprintf(ev.ifname, sizeof(ev.ifname), "%s", name);
+	hotplug_callback_process(&ev);
+}
+
+static void
+test_track_absent(void **state)
+{
+	(void)state;
+	assert_int_equal(hotplug_device_state("r0"), -ENOENT);
+	assert_int_equal(hotplug_device_track("r0"), 0);
+	assert_int_equal(hotplug_device_track("r0"), 0); /* idempotent */
+	assert_int_equal(hotplug_device_state("r0"), HOTPLUG_DEV_FAULT);
+	assert_int_equal(hotplug_device_untrack("r0"), 0);
+	assert_int_equal(hotplug_device_untrack("r0"), -ENOENT);
+	assert_int_equal(hotplug_device_track(NULL), -EINVAL);
+	assert_int_equal(hotplug_device_track(""), -EINVAL);
+}
+
+static void
+test_event_transitions(void **state)
+{
+	(void)state;
+	assert_int_equal(hotplug_device_track("r1"), 0);
+	event(HOTPLUG_ACTION_ADD, "r1");
+	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state_set("r1", HOTPLUG_DEV_PROBED), 0);
+	/* a duplicate ADD does not demote a probed device */
+	event(HOTPLUG_ACTION_ADD, "r1");
+	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_PROBED);
+	/* change says nothing about presence */
+	event(HOTPLUG_ACTION_CHANGE, "r1");
+	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_PROBED);
+	event(HOTPLUG_ACTION_REMOVE, "r1");
+	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_FAULT);
+	/* a tracked device stays known while absent */
+	event(HOTPLUG_ACTION_ADD, "r1");
+	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_PARSED);
+	hotplug_device_untrack("r1");
+}
+
+static void
+test_untracked_forgotten_on_remove(void **state)
+{
+	(void)state;
+	event(HOTPLUG_ACTION_ADD, "u0");
+	assert_int_equal(hotplug_device_state("u0"), HOTPLUG_DEV_PARSED);
+	event(HOTPLUG_ACTION_REMOVE, "u0");
+	assert_int_equal(hotplug_device_state("u0"), -ENOENT);
+	/* REMOVE of an unknown device creates nothing */
+	event(HOTPLUG_ACTION_REMOVE, "u1");
+	assert_int_equal(hotplug_device_state("u1"), -ENOENT);
+}
+
+static void
+test_pmd_transitions(void **state)
+{
+	(void)state;
+	assert_int_equal(hotplug_device_state_set("nope", HOTPLUG_DEV_PROBED),
+		-ENOENT);
+	assert_int_equal(hotplug_device_track("r2"), 0);
+	/* FAULT -> PROBED is refused: it must be seen again first */
+	assert_int_equal(hotplug_device_state_set("r2", HOTPLUG_DEV_PROBED),
+		-EINVAL);
+	assert_int_equal(hotplug_device_state_set("r2", HOTPLUG_DEV_PARSED), 0);
+	assert_int_equal(hotplug_device_state_set("r2", HOTPLUG_DEV_PROBED), 0);
+	assert_int_equal(hotplug_device_state_set("r2", HOTPLUG_DEV_PARSED), 0);
+	assert_int_equal(hotplug_device_state_set("r2", HOTPLUG_DEV_FAULT), 0);
+	assert_int_equal(hotplug_device_state_set("r2", HOTPLUG_DEV_FAULT), 0);
+	assert_int_equal(hotplug_device_state_set("r2", 7), -EINVAL);
+	assert_string_equal(hotplug_device_state_str(HOTPLUG_DEV_PROBED),
+		"probed");
+	hotplug_device_untrack("r2");
+}
+
+static void
+test_registry_full(void **state)
+{
+	char name[16];
+	int i, ret = 0;
+
+	(void)state;
+	for (i = 0; i < 1000 && ret == 0; i++) {
+		snprintf(name, sizeof(name), "f%d", i);
+		ret = hotplug_device_track(name);
+	}
+	assert_int_equal(ret, -ENOSPC);
+	assert_true(i > 100);
+	while (--i >= 0) {
+		snprintf(name, sizeof(name), "f%d", i);
+		hotplug_device_untrack(name);
+	}
+	assert_int_equal(hotplug_device_track("after"), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_track_absent),
+		cmocka_unit_test(test_event_transitions),
+		cmocka_unit_test(test_untracked_forgotten_on_remove),
+		cmocka_unit_test(test_pmd_transitions),
+		cmocka_unit_test(test_registry_full),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
