@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+#ifndef FS_ARGS_H
+#define FS_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#define FS_MAX_SUBDEVS		8
+#define FS_DEVARGS_MAX		512
+#define FS_HOTPLUG_POLL_DEFAULT	2000	/* ms, as DPDK's fail-safe */
+#define FS_HOTPLUG_POLL_MAX	3600000
+#define FS_ARGS_ERR_MAX		256
+
+/* How a slot obtains the devargs of its sub-device. */
+enum fs_sub_kind {
+	FS_SUB_DEV,	/* dev(<devargs>): given literally */
+	FS_SUB_EXEC,	/* exec(<command>): first line of the command's stdout */
+	FS_SUB_FD,	/* fd(<n>): first line read from an inherited descriptor */
+};
+
+struct fs_sub_args {
+	enum fs_sub_kind kind;
+	char spec[FS_DEVARGS_MAX];	/* devargs, command, or fd number */
+	int fd;
+	/* match rules letting a replacement device take this slot */
+	bool match_mac_set;
+	struct rte_ether_addr match_mac;
+	bool match_pci_id_set;
+	uint16_t match_vendor;
+	uint16_t match_device;
+};
+
+/* Options of one fail-safe port: never process-wide. */
+struct fs_args {
+	uint8_t nb_subs;
+	struct fs_sub_args sub[FS_MAX_SUBDEVS];
+	bool mac_set;
+	struct rte_ether_addr mac;
+	uint32_t hotplug_poll_ms;	/* 0: no polling */
+	bool uevent;
+	char bind_driver[32];		/* kernel driver for PCI sub-devices on ADD */
+};
+
+/*
+ * Parse the fail-safe devargs string (the part after "net_failsafeN,").
+ * Returns 0 or -EINVAL with a one-line reason in err.
+ */
+int fs_args_parse(const char *params, struct fs_args *args,
+		  char *err, size_t err_len);
+
+/* Resolve a slot's devargs: the literal, or the output of exec()/fd(). */
+int fs_args_resolve(const struct fs_sub_args *sa, char *out, size_t out_len,
+		    char *err, size_t err_len);
+
+#endif /* FS_ARGS_H */

@@ -1,0 +1,895 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * ethdev ops: each takes the port lock, applies the request to every
+ * sub-device that has the configuration (rolling back on failure, so a
+ * refused change leaves nothing half done), and leaves the recording to
+ * ethdev's own port data or fs_config, which replay reads.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "fs_private.h"
+#include "fs_service.h"
+
+#define FS_LOCKED(priv, expr) ({ \
+	int __r; \
+	pthread_mutex_lock(&(priv)->lock); \
+	__r = (expr); \
+	pthread_mutex_unlock(&(priv)->lock); \
+	__r; })
+
+typedef int (*fs_sub_fn)(uint16_t port_id, const void *arg);
+
+static bool
+fs_sub_has_config(const struct fs_sub *sub)
+{
+	return sub->state >= FS_SUB_CONFIGURED && !sub->retiring;
+}
+
+/*
+ * Apply fn to every configured sub-device; on the first failure undo the
+ * ones already done and return the error.  -ENOTSUP from a sub-device is
+ * an error only when tolerate_enotsup is false.
+ */
+static int
+fs_apply(struct fs_priv *priv, fs_sub_fn fn, const void *arg,
+	 fs_sub_fn undo, const void *undo_arg, bool tolerate_enotsup)
+{
+	struct fs_sub *sub, *done;
+	int ret;
+
+	FS_FOREACH_SUB(priv, sub) {
+		if (!fs_sub_has_config(sub))
+			continue;
+		ret = fn(sub->port_id, arg);
+		if (ret == -ENOTSUP && tolerate_enotsup)
+			continue;
+		if (ret < 0)
+			goto undo;
+	}
+	return 0;
+undo:
+	FS_PORT_LOG(ERR, priv, "sub-device %u (%s) refused the change: %s",
+		    sub->idx, sub->dev_name, rte_strerror(-ret));
+	for (done = &priv->subs[0]; undo != NULL && done < sub; done++)
+		if (fs_sub_has_config(done))
+			undo(done->port_id, undo_arg);
+	return ret;
+}
+
+static void
+fs_info_defaults(struct rte_eth_dev_info *info)
+{
+	info->max_rx_queues = FS_MAX_QUEUES;
+	info->max_tx_queues = FS_MAX_QUEUES;
+	info->max_mac_addrs = FS_MAX_MAC;
+	info->max_rx_pktlen = UINT32_MAX;
+	info->min_mtu = RTE_ETHER_MIN_MTU;
+	info->max_mtu = UINT16_MAX;
+	info->rx_desc_lim.nb_max = UINT16_MAX;
+	info->tx_desc_lim.nb_max = UINT16_MAX;
+	info->rx_desc_lim.nb_align = 1;
+	info->tx_desc_lim.nb_align = 1;
+}
+
+static void
+fs_desc_lim_meet(struct rte_eth_desc_lim *acc, const struct rte_eth_desc_lim *l)
+{
+	acc->nb_max = RTE_MIN(acc->nb_max, l->nb_max);
+	acc->nb_min = RTE_MAX(acc->nb_min, l->nb_min);
+	acc->nb_align = RTE_MAX(acc->nb_align, l->nb_align);
+}
+
+/* What every present sub-device can do: an application can count on it. */
+static void
+fs_info_meet(struct rte_eth_dev_info *acc, const struct rte_eth_dev_info *s,
+	     bool first)
+{
+	acc->max_rx_queues = RTE_MIN(acc->max_rx_queues, s->max_rx_queues);
+	acc->max_tx_queues = RTE_MIN(acc->max_tx_queues, s->max_tx_queues);
+	acc->max_mac_addrs = RTE_MIN(acc->max_mac_addrs, s->max_mac_addrs);
+	acc->max_rx_pktlen = RTE_MIN(acc->max_rx_pktlen, s->max_rx_pktlen);
+	acc->min_mtu = RTE_MAX(acc->min_mtu, s->min_mtu);
+	acc->max_mtu = RTE_MIN(acc->max_mtu, s->max_mtu);
+	acc->min_rx_bufsize = RTE_MAX(acc->min_rx_bufsize, s->min_rx_bufsize);
+	fs_desc_lim_meet(&acc->rx_desc_lim, &s->rx_desc_lim);
+	fs_desc_lim_meet(&acc->tx_desc_lim, &s->tx_desc_lim);
+	if (first) {
+		acc->rx_offload_capa = s->rx_offload_capa;
+		acc->tx_offload_capa = s->tx_offload_capa;
+		acc->rx_queue_offload_capa = s->rx_queue_offload_capa;
+		acc->tx_queue_offload_capa = s->tx_queue_offload_capa;
+		acc->flow_type_rss_offloads = s->flow_type_rss_offloads;
+		acc->hash_key_size = s->hash_key_size;
+		acc->reta_size = s->reta_size;
+		acc->speed_capa = s->speed_capa;
+		acc->default_rxconf = s->default_rxconf;
+		acc->default_txconf = s->default_txconf;
+		acc->default_rxportconf = s->default_rxportconf;
+		acc->default_txportconf = s->default_txportconf;
+		return;
+	}
+	acc->rx_offload_capa &= s->rx_offload_capa;
+	acc->tx_offload_capa &= s->tx_offload_capa;
+	acc->rx_queue_offload_capa &= s->rx_queue_offload_capa;
+	acc->tx_queue_offload_capa &= s->tx_queue_offload_capa;
+	acc->flow_type_rss_offloads &= s->flow_type_rss_offloads;
+	acc->hash_key_size = RTE_MIN(acc->hash_key_size, s->hash_key_size);
+	if (acc->reta_size != s->reta_size)
+		acc->reta_size = 0;
+	acc->speed_capa &= s->speed_capa;
+}
+
+static int
+fs_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct rte_eth_dev_info si;
+	struct fs_sub *sub;
+	bool first = true;
+
+	fs_info_defaults(info);
+	pthread_mutex_lock(&priv->lock);
+	FS_FOREACH_SUB(priv, sub) {
+		if (sub->state == FS_SUB_EMPTY || sub->retiring ||
+		    rte_eth_dev_info_get(sub->port_id, &si) != 0)
+			continue;
+		fs_info_meet(info, &si, first);
+		first = false;
+	}
+	pthread_mutex_unlock(&priv->lock);
+	info->rx_offload_capa &= ~RTE_ETH_RX_OFFLOAD_TIMESTAMP;
+	info->dev_capa &= ~(RTE_ETH_DEV_CAPA_RUNTIME_RX_QUEUE_SETUP |
+			    RTE_ETH_DEV_CAPA_RUNTIME_TX_QUEUE_SETUP);
+	return 0;
+}
+
+static int
+fs_dev_configure(struct rte_eth_dev *dev)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct fs_sub *sub;
+	unsigned int tried = 0, ok = 0;
+
+	pthread_mutex_lock(&priv->lock);
+	priv->cfg.configured = true;
+	FS_FOREACH_SUB(priv, sub) {
+		if (sub->state == FS_SUB_EMPTY || sub->retiring)
+			continue;
+		tried++;
+		if (sub->state == FS_SUB_CONFIGURED)
+			sub->state = FS_SUB_PROBED;
+		if (fs_sub_configure(sub) == 0)
+			ok++;
+		else
+			fs_sub_teardown(sub);
+	}
+	pthread_mutex_unlock(&priv->lock);
+	if (tried > 0 && ok == 0) {
+		FS_PORT_LOG(ERR, priv, "no sub-device accepts this configuration");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct fs_queue *
+fs_queue_new(struct fs_priv *priv, uint16_t qid, bool is_tx, uint16_t nb_desc,
+	     unsigned int socket_id)
+{
+	struct fs_queue *q;
+
+	q = rte_zmalloc_socket("fs_queue", sizeof(*q), RTE_CACHE_LINE_SIZE,
+			       socket_id);
+	if (q == NULL)
+		return NULL;
+	q->priv = priv;
+	q->qid = qid;
+	q->is_tx = is_tx;
+	q->nb_desc = nb_desc;
+	q->socket_id = socket_id;
+	q->reader_id = is_tx ? FS_MAX_QUEUES + qid : qid;
+	rte_rcu_qsbr_thread_register(priv->qsbr, q->reader_id);
+	return q;
+}
+
+static void
+fs_queue_free(struct fs_priv *priv, struct fs_queue *q)
+{
+	if (q == NULL)
+		return;
+	rte_rcu_qsbr_thread_unregister(priv->qsbr, q->reader_id);
+	rte_free(q);
+}
+
+static int
+fs_sub_rxq_setup(uint16_t port_id, const void *arg)
+{
+	const struct fs_queue *q = arg;
+
+	return rte_eth_rx_queue_setup(port_id, q->qid, q->nb_desc, q->socket_id,
+				      &q->rxconf, q->mp);
+}
+
+static int
+fs_sub_txq_setup(uint16_t port_id, const void *arg)
+{
+	const struct fs_queue *q = arg;
+
+	return rte_eth_tx_queue_setup(port_id, q->qid, q->nb_desc, q->socket_id,
+				      &q->txconf);
+}
+
+/* A sub-device that cannot take a queue is refused, not the application. */
+static void
+fs_queue_to_subs(struct fs_priv *priv, struct fs_queue *q)
+{
+	struct fs_sub *sub;
+	int ret;
+
+	FS_FOREACH_SUB(priv, sub) {
+		if (!fs_sub_has_config(sub))
+			continue;
+		ret = q->is_tx ? fs_sub_txq_setup(sub->port_id, q) :
+			fs_sub_rxq_setup(sub->port_id, q);
+		if (ret < 0) {
+			fs_sub_fail(sub, ret, "refused: %s queue %u setup: %s",
+				    q->is_tx ? "tx" : "rx", q->qid,
+				    rte_strerror(-ret));
+			fs_sub_teardown(sub);
+		}
+	}
+}
+
+static int
+fs_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		  unsigned int socket_id, const struct rte_eth_rxconf *conf,
+		  struct rte_mempool *mp)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct fs_queue *q;
+
+	pthread_mutex_lock(&priv->lock);
+	q = fs_queue_new(priv, qid, false, nb_desc, socket_id);
+	if (q == NULL) {
+		pthread_mutex_unlock(&priv->lock);
+		return -ENOMEM;
+	}
+	q->rxconf = *conf;
+	q->mp = mp;
+	dev->data->rx_queues[qid] = q;
+	fs_queue_to_subs(priv, q);
+	pthread_mutex_unlock(&priv->lock);
+	return 0;
+}
+
+static int
+fs_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		  unsigned int socket_id, const struct rte_eth_txconf *conf)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct fs_queue *q;
+
+	pthread_mutex_lock(&priv->lock);
+	q = fs_queue_new(priv, qid, true, nb_desc, socket_id);
+	if (q == NULL) {
+		pthread_mutex_unlock(&priv->lock);
+		return -ENOMEM;
+	}
+	q->txconf = *conf;
+	dev->data->tx_queues[qid] = q;
+	fs_queue_to_subs(priv, q);
+	pthread_mutex_unlock(&priv->lock);
+	return 0;
+}
+
+static void
+fs_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct fs_priv *priv = fs_priv(dev);
+
+	pthread_mutex_lock(&priv->lock);
+	fs_queue_free(priv, dev->data->rx_queues[qid]);
+	dev->data->rx_queues[qid] = NULL;
+	pthread_mutex_unlock(&priv->lock);
+}
+
+static void
+fs_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
+{
+	struct fs_priv *priv = fs_priv(dev);
+
+	pthread_mutex_lock(&priv->lock);
+	fs_queue_free(priv, dev->data->tx_queues[qid]);
+	dev->data->tx_queues[qid] = NULL;
+	pthread_mutex_unlock(&priv->lock);
+}
+
+static int
+fs_dev_start(struct rte_eth_dev *dev)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct fs_sub *sub;
+	unsigned int nb_started = 0;
+	uint16_t i;
+
+	pthread_mutex_lock(&priv->lock);
+	priv->started = true;
+	FS_FOREACH_SUB(priv, sub) {
+		if (!sub->retiring && fs_sub_join(sub) == 0 &&
+		    sub->state == FS_SUB_STARTED)
+			nb_started++;
+	}
+	fs_switch_publish(priv, 0);
+	fs_link_refresh(priv);
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
+	priv->next_poll_ns = fs_time_ns() + priv->args.hotplug_poll_ms * 1000000ULL;
+	fs_service_run(priv);
+	pthread_mutex_unlock(&priv->lock);
+	if (nb_started == 0)
+		FS_PORT_LOG(WARNING, priv, "started with no healthy sub-device; traffic flows when one joins");
+	fs_lsc_emit_pending(priv);
+	return 0;
+}
+
+static int
+fs_dev_stop(struct rte_eth_dev *dev)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct fs_sub *sub;
+	uint16_t i;
+
+	pthread_mutex_lock(&priv->lock);
+	priv->started = false;
+	fs_switch_publish(priv, 0);
+	FS_FOREACH_SUB(priv, sub) {
+		if (sub->state != FS_SUB_STARTED || sub->retiring)
+			continue;
+		rte_eth_dev_stop(sub->port_id);
+		sub->state = FS_SUB_CONFIGURED;
+	}
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
+	fs_link_refresh(priv);
+	pthread_mutex_unlock(&priv->lock);
+	fs_lsc_emit_pending(priv);
+	return 0;
+}
+
+static int
+fs_dev_close(struct rte_eth_dev *dev)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct fs_sub *sub;
+	uint16_t i;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return 0;
+	fs_hotplug_detach(priv);
+	pthread_mutex_lock(&priv->lock);
+	__atomic_store_n(&priv->closing, true, __ATOMIC_RELEASE);
+	fs_service_cancel(priv);
+	priv->started = false;
+	fs_switch_fini(priv);
+	FS_FOREACH_SUB(priv, sub)
+		fs_sub_teardown(sub);
+	fs_flow_free_all(priv);
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		rte_free(dev->data->rx_queues[i]);
+		dev->data->rx_queues[i] = NULL;
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		rte_free(dev->data->tx_queues[i]);
+		dev->data->tx_queues[i] = NULL;
+	}
+	rte_eth_dev_owner_delete(priv->owner.id);
+	pthread_mutex_unlock(&priv->lock);
+	pthread_mutex_destroy(&priv->lock);
+	FS_PORT_LOG(INFO, priv, "closed");
+	return 0;
+}
+
+/* Link of the TX sub-device; down when none is active. */
+void
+fs_link_refresh(struct fs_priv *priv)
+{
+	const struct fs_active *set = priv->active;
+	struct rte_eth_link link;
+
+	memset(&link, 0, sizeof(link));
+	link.link_status = RTE_ETH_LINK_DOWN;
+	link.link_autoneg = RTE_ETH_LINK_AUTONEG;
+	if (set->nb_paths > 0) {
+		const struct fs_sub *sub = &priv->subs[set->paths[0].sub_idx];
+
+		if (rte_eth_link_get_nowait(sub->port_id, &link) != 0)
+			link.link_status = RTE_ETH_LINK_DOWN;
+	}
+	if (rte_eth_linkstatus_set(priv->dev, &link) == 0 &&
+	    priv->dev->data->dev_conf.intr_conf.lsc)
+		priv->lsc_pending = true;
+}
+
+static int
+fs_link_update(struct rte_eth_dev *dev, int wait_to_complete)
+{
+	struct fs_priv *priv = fs_priv(dev);
+
+	RTE_SET_USED(wait_to_complete);
+	pthread_mutex_lock(&priv->lock);
+	fs_link_refresh(priv);
+	pthread_mutex_unlock(&priv->lock);
+	fs_lsc_emit_pending(priv);
+	return 0;
+}
+
+static int
+fs_sub_link_up(uint16_t port_id, const void *arg)
+{
+	RTE_SET_USED(arg);
+	return rte_eth_dev_set_link_up(port_id);
+}
+
+static int
+fs_sub_link_down(uint16_t port_id, const void *arg)
+{
+	RTE_SET_USED(arg);
+	return rte_eth_dev_set_link_down(port_id);
+}
+
+static int
+fs_set_link(struct rte_eth_dev *dev, bool up)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	int ret;
+
+	pthread_mutex_lock(&priv->lock);
+	ret = fs_apply(priv, up ? fs_sub_link_up : fs_sub_link_down, NULL,
+		       up ? fs_sub_link_down : fs_sub_link_up, NULL, false);
+	if (ret == 0)
+		priv->cfg.link_down = !up;
+	fs_link_refresh(priv);
+	pthread_mutex_unlock(&priv->lock);
+	fs_lsc_emit_pending(priv);
+	return ret;
+}
+
+static int
+fs_set_link_up(struct rte_eth_dev *dev)
+{
+	return fs_set_link(dev, true);
+}
+
+static int
+fs_set_link_down(struct rte_eth_dev *dev)
+{
+	return fs_set_link(dev, false);
+}
+
+static int
+fs_sub_promisc(uint16_t port_id, const void *on)
+{
+	return *(const bool *)on ? rte_eth_promiscuous_enable(port_id) :
+		rte_eth_promiscuous_disable(port_id);
+}
+
+static int
+fs_sub_allmulti(uint16_t port_id, const void *on)
+{
+	return *(const bool *)on ? rte_eth_allmulticast_enable(port_id) :
+		rte_eth_allmulticast_disable(port_id);
+}
+
+static int
+fs_mode_set(struct rte_eth_dev *dev, fs_sub_fn fn, bool on)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	const bool off = !on;
+
+	/* Failing to turn a mode off loses no traffic: tolerate -ENOTSUP. */
+	return FS_LOCKED(priv, fs_apply(priv, fn, &on, fn, &off, !on));
+}
+
+static int
+fs_promisc_enable(struct rte_eth_dev *dev)
+{
+	return fs_mode_set(dev, fs_sub_promisc, true);
+}
+
+static int
+fs_promisc_disable(struct rte_eth_dev *dev)
+{
+	return fs_mode_set(dev, fs_sub_promisc, false);
+}
+
+static int
+fs_allmulti_enable(struct rte_eth_dev *dev)
+{
+	return fs_mode_set(dev, fs_sub_allmulti, true);
+}
+
+static int
+fs_allmulti_disable(struct rte_eth_dev *dev)
+{
+	return fs_mode_set(dev, fs_sub_allmulti, false);
+}
+
+static int
+fs_sub_mac_set(uint16_t port_id, const void *addr)
+{
+	return rte_eth_dev_default_mac_addr_set(port_id,
+			(struct rte_ether_addr *)(uintptr_t)addr);
+}
+
+static int
+fs_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct rte_ether_addr old = dev->data->mac_addrs[0];
+
+	return FS_LOCKED(priv, fs_apply(priv, fs_sub_mac_set, addr,
+					fs_sub_mac_set, &old, true));
+}
+
+static int
+fs_sub_mac_add(uint16_t port_id, const void *addr)
+{
+	return rte_eth_dev_mac_addr_add(port_id,
+			(struct rte_ether_addr *)(uintptr_t)addr, 0);
+}
+
+static int
+fs_sub_mac_del(uint16_t port_id, const void *addr)
+{
+	return rte_eth_dev_mac_addr_remove(port_id,
+			(struct rte_ether_addr *)(uintptr_t)addr);
+}
+
+static int
+fs_mac_addr_add(struct rte_eth_dev *dev, struct rte_ether_addr *addr,
+		uint32_t index, uint32_t vmdq)
+{
+	struct fs_priv *priv = fs_priv(dev);
+
+	RTE_SET_USED(index);
+	RTE_SET_USED(vmdq);
+	return FS_LOCKED(priv, fs_apply(priv, fs_sub_mac_add, addr,
+					fs_sub_mac_del, addr, false));
+}
+
+static void
+fs_mac_addr_remove(struct rte_eth_dev *dev, uint32_t index)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct rte_ether_addr addr = dev->data->mac_addrs[index];
+
+	FS_LOCKED(priv, fs_apply(priv, fs_sub_mac_del, &addr, NULL, NULL, true));
+}
+
+static int
+fs_sub_mtu(uint16_t port_id, const void *mtu)
+{
+	return rte_eth_dev_set_mtu(port_id, *(const uint16_t *)mtu);
+}
+
+static int
+fs_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	uint16_t old = dev->data->mtu;
+
+	return FS_LOCKED(priv, fs_apply(priv, fs_sub_mtu, &mtu, fs_sub_mtu,
+					&old, false));
+}
+
+struct fs_vlan_req {
+	uint16_t vid;
+	int on;
+};
+
+static int
+fs_sub_vlan(uint16_t port_id, const void *arg)
+{
+	const struct fs_vlan_req *r = arg;
+
+	return rte_eth_dev_vlan_filter(port_id, r->vid, r->on);
+}
+
+static int
+fs_vlan_filter_set(struct rte_eth_dev *dev, uint16_t vid, int on)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct fs_vlan_req req = { vid, on }, undo = { vid, !on };
+	int ret;
+
+	pthread_mutex_lock(&priv->lock);
+	ret = fs_apply(priv, fs_sub_vlan, &req, fs_sub_vlan, &undo, false);
+	if (ret == 0 && on)
+		priv->cfg.vlan_filter[vid / 64] |= RTE_BIT64(vid % 64);
+	else if (ret == 0)
+		priv->cfg.vlan_filter[vid / 64] &= ~RTE_BIT64(vid % 64);
+	pthread_mutex_unlock(&priv->lock);
+	return ret;
+}
+
+static int
+fs_sub_vlan_offload(uint16_t port_id, const void *mask)
+{
+	return rte_eth_dev_set_vlan_offload(port_id, *(const int *)mask);
+}
+
+static int
+fs_vlan_offload_set(struct rte_eth_dev *dev, int changed)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	uint64_t off = dev->data->dev_conf.rxmode.offloads;
+	int mask = 0;
+	int ret;
+
+	RTE_SET_USED(changed);
+	if (off & RTE_ETH_RX_OFFLOAD_VLAN_STRIP)
+		mask |= RTE_ETH_VLAN_STRIP_OFFLOAD;
+	if (off & RTE_ETH_RX_OFFLOAD_VLAN_FILTER)
+		mask |= RTE_ETH_VLAN_FILTER_OFFLOAD;
+	if (off & RTE_ETH_RX_OFFLOAD_VLAN_EXTEND)
+		mask |= RTE_ETH_VLAN_EXTEND_OFFLOAD;
+	if (off & RTE_ETH_RX_OFFLOAD_QINQ_STRIP)
+		mask |= RTE_ETH_QINQ_STRIP_OFFLOAD;
+	pthread_mutex_lock(&priv->lock);
+	ret = fs_apply(priv, fs_sub_vlan_offload, &mask, NULL, NULL, false);
+	if (ret == 0) {
+		priv->cfg.vlan_offload_mask = mask;
+		priv->cfg.vlan_offload_set = true;
+	}
+	pthread_mutex_unlock(&priv->lock);
+	return ret;
+}
+
+static int
+fs_sub_rss(uint16_t port_id, const void *conf)
+{
+	return rte_eth_dev_rss_hash_update(port_id,
+			(struct rte_eth_rss_conf *)(uintptr_t)conf);
+}
+
+static int
+fs_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct fs_config *cfg = &priv->cfg;
+	int ret;
+
+	if (conf->rss_key != NULL && conf->rss_key_len > sizeof(cfg->rss_key))
+		return -EINVAL;
+	pthread_mutex_lock(&priv->lock);
+	ret = fs_apply(priv, fs_sub_rss, conf, NULL, NULL, false);
+	if (ret == 0) {
+		cfg->rss.rss_hf = conf->rss_hf;
+		if (conf->rss_key != NULL) {
+			memcpy(cfg->rss_key, conf->rss_key, conf->rss_key_len);
+			cfg->rss.rss_key = cfg->rss_key;
+			cfg->rss.rss_key_len = conf->rss_key_len;
+		}
+		cfg->rss_set = true;
+	}
+	pthread_mutex_unlock(&priv->lock);
+	return ret;
+}
+
+/* Reads come from the first sub-device that has the configuration. */
+static const struct fs_sub *
+fs_first_configured(const struct fs_priv *priv)
+{
+	const struct fs_sub *sub;
+
+	FS_FOREACH_SUB(priv, sub)
+		if (fs_sub_has_config(sub))
+			return sub;
+	return NULL;
+}
+
+static int
+fs_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	const struct fs_sub *sub;
+	int ret = -ENODEV;
+
+	pthread_mutex_lock(&priv->lock);
+	sub = fs_first_configured(priv);
+	if (sub != NULL)
+		ret = rte_eth_dev_rss_hash_conf_get(sub->port_id, conf);
+	pthread_mutex_unlock(&priv->lock);
+	return ret;
+}
+
+struct fs_reta_req {
+	struct rte_eth_rss_reta_entry64 *reta;
+	uint16_t size;
+};
+
+static int
+fs_sub_reta(uint16_t port_id, const void *arg)
+{
+	const struct fs_reta_req *r = arg;
+
+	return rte_eth_dev_rss_reta_update(port_id, r->reta, r->size);
+}
+
+static void
+fs_reta_record(struct fs_config *cfg, const struct rte_eth_rss_reta_entry64 *reta,
+	       uint16_t size)
+{
+	unsigned int i, g, b;
+
+	cfg->reta_size = size;
+	for (i = 0; i < size; i++) {
+		g = i / RTE_ETH_RETA_GROUP_SIZE;
+		b = i % RTE_ETH_RETA_GROUP_SIZE;
+		if (!(reta[g].mask & RTE_BIT64(b)))
+			continue;
+		cfg->reta[g].mask |= RTE_BIT64(b);
+		cfg->reta[g].reta[b] = reta[g].reta[b];
+	}
+}
+
+static int
+fs_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *reta,
+	       uint16_t size)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct fs_reta_req req = { reta, size };
+	int ret;
+
+	if (size > FS_RETA_MAX)
+		return -EINVAL;
+	pthread_mutex_lock(&priv->lock);
+	ret = fs_apply(priv, fs_sub_reta, &req, NULL, NULL, false);
+	if (ret == 0)
+		fs_reta_record(&priv->cfg, reta, size);
+	pthread_mutex_unlock(&priv->lock);
+	return ret;
+}
+
+static int
+fs_reta_query(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *reta,
+	      uint16_t size)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	const struct fs_sub *sub;
+	int ret = -ENODEV;
+
+	pthread_mutex_lock(&priv->lock);
+	sub = fs_first_configured(priv);
+	if (sub != NULL)
+		ret = rte_eth_dev_rss_reta_query(sub->port_id, reta, size);
+	pthread_mutex_unlock(&priv->lock);
+	return ret;
+}
+
+static int
+fs_fw_version_get(struct rte_eth_dev *dev, char *fw, size_t size)
+{
+	int n = snprintf(fw, size, "%s", FS_VERSION);
+
+	RTE_SET_USED(dev);
+	return (size_t)n < size ? 0 : n + 1;
+}
+
+struct fs_queue_req {
+	uint16_t qid;
+	bool tx;
+	bool start;
+};
+
+static int
+fs_sub_queue_state(uint16_t port_id, const void *arg)
+{
+	const struct fs_queue_req *r = arg;
+
+	if (r->tx)
+		return r->start ? rte_eth_dev_tx_queue_start(port_id, r->qid) :
+			rte_eth_dev_tx_queue_stop(port_id, r->qid);
+	return r->start ? rte_eth_dev_rx_queue_start(port_id, r->qid) :
+		rte_eth_dev_rx_queue_stop(port_id, r->qid);
+}
+
+static int
+fs_queue_state_set(struct rte_eth_dev *dev, uint16_t qid, bool tx, bool start)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct fs_queue_req req = { qid, tx, start }, undo = { qid, tx, !start };
+	uint8_t *state = tx ? dev->data->tx_queue_state : dev->data->rx_queue_state;
+	int ret;
+
+	pthread_mutex_lock(&priv->lock);
+	ret = fs_apply(priv, fs_sub_queue_state, &req, fs_sub_queue_state,
+		       &undo, false);
+	if (ret == 0)
+		state[qid] = start ? RTE_ETH_QUEUE_STATE_STARTED :
+			RTE_ETH_QUEUE_STATE_STOPPED;
+	pthread_mutex_unlock(&priv->lock);
+	return ret;
+}
+
+static int
+fs_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
+{
+	return fs_queue_state_set(dev, qid, false, true);
+}
+
+static int
+fs_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
+{
+	return fs_queue_state_set(dev, qid, false, false);
+}
+
+static int
+fs_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
+{
+	return fs_queue_state_set(dev, qid, true, true);
+}
+
+static int
+fs_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
+{
+	return fs_queue_state_set(dev, qid, true, false);
+}
+
+static int
+fs_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops)
+{
+	RTE_SET_USED(dev);
+	*ops = &fs_flow_ops;
+	return 0;
+}
+
+const struct eth_dev_ops fs_ops = {
+	.dev_configure = fs_dev_configure,
+	.dev_start = fs_dev_start,
+	.dev_stop = fs_dev_stop,
+	.dev_set_link_up = fs_set_link_up,
+	.dev_set_link_down = fs_set_link_down,
+	.dev_close = fs_dev_close,
+	.promiscuous_enable = fs_promisc_enable,
+	.promiscuous_disable = fs_promisc_disable,
+	.allmulticast_enable = fs_allmulti_enable,
+	.allmulticast_disable = fs_allmulti_disable,
+	.link_update = fs_link_update,
+	.stats_get = fs_stats_get,
+	.stats_reset = fs_stats_reset,
+	.xstats_get = fs_xstats_get,
+	.xstats_get_names = fs_xstats_get_names,
+	.xstats_reset = fs_xstats_reset,
+	.fw_version_get = fs_fw_version_get,
+	.dev_infos_get = fs_dev_infos_get,
+	.mtu_set = fs_mtu_set,
+	.vlan_filter_set = fs_vlan_filter_set,
+	.vlan_offload_set = fs_vlan_offload_set,
+	.rx_queue_start = fs_rx_queue_start,
+	.rx_queue_stop = fs_rx_queue_stop,
+	.tx_queue_start = fs_tx_queue_start,
+	.tx_queue_stop = fs_tx_queue_stop,
+	.rx_queue_setup = fs_rx_queue_setup,
+	.rx_queue_release = fs_rx_queue_release,
+	.tx_queue_setup = fs_tx_queue_setup,
+	.tx_queue_release = fs_tx_queue_release,
+	.mac_addr_remove = fs_mac_addr_remove,
+	.mac_addr_add = fs_mac_addr_add,
+	.mac_addr_set = fs_mac_addr_set,
+	.reta_update = fs_reta_update,
+	.reta_query = fs_reta_query,
+	.rss_hash_update = fs_rss_hash_update,
+	.rss_hash_conf_get = fs_rss_hash_conf_get,
+	.flow_ops_get = fs_flow_ops_get,
+};

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+#ifndef FS_PRIVATE_H
+#define FS_PRIVATE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ethdev_driver.h>
+#include <rte_ether.h>
+#include <rte_flow.h>
+#include <rte_log.h>
+#include <rte_rcu_qsbr.h>
+
+#include "fs_args.h"
+
+#define FS_DRIVER_NAME		net_failsafe
+#define FS_VERSION		"failsafe-uevent " FS_VERSION_STRING
+#define FS_MAX_QUEUES		64
+#define FS_MAX_MAC		64
+#define FS_VLAN_WORDS		(RTE_ETHER_MAX_VLAN_ID + 1) / 64
+#define FS_RETA_MAX		512
+
+extern int fs_logtype;
+
+#define FS_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, fs_logtype, "failsafe: %s(): " fmt "\n", \
+		__func__, ##__VA_ARGS__)
+#define FS_PORT_LOG(level, priv, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, fs_logtype, "failsafe: %s: " fmt "\n", \
+		(priv)->name, ##__VA_ARGS__)
+
+struct fs_priv;
+
+/*
+ * Life of a sub-device slot.  Only the control side (under priv->lock)
+ * moves a slot between states; the datapath never looks at them, it only
+ * sees the published active set.
+ */
+enum fs_sub_state {
+	FS_SUB_EMPTY = 0,	/* devargs known, no ethdev port */
+	FS_SUB_PROBED,		/* ethdev port exists and is owned by us */
+	FS_SUB_CONFIGURED,	/* port configuration and queues replayed */
+	FS_SUB_STARTED,		/* started; eligible for the active set */
+};
+
+struct fs_sub {
+	struct fs_priv *priv;
+	uint8_t idx;
+	enum fs_sub_state state;
+	bool active;		/* member of the published active set */
+	bool retiring;		/* out of the set, waiting for the grace period */
+	bool rmv_pending;	/* RMV event seen; the alarm acts on it */
+	uint16_t port_id;
+	char devargs[FS_DEVARGS_MAX];	/* as last resolved (exec/fd) */
+	char bus[32];
+	char dev_name[RTE_DEV_NAME_MAX_LEN];
+	uint64_t removals;
+	uint64_t additions;
+	uint64_t probe_failures;
+	char last_error[128];
+};
+
+/* One entry of the active set: what a burst needs to reach a sub-device. */
+struct fs_path {
+	eth_rx_burst_t rx_burst;
+	eth_tx_burst_t tx_burst;
+	void **rxq;		/* the sub-device's rx queue array */
+	void **txq;		/* the sub-device's tx queue array */
+	uint8_t sub_idx;
+};
+
+/*
+ * Immutable once published.  paths[0] is the TX target (the preferred
+ * healthy sub-device); RX polls all of them.
+ */
+struct fs_active {
+	uint16_t nb_paths;
+	struct fs_path paths[FS_MAX_SUBDEVS];
+};
+
+/* Per queue, written only by the lcore polling that queue. */
+struct fs_queue {
+	struct fs_priv *priv;
+	uint16_t qid;
+	uint16_t rr;		/* rx: first path to poll next time */
+	uint32_t reader_id;	/* rte_rcu_qsbr slot */
+	volatile uint8_t in_burst;
+	bool is_tx;
+	/* recorded setup, for replay */
+	uint16_t nb_desc;
+	unsigned int socket_id;
+	union {
+		struct rte_eth_rxconf rxconf;
+		struct rte_eth_txconf txconf;
+	};
+	struct rte_mempool *mp;
+	bool deferred_stopped;
+} __rte_cache_aligned;
+
+/* A retired active set, freed once every queue has passed a quiescent point. */
+struct fs_retired {
+	struct fs_retired *next;
+	struct fs_active *set;
+	uint64_t token;
+	uint64_t deadline_ns;
+	uint32_t sub_mask;	/* sub-devices to tear down after the grace period */
+};
+
+struct fs_flow {
+	TAILQ_ENTRY(fs_flow) next;
+	struct rte_flow_conv_rule *rule;	/* deep copy for replay */
+	struct rte_flow *sub_flow[FS_MAX_SUBDEVS];
+};
+
+/* Port configuration recorded for replay to sub-devices joining later. */
+struct fs_config {
+	bool configured;
+	uint64_t vlan_filter[FS_VLAN_WORDS];
+	bool rss_set;
+	struct rte_eth_rss_conf rss;
+	uint8_t rss_key[64];
+	uint16_t reta_size;
+	struct rte_eth_rss_reta_entry64 reta[FS_RETA_MAX / RTE_ETH_RETA_GROUP_SIZE];
+	int vlan_offload_mask;
+	bool vlan_offload_set;
+	bool link_down;		/* set_link_down requested */
+};
+
+struct fs_stats_acc {
+	struct rte_eth_stats st;
+};
+
+struct fs_priv {
+	char name[RTE_ETH_NAME_MAX_LEN];
+	struct rte_eth_dev *dev;
+	uint16_t port_id;
+	pthread_mutex_t lock;
+	struct fs_args args;
+	struct rte_eth_dev_owner owner;
+	struct fs_sub subs[FS_MAX_SUBDEVS];
+	uint8_t nb_subs;
+
+	/* datapath-visible */
+	struct fs_active *active;
+	struct rte_rcu_qsbr *qsbr;
+	uint32_t nb_readers;
+	bool membarrier_ok;
+
+	struct fs_retired *retired;
+	bool alarm_armed;
+	bool started;
+	bool closing;
+	bool lsc_pending;
+	uint64_t next_poll_ns;
+
+	struct fs_config cfg;
+	TAILQ_HEAD(, fs_flow) flows;
+	struct fs_stats_acc acc;
+	struct rte_eth_link link;
+	uint64_t switches;
+	uint64_t grace_forced;
+};
+
+static inline struct fs_priv *
+fs_priv(const struct rte_eth_dev *dev)
+{
+	return dev->data->dev_private;
+}
+
+#define FS_FOREACH_SUB(priv, s) \
+	for ((s) = &(priv)->subs[0]; (s) < &(priv)->subs[(priv)->nb_subs]; (s)++)
+
+/* fs_subdev.c: sub-device lifecycle */
+int fs_sub_probe(struct fs_sub *sub);
+int fs_sub_configure(struct fs_sub *sub);
+int fs_sub_start(struct fs_sub *sub);
+void fs_sub_teardown(struct fs_sub *sub);
+int fs_sub_join(struct fs_sub *sub);
+void fs_subs_join_all(struct fs_priv *priv);
+uint64_t fs_time_ns(void);
+int fs_sub_fail(struct fs_sub *sub, int err, const char *fmt, ...)
+	__rte_format_printf(3, 4);
+
+/* fs_replay.c: recorded configuration -> a sub-device */
+int fs_replay_config(struct fs_sub *sub);
+int fs_replay_queues(struct fs_sub *sub);
+int fs_replay_after_start(struct fs_sub *sub);
+int fs_replay_filters(struct fs_sub *sub);
+
+/* fs_switch.c: active set and grace periods */
+int fs_switch_init(struct fs_priv *priv, uint32_t nb_readers);
+void fs_switch_fini(struct fs_priv *priv);
+int fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask);
+void fs_switch_reclaim(struct fs_priv *priv, bool force);
+void fs_switch_remove_sub(struct fs_sub *sub, const char *why);
+void fs_switch_alarm_arm(struct fs_priv *priv, uint64_t us);
+
+/* fs_rxtx.c */
+uint16_t fs_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb);
+uint16_t fs_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb);
+uint16_t fs_burst_none(void *queue, struct rte_mbuf **pkts, uint16_t nb);
+
+/* fs_ethdev.c */
+extern const struct eth_dev_ops fs_ops;
+void fs_link_refresh(struct fs_priv *priv);
+
+/* fs_stats.c */
+int fs_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats);
+int fs_stats_reset(struct rte_eth_dev *dev);
+void fs_stats_fold(struct fs_sub *sub);
+int fs_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
+		  unsigned int n);
+int fs_xstats_get_names(struct rte_eth_dev *dev,
+			struct rte_eth_xstat_name *names, unsigned int size);
+int fs_xstats_reset(struct rte_eth_dev *dev);
+
+/* fs_hotplug.c: kernel uevents -> sub-device removal and return */
+int fs_hotplug_attach(struct fs_priv *priv);
+void fs_hotplug_detach(struct fs_priv *priv);
+
+/* fs_flow.c */
+extern const struct rte_flow_ops fs_flow_ops;
+int fs_flow_replay(struct fs_sub *sub);
+void fs_flow_forget_sub(struct fs_sub *sub);
+void fs_flow_free_all(struct fs_priv *priv);
+
+#endif /* FS_PRIVATE_H */

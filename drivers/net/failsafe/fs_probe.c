@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/* The vdev driver: probe and remove of a fail-safe port. */
+
+#include <errno.h>
+#include <string.h>
+
+#include <ethdev_vdev.h>
+#include <rte_malloc.h>
+
+#include "fs_private.h"
+#include "fs_service.h"
+
+RTE_LOG_REGISTER(fs_logtype, pmd.net.failsafe.uevent, NOTICE);
+
+static int
+fs_lock_init(pthread_mutex_t *lock)
+{
+	pthread_mutexattr_t attr;
+	int ret;
+
+	/* Recursive: an application callback may call back into the port. */
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	ret = pthread_mutex_init(lock, &attr);
+	pthread_mutexattr_destroy(&attr);
+	return -ret;
+}
+
+static void
+fs_mac_init(struct fs_priv *priv)
+{
+	struct rte_ether_addr *mac = &priv->dev->data->mac_addrs[0];
+	const struct fs_sub *sub;
+
+	if (priv->args.mac_set) {
+		*mac = priv->args.mac;
+		return;
+	}
+	FS_FOREACH_SUB(priv, sub)
+		if (sub->state != FS_SUB_EMPTY &&
+		    rte_eth_macaddr_get(sub->port_id, mac) == 0)
+			return;
+	rte_eth_random_addr(mac->addr_bytes);
+	FS_PORT_LOG(NOTICE, priv, "no sub-device present and no mac= given: using random MAC " RTE_ETHER_ADDR_PRT_FMT,
+		    RTE_ETHER_ADDR_BYTES(mac));
+}
+
+static int
+fs_priv_init(struct fs_priv *priv, struct rte_eth_dev *dev, const char *name,
+	     const struct fs_args *args)
+{
+	uint8_t i;
+	int ret;
+
+	snprintf(priv->name, sizeof(priv->name), "%s", name);
+	priv->dev = dev;
+	priv->port_id = dev->data->port_id;
+	priv->args = *args;
+	priv->nb_subs = args->nb_subs;
+	TAILQ_INIT(&priv->flows);
+	for (i = 0; i < priv->nb_subs; i++) {
+		priv->subs[i].priv = priv;
+		priv->subs[i].idx = i;
+		priv->subs[i].port_id = RTE_MAX_ETHPORTS;
+	}
+	ret = fs_lock_init(&priv->lock);
+	if (ret < 0)
+		return ret;
+	if (rte_eth_dev_owner_new(&priv->owner.id) != 0)
+		return -EBUSY;
+	snprintf(priv->owner.name, sizeof(priv->owner.name), "%s", name);
+	return fs_switch_init(priv, 2 * FS_MAX_QUEUES);
+}
+
+static int
+fs_probe_secondary(const char *name)
+{
+	struct rte_eth_dev *dev = rte_eth_dev_attach_secondary(name);
+
+	if (dev == NULL)
+		return -ENODEV;
+	/*
+	 * The active set holds the primary's function pointers: a secondary
+	 * process can read the port's state but not run its datapath.
+	 */
+	dev->dev_ops = &fs_ops;
+	dev->rx_pkt_burst = fs_burst_none;
+	dev->tx_pkt_burst = fs_burst_none;
+	rte_eth_dev_probing_finish(dev);
+	return 0;
+}
+
+static int
+fs_probe(struct rte_vdev_device *vdev)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	char err[FS_ARGS_ERR_MAX];
+	struct rte_eth_dev *dev;
+	struct fs_priv *priv;
+	struct fs_args args;
+	struct fs_sub *sub;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return fs_probe_secondary(name);
+	ret = fs_args_parse(rte_vdev_device_args(vdev), &args, err, sizeof(err));
+	if (ret < 0) {
+		FS_LOG(ERR, "%s: invalid devargs: %s", name, err);
+		return ret;
+	}
+	dev = rte_eth_vdev_allocate(vdev, sizeof(*priv));
+	if (dev == NULL)
+		return -ENOMEM;
+	dev->data->mac_addrs = rte_zmalloc(name,
+			FS_MAX_MAC * sizeof(struct rte_ether_addr), 0);
+	priv = fs_priv(dev);
+	ret = dev->data->mac_addrs == NULL ? -ENOMEM :
+		fs_priv_init(priv, dev, name, &args);
+	if (ret < 0) {
+		FS_LOG(ERR, "%s: cannot initialise: %s", name, rte_strerror(-ret));
+		rte_eth_dev_release_port(dev);
+		return ret;
+	}
+	dev->dev_ops = &fs_ops;
+	dev->rx_pkt_burst = fs_rx_burst;
+	dev->tx_pkt_burst = fs_tx_burst;
+	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC |
+		RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+	pthread_mutex_lock(&priv->lock);
+	FS_FOREACH_SUB(priv, sub)
+		fs_sub_probe(sub);
+	fs_mac_init(priv);
+	priv->next_poll_ns = fs_time_ns() + args.hotplug_poll_ms * 1000000ULL;
+	fs_service_run(priv);
+	pthread_mutex_unlock(&priv->lock);
+	if (args.uevent)
+		fs_hotplug_attach(priv);
+	FS_PORT_LOG(INFO, priv, "%s probed: port %u over %u sub-device(s)",
+		    FS_VERSION, priv->port_id, priv->nb_subs);
+	rte_eth_dev_probing_finish(dev);
+	return 0;
+}
+
+static int
+fs_remove(struct rte_vdev_device *vdev)
+{
+	struct rte_eth_dev *dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
+
+	/* Closed already (by the application): nothing is left to release. */
+	if (dev == NULL)
+		return 0;
+	return rte_eth_dev_close(dev->data->port_id);
+}
+
+static struct rte_vdev_driver fs_vdev_driver = {
+	.probe = fs_probe,
+	.remove = fs_remove,
+};
+
+RTE_PMD_REGISTER_VDEV(FS_DRIVER_NAME, fs_vdev_driver);
+RTE_PMD_REGISTER_ALIAS(FS_DRIVER_NAME, eth_failsafe);
+RTE_PMD_REGISTER_PARAM_STRING(FS_DRIVER_NAME,
+	"dev(<devargs>) exec(<command>) fd(<n>) mac=<addr> hotplug_poll=<ms> "
+	"uevent=on|off bind_driver=<kernel driver> "
+	"match_mac<N>=<addr> match_pci<N>=<vendor>:<device>");

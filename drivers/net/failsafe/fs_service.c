@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+#include <rte_alarm.h>
+
+#include "fs_private.h"
+#include "fs_service.h"
+
+static void fs_service_alarm(void *arg);
+
+void
+fs_service_arm(struct fs_priv *priv, uint64_t us)
+{
+	if (priv->alarm_armed || priv->closing)
+		return;
+	if (rte_eal_alarm_set(us, fs_service_alarm, priv) == 0)
+		priv->alarm_armed = true;
+}
+
+void
+fs_service_kick(struct fs_priv *priv)
+{
+	if (!__atomic_load_n(&priv->closing, __ATOMIC_ACQUIRE))
+		rte_eal_alarm_set(1, fs_service_alarm, priv);
+}
+
+void
+fs_service_cancel(struct fs_priv *priv)
+{
+	rte_eal_alarm_cancel(fs_service_alarm, priv);
+	priv->alarm_armed = false;
+}
+
+static bool
+fs_service_needs_poll(const struct fs_priv *priv)
+{
+	const struct fs_sub *sub;
+
+	if (priv->args.hotplug_poll_ms == 0)
+		return false;
+	FS_FOREACH_SUB(priv, sub)
+		if (sub->state == FS_SUB_EMPTY && !sub->retiring)
+			return true;
+	return false;
+}
+
+static void
+fs_service_rmv(struct fs_priv *priv)
+{
+	struct fs_sub *sub;
+
+	FS_FOREACH_SUB(priv, sub)
+		if (__atomic_exchange_n(&sub->rmv_pending, false,
+					__ATOMIC_ACQ_REL))
+			fs_switch_remove_sub(sub, "RMV event from its PMD");
+}
+
+void
+fs_service_run(struct fs_priv *priv)
+{
+	uint64_t now = fs_time_ns();
+
+	if (priv->closing)
+		return;
+	fs_service_rmv(priv);
+	fs_switch_reclaim(priv, false);
+	if (fs_service_needs_poll(priv) && now >= priv->next_poll_ns) {
+		priv->next_poll_ns = now + priv->args.hotplug_poll_ms * 1000000ULL;
+		fs_subs_join_all(priv);
+	}
+	fs_link_refresh(priv);
+	if (priv->retired != NULL)
+		fs_service_arm(priv, FS_SERVICE_FAST_US);
+	else if (fs_service_needs_poll(priv))
+		fs_service_arm(priv, (priv->next_poll_ns - now) / 1000 + 1);
+}
+
+void
+fs_lsc_emit_pending(struct fs_priv *priv)
+{
+	if (__atomic_exchange_n(&priv->lsc_pending, false, __ATOMIC_ACQ_REL))
+		rte_eth_dev_callback_process(priv->dev, RTE_ETH_EVENT_INTR_LSC,
+					     NULL);
+}
+
+static void
+fs_service_alarm(void *arg)
+{
+	struct fs_priv *priv = arg;
+
+	if (__atomic_load_n(&priv->closing, __ATOMIC_ACQUIRE))
+		return;
+	/* Never wait for the lock in the interrupt thread. */
+	if (pthread_mutex_trylock(&priv->lock) != 0) {
+		rte_eal_alarm_set(FS_SERVICE_FAST_US, fs_service_alarm, priv);
+		return;
+	}
+	priv->alarm_armed = false;
+	fs_service_run(priv);
+	pthread_mutex_unlock(&priv->lock);
+	fs_lsc_emit_pending(priv);
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+#ifndef FS_SERVICE_H
+#define FS_SERVICE_H
+
+#include <stdint.h>
+
+struct fs_priv;
+
+/* How soon the service alarm runs again while a grace period is open. */
+#define FS_SERVICE_FAST_US	1000
+
+/*
+ * The control-side service of a port runs from an rte_alarm: it finishes
+ * grace periods, acts on sub-device RMV/LSC events, and re-probes empty
+ * slots every hotplug_poll ms.  It never blocks the interrupt thread: when
+ * the port lock is busy it tries again a little later.
+ */
+void fs_service_arm(struct fs_priv *priv, uint64_t us);	/* under lock */
+void fs_service_kick(struct fs_priv *priv);		/* any context */
+void fs_service_cancel(struct fs_priv *priv);
+void fs_service_run(struct fs_priv *priv);		/* under lock */
+void fs_lsc_emit_pending(struct fs_priv *priv);		/* lock not held */
+
+#endif /* FS_SERVICE_H */

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * Port statistics are the sum of the present sub-devices plus what the
+ * departed ones had counted (folded in fs_sub_teardown), so they never go
+ * backwards across a removal.  Extended statistics are ours first, then
+ * each present sub-device's own, prefixed "sub<N>_".
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs_private.h"
+
+static void
+fs_stats_add(struct rte_eth_stats *acc, const struct rte_eth_stats *st)
+{
+	unsigned int q;
+
+	acc->ipackets += st->ipackets;
+	acc->opackets += st->opackets;
+	acc->ibytes += st->ibytes;
+	acc->obytes += st->obytes;
+	acc->imissed += st->imissed;
+	acc->ierrors += st->ierrors;
+	acc->oerrors += st->oerrors;
+	acc->rx_nombuf += st->rx_nombuf;
+	for (q = 0; q < RTE_ETHDEV_QUEUE_STAT_CNTRS; q++) {
+		acc->q_ipackets[q] += st->q_ipackets[q];
+		acc->q_opackets[q] += st->q_opackets[q];
+		acc->q_ibytes[q] += st->q_ibytes[q];
+		acc->q_obytes[q] += st->q_obytes[q];
+		acc->q_errors[q] += st->q_errors[q];
+	}
+}
+
+void
+fs_stats_fold(struct fs_sub *sub)
+{
+	struct rte_eth_stats st;
+
+	if (rte_eth_stats_get(sub->port_id, &st) == 0)
+		fs_stats_add(&sub->priv->acc.st, &st);
+}
+
+int
+fs_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct rte_eth_stats st;
+	struct fs_sub *sub;
+
+	pthread_mutex_lock(&priv->lock);
+	*stats = priv->acc.st;
+	FS_FOREACH_SUB(priv, sub)
+		if (sub->state != FS_SUB_EMPTY &&
+		    rte_eth_stats_get(sub->port_id, &st) == 0)
+			fs_stats_add(stats, &st);
+	pthread_mutex_unlock(&priv->lock);
+	return 0;
+}
+
+int
+fs_stats_reset(struct rte_eth_dev *dev)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct fs_sub *sub;
+
+	pthread_mutex_lock(&priv->lock);
+	memset(&priv->acc, 0, sizeof(priv->acc));
+	FS_FOREACH_SUB(priv, sub)
+		if (sub->state != FS_SUB_EMPTY)
+			rte_eth_stats_reset(sub->port_id);
+	pthread_mutex_unlock(&priv->lock);
+	return 0;
+}
+
+/* Our own counters: a name and how to read it. */
+struct fs_xstat_def {
+	const char *name;
+	uint64_t (*read)(const struct fs_priv *priv, const struct fs_sub *sub);
+};
+
+static uint64_t
+fs_x_active(const struct fs_priv *priv, const struct fs_sub *sub)
+{
+	RTE_SET_USED(sub);
+	return priv->active->nb_paths;
+}
+
+static uint64_t
+fs_x_switches(const struct fs_priv *priv, const struct fs_sub *sub)
+{
+	RTE_SET_USED(sub);
+	return priv->switches;
+}
+
+static uint64_t
+fs_x_tx_sub(const struct fs_priv *priv, const struct fs_sub *sub)
+{
+	RTE_SET_USED(sub);
+	return priv->active->nb_paths ? priv->active->paths[0].sub_idx : UINT64_MAX;
+}
+
+static const struct fs_xstat_def fs_port_xstats[] = {
+	{ "fs_active_subdevices", fs_x_active },
+	{ "fs_switches", fs_x_switches },
+	{ "fs_tx_subdevice", fs_x_tx_sub },
+};
+
+static uint64_t
+fs_x_state(const struct fs_priv *priv, const struct fs_sub *sub)
+{
+	RTE_SET_USED(priv);
+	return sub->state;
+}
+
+static uint64_t
+fs_x_is_active(const struct fs_priv *priv, const struct fs_sub *sub)
+{
+	RTE_SET_USED(priv);
+	return sub->active;
+}
+
+static uint64_t
+fs_x_removals(const struct fs_priv *priv, const struct fs_sub *sub)
+{
+	RTE_SET_USED(priv);
+	return sub->removals;
+}
+
+static uint64_t
+fs_x_additions(const struct fs_priv *priv, const struct fs_sub *sub)
+{
+	RTE_SET_USED(priv);
+	return sub->additions;
+}
+
+static uint64_t
+fs_x_probe_failures(const struct fs_priv *priv, const struct fs_sub *sub)
+{
+	RTE_SET_USED(priv);
+	return sub->probe_failures;
+}
+
+static const struct fs_xstat_def fs_sub_xstats[] = {
+	{ "state", fs_x_state },
+	{ "active", fs_x_is_active },
+	{ "removals", fs_x_removals },
+	{ "additions", fs_x_additions },
+	{ "probe_failures", fs_x_probe_failures },
+};
+
+/*
+ * One walk serves names and values: it fills whichever array is given,
+ * up to size entries, and returns how many there are in all.
+ */
+static int
+fs_xstats_walk(struct fs_priv *priv, struct rte_eth_xstat_name *names,
+	       struct rte_eth_xstat *vals, unsigned int size)
+{
+	unsigned int n = 0, i;
+	struct fs_sub *sub;
+
+#define FS_XSTAT_PUT(nm_fmt, nm_arg, v_) do { \
+	if (n < size && names != NULL) \
+		snprintf(names[n].name, sizeof(names[n].name), nm_fmt, nm_arg); \
+	if (n < size && vals != NULL) { \
+		vals[n].id = n; \
+		vals[n].value = (v_); \
+	} \
+	n++; \
+} while (0)
+
+	for (i = 0; i < RTE_DIM(fs_port_xstats); i++)
+		FS_XSTAT_PUT("%s", fs_port_xstats[i].name,
+			     fs_port_xstats[i].read(priv, NULL));
+	FS_FOREACH_SUB(priv, sub) {
+		for (i = 0; i < RTE_DIM(fs_sub_xstats); i++) {
+			char nm[RTE_ETH_XSTATS_NAME_SIZE];
+
+			snprintf(nm, sizeof(nm), "fs_sub%u_%s", sub->idx,
+				 fs_sub_xstats[i].name);
+			FS_XSTAT_PUT("%s", nm, fs_sub_xstats[i].read(priv, sub));
+		}
+	}
+	FS_FOREACH_SUB(priv, sub) {
+		struct rte_eth_xstat_name *snames;
+		struct rte_eth_xstat *svals;
+		int cnt;
+
+		if (sub->state == FS_SUB_EMPTY)
+			continue;
+		cnt = rte_eth_xstats_get_names(sub->port_id, NULL, 0);
+		if (cnt <= 0)
+			continue;
+		snames = calloc(cnt, sizeof(*snames));
+		svals = calloc(cnt, sizeof(*svals));
+		if (snames != NULL && svals != NULL &&
+		    rte_eth_xstats_get_names(sub->port_id, snames, cnt) == cnt &&
+		    rte_eth_xstats_get(sub->port_id, svals, cnt) == cnt) {
+			for (i = 0; i < (unsigned int)cnt; i++) {
+				char nm[RTE_ETH_XSTATS_NAME_SIZE * 2];
+
+				snprintf(nm, sizeof(nm), "sub%u_%s", sub->idx,
+					 snames[i].name);
+				FS_XSTAT_PUT("%.63s", nm, svals[i].value);
+			}
+		}
+		free(snames);
+		free(svals);
+	}
+#undef FS_XSTAT_PUT
+	return n;
+}
+
+int
+fs_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
+	      unsigned int n)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	int ret;
+
+	pthread_mutex_lock(&priv->lock);
+	ret = fs_xstats_walk(priv, NULL, xstats, xstats != NULL ? n : 0);
+	pthread_mutex_unlock(&priv->lock);
+	return ret;
+}
+
+int
+fs_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
+		    unsigned int size)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	int ret;
+
+	pthread_mutex_lock(&priv->lock);
+	ret = fs_xstats_walk(priv, names, NULL, names != NULL ? size : 0);
+	pthread_mutex_unlock(&priv->lock);
+	return ret;
+}
+
+int
+fs_xstats_reset(struct rte_eth_dev *dev)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct fs_sub *sub;
+
+	/* ethdev calls this instead of stats_reset: reset both. */
+	pthread_mutex_lock(&priv->lock);
+	memset(&priv->acc, 0, sizeof(priv->acc));
+	FS_FOREACH_SUB(priv, sub) {
+		if (sub->state == FS_SUB_EMPTY)
+			continue;
+		rte_eth_xstats_reset(sub->port_id);
+		rte_eth_stats_reset(sub->port_id);
+	}
+	pthread_mutex_unlock(&priv->lock);
+	return 0;
+}

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * Sub-device lifecycle: EMPTY -> PROBED -> CONFIGURED -> STARTED and back.
+ * fs_sub_teardown() is the only place that stops, closes and detaches a
+ * sub-device, so no port is ever released twice.
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_bus.h>
+#include <rte_devargs.h>
+#include <rte_dev.h>
+
+#include "fs_private.h"
+#include "fs_service.h"
+
+uint64_t
+fs_time_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+int
+fs_sub_fail(struct fs_sub *sub, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sub->last_error, sizeof(sub->last_error), fmt, ap);
+	va_end(ap);
+	FS_PORT_LOG(ERR, sub->priv, "sub-device %u: %s", sub->idx,
+		    sub->last_error);
+	return err;
+}
+
+static int
+fs_sub_event_cb(uint16_t port_id, enum rte_eth_event_type type, void *arg,
+		void *ret_param)
+{
+	struct fs_sub *sub = arg;
+
+	RTE_SET_USED(port_id);
+	RTE_SET_USED(ret_param);
+	/* Interrupt thread: record and defer, never take the port lock here. */
+	if (type == RTE_ETH_EVENT_INTR_RMV)
+		__atomic_store_n(&sub->rmv_pending, true, __ATOMIC_RELEASE);
+	fs_service_kick(sub->priv);
+	return 0;
+}
+
+static void
+fs_sub_callbacks(struct fs_sub *sub, bool on)
+{
+	static const enum rte_eth_event_type ev[] = {
+		RTE_ETH_EVENT_INTR_RMV, RTE_ETH_EVENT_INTR_LSC,
+	};
+	unsigned int i;
+
+	/* Same (port, event, fn, arg) both ways, or unregister finds nothing. */
+	for (i = 0; i < RTE_DIM(ev); i++) {
+		if (on)
+			rte_eth_dev_callback_register(sub->port_id, ev[i],
+						      fs_sub_event_cb, sub);
+		else
+			rte_eth_dev_callback_unregister(sub->port_id, ev[i],
+							fs_sub_event_cb, sub);
+	}
+}
+
+/* The ethdev port of a device: its own name first, then its children. */
+static int
+fs_sub_find_port(const char *name, uint16_t *port_id)
+{
+	struct rte_eth_dev_info info;
+	uint16_t pid;
+
+	if (rte_eth_dev_get_port_by_name(name, port_id) == 0)
+		return 0;
+	for (pid = 0; pid < RTE_MAX_ETHPORTS; pid++) {
+		if (!rte_eth_dev_is_valid_port(pid) ||
+		    rte_eth_dev_info_get(pid, &info) != 0 ||
+		    info.device == NULL)
+			continue;
+		if (strcmp(rte_dev_name(info.device), name) == 0) {
+			*port_id = pid;
+			return 0;
+		}
+	}
+	return -ENODEV;
+}
+
+static int
+fs_sub_take_ownership(struct fs_sub *sub)
+{
+	struct fs_priv *priv = sub->priv;
+	struct rte_eth_dev_owner cur;
+
+	if (rte_eth_dev_owner_get(sub->port_id, &cur) == 0 &&
+	    cur.id != RTE_ETH_DEV_NO_OWNER && cur.id != priv->owner.id)
+		return fs_sub_fail(sub, -EBUSY, "port %u (%s) is already owned by %s",
+				   sub->port_id, sub->dev_name, cur.name);
+	if (cur.id == priv->owner.id)
+		return 0;
+	if (rte_eth_dev_owner_set(sub->port_id, &priv->owner) != 0)
+		return fs_sub_fail(sub, -EBUSY, "cannot take ownership of port %u",
+				   sub->port_id);
+	return 0;
+}
+
+static int
+fs_sub_resolve(struct fs_sub *sub, struct rte_devargs *da)
+{
+	const struct fs_sub_args *sa = &sub->priv->args.sub[sub->idx];
+	char err[FS_ARGS_ERR_MAX] = "";
+	int ret;
+
+	ret = fs_args_resolve(sa, sub->devargs, sizeof(sub->devargs),
+			      err, sizeof(err));
+	if (ret < 0)
+		return fs_sub_fail(sub, ret, "%s", err[0] ? err : "cannot resolve devargs");
+	if (rte_devargs_parse(da, sub->devargs) != 0)
+		return fs_sub_fail(sub, -EINVAL, "'%s': not valid devargs (no bus knows this device)",
+				   sub->devargs);
+	snprintf(sub->bus, sizeof(sub->bus), "%s", rte_bus_name(da->bus));
+	snprintf(sub->dev_name, sizeof(sub->dev_name), "%s", da->name);
+	return 0;
+}
+
+/* EMPTY -> PROBED: attach the device and own its port. */
+int
+fs_sub_probe(struct fs_sub *sub)
+{
+	struct rte_devargs da;
+	int ret;
+
+	if (sub->state != FS_SUB_EMPTY)
+		return 0;
+	memset(&da, 0, sizeof(da));
+	ret = fs_sub_resolve(sub, &da);
+	if (ret < 0)
+		goto fail;
+	ret = rte_eal_hotplug_add(sub->bus, sub->dev_name,
+				  da.args != NULL ? da.args : "");
+	rte_devargs_reset(&da);
+	if (ret < 0 && ret != -EEXIST) {
+		ret = fs_sub_fail(sub, ret, "probe of '%s' failed: %s",
+				  sub->devargs, rte_strerror(-ret));
+		goto fail;
+	}
+	if (fs_sub_find_port(sub->dev_name, &sub->port_id) < 0) {
+		ret = fs_sub_fail(sub, -ENODEV, "'%s' was probed but has no ethdev port",
+				  sub->dev_name);
+		rte_eal_hotplug_remove(sub->bus, sub->dev_name);
+		goto fail;
+	}
+	ret = fs_sub_take_ownership(sub);
+	if (ret < 0)
+		goto fail;
+	fs_sub_callbacks(sub, true);
+	sub->state = FS_SUB_PROBED;
+	sub->last_error[0] = '\0';
+	FS_PORT_LOG(INFO, sub->priv, "sub-device %u probed: %s (port %u)",
+		    sub->idx, sub->devargs, sub->port_id);
+	return 0;
+fail:
+	sub->probe_failures++;
+	return ret;
+}
+
+/* PROBED -> CONFIGURED, when the port itself is configured. */
+int
+fs_sub_configure(struct fs_sub *sub)
+{
+	int ret;
+
+	if (sub->state != FS_SUB_PROBED || !sub->priv->cfg.configured)
+		return 0;
+	ret = fs_replay_config(sub);
+	if (ret == 0)
+		ret = fs_replay_queues(sub);
+	if (ret == 0)
+		ret = fs_replay_filters(sub);
+	if (ret < 0)
+		return ret;
+	sub->state = FS_SUB_CONFIGURED;
+	return 0;
+}
+
+/* CONFIGURED -> STARTED, when the port itself is started. */
+int
+fs_sub_start(struct fs_sub *sub)
+{
+	int ret;
+
+	if (sub->state != FS_SUB_CONFIGURED || !sub->priv->started)
+		return 0;
+	ret = rte_eth_dev_start(sub->port_id);
+	if (ret < 0)
+		return fs_sub_fail(sub, ret, "start failed: %s", rte_strerror(-ret));
+	sub->state = FS_SUB_STARTED;
+	return fs_replay_after_start(sub);
+}
+
+/* Any state -> EMPTY.  Callers made sure no burst can still reach it. */
+void
+fs_sub_teardown(struct fs_sub *sub)
+{
+	if (sub->state != FS_SUB_EMPTY) {
+		fs_stats_fold(sub);
+		fs_flow_forget_sub(sub);
+		fs_sub_callbacks(sub, false);
+		if (sub->state == FS_SUB_STARTED)
+			rte_eth_dev_stop(sub->port_id);
+		rte_eth_dev_close(sub->port_id);
+		rte_eal_hotplug_remove(sub->bus, sub->dev_name);
+		FS_PORT_LOG(INFO, sub->priv, "sub-device %u (%s) closed",
+			    sub->idx, sub->dev_name);
+	}
+	sub->state = FS_SUB_EMPTY;
+	sub->active = false;
+	sub->retiring = false;
+	sub->port_id = RTE_MAX_ETHPORTS;
+}
+
+/* Bring one slot as far as the port is; on failure leave it empty. */
+int
+fs_sub_join(struct fs_sub *sub)
+{
+	bool was_empty = sub->state == FS_SUB_EMPTY;
+	int ret;
+
+	if (sub->retiring)
+		return -EBUSY;
+	ret = fs_sub_probe(sub);
+	if (ret == 0)
+		ret = fs_sub_configure(sub);
+	if (ret == 0)
+		ret = fs_sub_start(sub);
+	if (ret < 0) {
+		fs_sub_teardown(sub);
+		return ret;
+	}
+	if (was_empty && sub->priv->started)
+		sub->additions++;
+	return 0;
+}
+
+/* Under lock: every slot that can, joins; then one publish. */
+void
+fs_subs_join_all(struct fs_priv *priv)
+{
+	struct fs_sub *sub;
+	bool changed = false;
+
+	FS_FOREACH_SUB(priv, sub) {
+		bool was_active = sub->active;
+
+		if (sub->retiring)
+			continue;
+		if (fs_sub_join(sub) == 0 && priv->started &&
+		    sub->state == FS_SUB_STARTED && !was_active)
+			changed = true;
+	}
+	if (changed) {
+		fs_switch_publish(priv, 0);
+		fs_link_refresh(priv);
+	}
+}

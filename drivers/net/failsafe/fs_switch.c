@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * Switching: build a new active set, publish it with one pointer store,
+ * and retire the old one once no queue can still be reading it.
+ *
+ * A queue has left the old set when its rte_rcu_qsbr slot reported a
+ * quiescent state after the set was replaced, or when it is outside any
+ * burst (in_burst == 0) after membarrier() forced every running thread of
+ * the process through a full barrier.  The second rule is what keeps a
+ * queue nobody polls (an idle TX queue, say) from holding a removal
+ * forever; without membarrier() the control side waits FS_GRACE_NO_MB_NS
+ * instead, long enough for any store buffer to drain.
+ */
+
+#include <errno.h>
+#include <linux/membarrier.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_malloc.h>
+
+#include "fs_private.h"
+#include "fs_service.h"
+
+#define FS_GRACE_NO_MB_NS	(10 * 1000 * 1000ULL)
+
+static struct fs_active fs_empty_set;	/* never freed, never written */
+
+static int
+fs_membarrier(int cmd)
+{
+	return syscall(__NR_membarrier, cmd, 0, 0);
+}
+
+int
+fs_switch_init(struct fs_priv *priv, uint32_t nb_readers)
+{
+	size_t sz = rte_rcu_qsbr_get_memsize(nb_readers);
+
+	priv->qsbr = rte_zmalloc_socket("fs_qsbr", sz, RTE_CACHE_LINE_SIZE,
+					priv->dev->data->numa_node);
+	if (priv->qsbr == NULL)
+		return -ENOMEM;
+	if (rte_rcu_qsbr_init(priv->qsbr, nb_readers) != 0) {
+		rte_free(priv->qsbr);
+		priv->qsbr = NULL;
+		return -rte_errno;
+	}
+	priv->nb_readers = nb_readers;
+	priv->active = &fs_empty_set;
+	priv->membarrier_ok =
+		fs_membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
+	if (!priv->membarrier_ok)
+		FS_PORT_LOG(INFO, priv, "membarrier unavailable (%s); grace periods wait %llu ms for idle queues",
+			    strerror(errno), FS_GRACE_NO_MB_NS / 1000000);
+	return 0;
+}
+
+static void
+fs_active_free(struct fs_active *set)
+{
+	if (set != &fs_empty_set)
+		free(set);
+}
+
+void
+fs_switch_fini(struct fs_priv *priv)
+{
+	fs_switch_reclaim(priv, true);
+	fs_active_free(priv->active);
+	priv->active = &fs_empty_set;
+	rte_free(priv->qsbr);
+	priv->qsbr = NULL;
+}
+
+static void
+fs_path_fill(struct fs_path *path, const struct fs_sub *sub)
+{
+	const struct rte_eth_fp_ops *ops = &rte_eth_fp_ops[sub->port_id];
+
+	path->rx_burst = ops->rx_pkt_burst;
+	path->tx_burst = ops->tx_pkt_burst;
+	path->rxq = ops->rxq.data;
+	path->txq = ops->txq.data;
+	path->sub_idx = sub->idx;
+}
+
+/* Started, healthy sub-devices in slot order: the preferred one leads. */
+static struct fs_active *
+fs_active_build(struct fs_priv *priv)
+{
+	struct fs_active *set;
+	struct fs_sub *sub;
+
+	set = calloc(1, sizeof(*set));
+	if (set == NULL)
+		return NULL;
+	FS_FOREACH_SUB(priv, sub) {
+		sub->active = priv->started && sub->state == FS_SUB_STARTED &&
+			!sub->retiring;
+		if (sub->active)
+			fs_path_fill(&set->paths[set->nb_paths++], sub);
+	}
+	return set;
+}
+
+static bool
+fs_reader_left(const struct fs_priv *priv, const struct fs_queue *q,
+	       const struct fs_retired *r, uint64_t now)
+{
+	/* qsbr_cnt is public in rte_rcu_qsbr.h; the per-reader view is
+	 * needed to combine it with the idle test below.
+	 */
+	uint64_t cnt = __atomic_load_n(&priv->qsbr->qsbr_cnt[q->reader_id].cnt,
+				       __ATOMIC_ACQUIRE);
+
+	if (cnt == __RTE_QSBR_CNT_THR_OFFLINE || cnt >= r->token)
+		return true;
+	if (__atomic_load_n(&q->in_burst, __ATOMIC_ACQUIRE) != 0)
+		return false;
+	return priv->membarrier_ok || now >= r->deadline_ns;
+}
+
+static bool
+fs_queues_left(struct fs_priv *priv, void **queues, uint16_t nb,
+	       const struct fs_retired *r, uint64_t now)
+{
+	uint16_t i;
+
+	for (i = 0; i < nb; i++)
+		if (queues[i] != NULL &&
+		    !fs_reader_left(priv, queues[i], r, now))
+			return false;
+	return true;
+}
+
+static bool
+fs_grace_done(struct fs_priv *priv, const struct fs_retired *r)
+{
+	struct rte_eth_dev_data *data = priv->dev->data;
+	uint64_t now = fs_time_ns();
+
+	return fs_queues_left(priv, data->rx_queues, data->nb_rx_queues, r, now) &&
+		fs_queues_left(priv, data->tx_queues, data->nb_tx_queues, r, now);
+}
+
+static void
+fs_retired_finish(struct fs_priv *priv, struct fs_retired *r)
+{
+	struct fs_sub *sub;
+
+	fs_active_free(r->set);
+	FS_FOREACH_SUB(priv, sub)
+		if (r->sub_mask & RTE_BIT32(sub->idx))
+			fs_sub_teardown(sub);
+	free(r);
+}
+
+/* Under priv->lock.  force: the caller knows no burst can run (port closed). */
+void
+fs_switch_reclaim(struct fs_priv *priv, bool force)
+{
+	struct fs_retired **pr = &priv->retired;
+
+	/* Sets retire in order: a later one cannot be done before an earlier. */
+	while (*pr != NULL) {
+		struct fs_retired *r = *pr;
+
+		if (!force && !fs_grace_done(priv, r))
+			break;
+		*pr = r->next;
+		fs_retired_finish(priv, r);
+	}
+	if (priv->retired != NULL)
+		fs_service_arm(priv, FS_SERVICE_FAST_US);
+}
+
+/*
+ * Under priv->lock.  Publish the active set that matches the slots' states
+ * now; sub-devices in teardown_mask are closed once the old set is unused.
+ */
+int
+fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask)
+{
+	struct fs_active *set = fs_active_build(priv);
+	struct fs_retired *r, **tail;
+	struct fs_active *old;
+
+	if (set == NULL)
+		return -ENOMEM;
+	r = calloc(1, sizeof(*r));
+	if (r == NULL) {
+		free(set);
+		return -ENOMEM;
+	}
+	old = priv->active;
+	__atomic_store_n(&priv->active, set, __ATOMIC_RELEASE);
+	priv->switches++;
+	r->set = old;
+	r->sub_mask = teardown_mask;
+	r->token = rte_rcu_qsbr_start(priv->qsbr);
+	if (priv->membarrier_ok &&
+	    fs_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0)
+		priv->membarrier_ok = false;
+	r->deadline_ns = fs_time_ns() + FS_GRACE_NO_MB_NS;
+	for (tail = &priv->retired; *tail != NULL; tail = &(*tail)->next)
+		;
+	*tail = r;
+	fs_switch_reclaim(priv, false);
+	return 0;
+}
+
+/* Under priv->lock: take a sub-device out of the datapath, close it later. */
+void
+fs_switch_remove_sub(struct fs_sub *sub, const char *why)
+{
+	struct fs_priv *priv = sub->priv;
+
+	if (sub->state == FS_SUB_EMPTY || sub->retiring)
+		return;
+	FS_PORT_LOG(NOTICE, priv, "sub-device %u (%s) leaves: %s",
+		    sub->idx, sub->dev_name, why);
+	sub->retiring = true;
+	sub->removals++;
+	if (fs_switch_publish(priv, RTE_BIT32(sub->idx)) < 0) {
+		/* No memory for a new set: stop using it by the slow path. */
+		FS_PORT_LOG(ERR, priv, "cannot publish a new active set");
+	}
+	fs_link_refresh(priv);
+}
