@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * Driver binding on a fake sysfs tree.  A helper thread plays the kernel:
+ * on a write to drivers/<drv>/unbind it removes the device's driver link,
+ * on a write to drivers_probe it binds the device to its driver_override.
+ * This machine's own /sys is never touched.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "hotplug.h"
+#include "fake_sysfs.h"
+
+#define PCI_A "0000:00:03.0"
+#define PCI_B "0000:00:04.0"
+
+static volatile int kernel_stop;
+static volatile int kernel_paused;
+static volatile int kernel_unbinds;
+static pthread_t kernel_thread;
+
+static const char * const drivers[] = { "e1000e", "vfio-pci" };
+
+static void
+strip(char *s)
+{
+	s[strcspn(s, "\n")] = '\0';
+}
+
+static void
+kernel_step(void)
+{
+	char addr[64], drv[64], rel[256];
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(rel, sizeof(rel), "bus/pci/drivers/%s/unbind",
+			drivers[i]);
+		if (fake_sysfs_read(rel, addr, sizeof(addr)) > 0) {
+			strip(addr);
+			fake_sysfs_link_driver(addr, NULL);
+			fake_sysfs_write(rel, "");
+			kernel_unbinds++;
+		}
+	}
+	if (fake_sysfs_read("bus/pci/drivers_probe", addr, sizeof(addr)) <= 0)
+		return;
+	strip(addr);
+	snprintf(rel, sizeof(rel), "devices/pci0000:00/%s/driver_override",
+		addr);
+	if (fake_sysfs_read(rel, drv, sizeof(drv)) > 0) {
+		strip(drv);
+		fake_sysfs_link_driver(addr, drv);
+	}
+	fake_sysfs_write("bus/pci/drivers_probe", "");
+}
+
+static void *
+kernel_main(void *arg)
+{
+	int i;
+
+	(void)arg;
+	/* bounded: 60 s at most even if the test forgets to stop us */
+	for (i = 0; i < 60000 && !kernel_stop; i++) {
+		if (!kernel_paused)
+			kernel_step();
+		usleep(1000);
+	}
+	return NULL;
+}
+
+static int
+setup(void **state)
+{
+	const char *root = fake_sysfs_create();
+
+	(void)state;
+	if (root == NULL || hotplug_sysfs_root_set(root) < 0)
+		return -1;
+	fake_sysfs_add_driver("e1000e");
+	fake_sysfs_add_driver("vfio-pci");
+	fake_sysfs_add_pci(PCI_A, "0x8086\n", "0x10d3\n", "e1000e");
+	fake_sysfs_add_pci(PCI_B, "0x8086\n", "0x10d3\n", NULL);
+	return pthread_create(&kernel_thread, NULL, kernel_main, NULL);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	kernel_stop = 1;
+	pthread_join(kernel_thread, NULL);
+	fake_sysfs_destroy();
+	hotplug_sysfs_root_set(NULL);
+	return 0;
+}
+
+static void
+test_bind_unbound(void **state)
+{
+	char drv[64];
+
+	(void)state;
+	assert_int_equal(hotplug_bind_driver(PCI_B, "vfio-pci", 2000), 0);
+	assert_int_equal(hotplug_pci_driver(PCI_B, drv, sizeof(drv)), 0);
+	assert_string_equal(drv, "vfio-pci");
+	fake_sysfs_read("devices/pci0000:00/" PCI_B "/driver_override", drv,
+		sizeof(drv));
+	assert_string_equal(drv, "vfio-pci");
+}
+
+static void
+test_rebind_unbinds_first(void **state)
+{
+	int before = kernel_unbinds;
+	char drv[64];
+
+	(void)state;
+	assert_int_equal(hotplug_bind_driver(PCI_A, "vfio-pci", 2000), 0);
+	assert_int_equal(kernel_unbinds, before + 1);
+	assert_int_equal(hotplug_pci_driver(PCI_A, drv, sizeof(drv)), 0);
+	assert_string_equal(drv, "vfio-pci");
+	/* already bound: nothing written, immediate success */
+	assert_int_equal(hotplug_bind_driver(PCI_A, "vfio-pci", 0), 0);
+	assert_int_equal(kernel_unbinds, before + 1);
+}
+
+static void
+test_errors(void **state)
+{
+	(void)state;
+	assert_int_equal(hotplug_bind_driver("0000:00:09.0", "vfio-pci", 100),
+		-ENODEV);
+	assert_int_equal(hotplug_bind_driver(PCI_B, "igb_uio", 100), -ENOENT);
+	assert_int_equal(hotplug_bind_driver("../../x", "vfio-pci", 100),
+		-EINVAL);
+	assert_int_equal(hotplug_bind_driver(PCI_B, "../vfio", 100), -EINVAL);
+	assert_int_equal(hotplug_bind_driver(PCI_B, NULL, 100), -EINVAL);
+}
+
+static void
+test_timeout(void **state)
+{
+	(void)state;
+	kernel_paused = 1;
+	assert_int_equal(hotplug_bind_driver(PCI_B, "e1000e", 50),
+		-ETIMEDOUT);
+	kernel_paused = 0;
+	/* the kernel catches up; a retry succeeds */
+	assert_int_equal(hotplug_bind_driver(PCI_B, "e1000e", 2000), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bind_unbound),
+		cmocka_unit_test(test_rebind_unbinds_first),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_timeout),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
