@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The failsafe-uevent authors
+#
+# Shared helpers of the shell integration tests: assertions, a private
+# network namespace with veth pairs, and Debian's dpdk-testpmd driven
+# through a FIFO.  Everything a test creates is removed by fs_cleanup,
+# which runs on every exit path.
+
+set -uo pipefail
+
+FS_PLUGIN_DIR=${FS_PLUGIN_DIR:?run through devtools/test.sh (it stages the plugin)}
+FS_TEST_NAME=${FS_TEST_NAME:-$(basename "$0" .sh)}
+FS_TMP=$(mktemp -d "/tmp/fs-${FS_TEST_NAME}.XXXXXX")
+FS_NETNS=""
+TP_PID=""
+FS_CHECKS=0
+FS_FAILS=0
+FS_CLEANUP_HOOKS=()
+
+fs_log() { printf '[%s] %s\n' "$FS_TEST_NAME" "$*"; }
+
+fs_cleanup() {
+	local h
+	for h in "${FS_CLEANUP_HOOKS[@]}"; do
+		eval "$h" || true
+	done
+	if [ -n "$TP_PID" ] && kill -0 "$TP_PID" 2>/dev/null; then
+		kill "$TP_PID" 2>/dev/null
+		sleep 0.5
+		kill -9 "$TP_PID" 2>/dev/null
+	fi
+	[ -n "$FS_NETNS" ] && ip netns del "$FS_NETNS" 2>/dev/null
+	[ "${FS_KEEP_TMP:-0}" = 1 ] || rm -rf "$FS_TMP"
+}
+trap fs_cleanup EXIT
+trap 'exit 130' INT TERM
+
+fs_check() {	# fs_check <description> <command...>
+	local what=$1
+	shift
+	FS_CHECKS=$((FS_CHECKS + 1))
+	if "$@"; then
+		fs_log "ok: $what"
+	else
+		fs_log "FAIL: $what"
+		FS_FAILS=$((FS_FAILS + 1))
+	fi
+}
+
+fs_done() {
+	fs_log "$((FS_CHECKS - FS_FAILS))/$FS_CHECKS checks passed"
+	[ "$FS_FAILS" -eq 0 ] && [ "$FS_CHECKS" -gt 0 ]
+	exit
+}
+
+# Common EAL arguments: never touch the machine's PCI devices.
+fs_eal_args() {
+	echo "-l 0-1 --no-huge -m 1024 --no-pci --file-prefix fs$$-$RANDOM --log-level=pmd.net.failsafe.uevent:info"
+}
+
+# --- private network namespace with veth pairs ----------------------------
+
+fs_netns_create() {
+	FS_NETNS="fs-${FS_TEST_NAME:0:12}-$$"
+	ip netns add "$FS_NETNS"
+	ip -n "$FS_NETNS" link set lo up
+}
+
+fs_in_netns() { ip netns exec "$FS_NETNS" "$@"; }
+
+fs_veth_add() {	# fs_veth_add <name> <peer> [mac]
+	ip -n "$FS_NETNS" link add "$1" type veth peer name "$2" || return 1
+	[ -n "${3:-}" ] && ip -n "$FS_NETNS" link set "$1" address "$3"
+	ip -n "$FS_NETNS" link set "$1" up && ip -n "$FS_NETNS" link set "$2" up
+}
+
+fs_veth_del() { ip -n "$FS_NETNS" link del "$1"; }
+
+fs_rx_packets() {	# packets received by an interface of the netns
+	cat "/sys/class/net/$1/statistics/rx_packets" 2>/dev/null ||
+		fs_in_netns cat "/sys/class/net/$1/statistics/rx_packets" 2>/dev/null ||
+		echo 0
+}
+
+# --- Debian's dpdk-testpmd, driven through a FIFO ----------------------------
+
+TP_OUT=""
+TP_FD=""
+
+# tp_start [--netns] <testpmd arguments...>
+tp_start() {
+	local pre=()
+	if [ "${1:-}" = --netns ]; then
+		pre=(ip netns exec "$FS_NETNS")
+		shift
+	fi
+	TP_OUT="$FS_TMP/testpmd.out"
+	mkfifo "$FS_TMP/testpmd.in"
+	local plugin=(-d "$FS_PLUGIN_DIR")
+	# TP_DEBIAN=1: Debian's own net_failsafe, as a baseline.
+	[ "${TP_DEBIAN:-0}" = 1 ] && plugin=()
+	"${pre[@]}" stdbuf -o0 -e0 dpdk-testpmd "${plugin[@]}" "$@" \
+		< "$FS_TMP/testpmd.in" > "$TP_OUT" 2>&1 &
+	TP_PID=$!
+	exec {TP_FD}> "$FS_TMP/testpmd.in"
+	tp_wait_prompts 1 60
+}
+
+tp_prompts() { grep -o 'testpmd> ' "$TP_OUT" 2>/dev/null | wc -l; }
+
+tp_wait_prompts() {	# <count> <seconds>
+	local deadline=$((SECONDS + $2))
+	while [ "$(tp_prompts)" -lt "$1" ]; do
+		kill -0 "$TP_PID" 2>/dev/null || return 1
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.1
+	done
+}
+
+# tp_cmd <command>: run it, wait for the next prompt, print its output.
+tp_cmd() {
+	local n start
+	n=$(tp_prompts)
+	start=$(wc -c < "$TP_OUT")
+	echo "$1" >&"$TP_FD"
+	tp_wait_prompts $((n + 1)) "${2:-30}" || return 1
+	tail -c +$((start + 1)) "$TP_OUT"
+}
+
+tp_alive() { kill -0 "$TP_PID" 2>/dev/null; }
+
+# tp_quit: quit and return testpmd's exit status (124 on a hang).
+tp_quit() {
+	local i
+	echo quit >&"$TP_FD"
+	exec {TP_FD}>&-
+	for i in $(seq 1 300); do
+		kill -0 "$TP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$TP_PID" 2>/dev/null; then
+		kill -9 "$TP_PID"
+		wait "$TP_PID" 2>/dev/null
+		TP_PID=""
+		return 124
+	fi
+	wait "$TP_PID"
+	local rc=$?
+	TP_PID=""
+	return $rc
+}
+
+# A port counter from "show port stats <port>".
+tp_port_stat() {	# <port> <RX-packets|TX-packets|...>
+	tp_cmd "show port stats $1" | sed -n "s/.*$2: *\([0-9]*\).*/\1/p" | head -n1
+}
+
+tp_xstat() {	# <port> <name>
+	tp_cmd "show port xstats $1" | sed -n "s/^$2: *\([0-9]*\)$/\1/p" | head -n1
+}
