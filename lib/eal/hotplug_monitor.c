@@ -48,6 +48,7 @@ struct monitor {
 	int stopfd;
 	pthread_t thread;
 	uint64_t last_seqnum;   /* monitor thread only */
+	bool resync_pending;    /* monitor thread only */
 	int rcvbuf_test;        /* test hook; 0 = default */
 	int rcvbuf;             /* effective size */
 };
@@ -232,11 +233,15 @@ monitor_handle(const char *buf, size_t len, uint64_t rx_ns)
 			hotplug_subsystem_str(ev.subsystem), ev.name, ev.seqnum);
 		hotplug_callback_process(&ev);
 	}
-	/* After the event, so a resync sees the registry it left. */
 	if (gap)
-		hotplug_resync();
+		mon.resync_pending = true;
 }
 
+/*
+ * The kernel reports an overrun once, then drops silently until the
+ * queue has been drained; so resync only once it is empty, or a drop
+ * between our rescan and the end of the queue would go unnoticed.
+ */
 static void
 monitor_enobufs(void)
 {
@@ -244,6 +249,15 @@ monitor_enobufs(void)
 	HOTPLUG_LOG(WARNING, "uevent socket overrun, events lost: resync");
 	/* Later SEQNUMs jump anyway; do not count that as another gap. */
 	mon.last_seqnum = 0;
+	mon.resync_pending = true;
+}
+
+static void
+monitor_drained(void)
+{
+	if (!mon.resync_pending)
+		return;
+	mon.resync_pending = false;
 	hotplug_resync();
 }
 
@@ -271,8 +285,10 @@ monitor_read_one(int fd)
 	if (n < 0) {
 		if (errno == EINTR)
 			return 1;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			monitor_drained();
 			return 0;
+		}
 		if (errno == ENOBUFS) {
 			monitor_enobufs();
 			return 1;
@@ -429,6 +445,7 @@ monitor_open(void)
 		ret = epoll_add(mon.stopfd);
 	if (ret == 0) {
 		mon.last_seqnum = 0;
+		mon.resync_pending = false;
 		ret = thread_create();
 		if (ret < 0)
 			HOTPLUG_LOG(ERR, "monitor thread: %s", strerror(-ret));
