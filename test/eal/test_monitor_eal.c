@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * With the EAL initialised the monitor thread is an EAL control thread
+ * (rte_ctrl_thread_create).  No hugepages, no PCI, no shared config: it
+ * touches no device.  Start/stop cycles leave no fd or thread.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include "hotplug.h"
+
+static int
+count_dir(const char *path)
+{
+	struct dirent *de;
+	DIR *d = opendir(path);
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* Is one of our threads named hotplug-mon? */
+static int
+monitor_thread_seen(void)
+{
+	char path[300], comm[32];
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/task");
+	int found = 0;
+
+	if (d == NULL)
+		return 0;
+	while (!found && (de = readdir(d)) != NULL) {
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
+			de->d_name);
+		f = fopen(path, "r");
+		if (f == NULL)
+			continue;
+		if (fgets(comm, sizeof(comm), f) != NULL &&
+				strncmp(comm, "hotplug-mon", 11) == 0)
+			found = 1;
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+/* The EAL leaves its runtime directory behind, even with --no-shconf. */
+static void
+runtime_dir_remove(void)
+{
+	const char *dir = rte_eal_get_runtime_dir();
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	if (dir == NULL || strstr(dir, "/fs-eal-") == NULL)
+		return;
+	d = opendir(dir);
+	if (d != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			unlink(path);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	char prefix[64];
+	char *argv[] = { "test_eal_monitor_eal", "--no-huge", "-m", "256",
+		"--no-pci", "--no-shconf", "--no-telemetry", "-l", "0",
+		"--file-prefix", prefix, "--log-level", "lib.eal:error", NULL };
+	int argc = (int)(sizeof(argv) / sizeof(argv[0])) - 1;
+	int fds0, tasks0, i;
+
+	snprintf(prefix, sizeof(prefix), "fs-eal-%d", (int)getpid());
+	if (rte_eal_init(argc, argv) < 0) {
+		fprintf(stderr, "skip: rte_eal_init: %s\n",
+			rte_strerror(rte_errno));
+		return 77;
+	}
+	fds0 = count_dir("/proc/self/fd");
+	tasks0 = count_dir("/proc/self/task");
+	for (i = 0; i < 100; i++) {
+		if (hotplug_monitor_start() != 0) {
+			fprintf(stderr, "FAIL: start %d\n", i);
+			runtime_dir_remove();
+			return 1;
+		}
+		if (i == 0 && !monitor_thread_seen()) {
+			fprintf(stderr, "FAIL: no hotplug-mon thread\n");
+			runtime_dir_remove();
+			return 1;
+		}
+		if (hotplug_monitor_stop() != 0) {
+			fprintf(stderr, "FAIL: stop %d\n", i);
+			runtime_dir_remove();
+			return 1;
+		}
+	}
+	if (count_dir("/proc/self/fd") != fds0 ||
+			count_dir("/proc/self/task") != tasks0) {
+		fprintf(stderr, "FAIL: leaked fd or thread\n");
+		runtime_dir_remove();
+		return 1;
+	}
+	runtime_dir_remove();
+	rte_eal_cleanup();
+	printf("PASS: 100 start/stop cycles with an EAL control thread\n");
+	return 0;
+}
