@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -162,6 +163,17 @@ remove_confirmed(const struct hotplug_event *ev)
 {
 	int i;
 
+	/* The kernel unlists a netdev before it announces the removal, but
+	 * deletes its sysfs directory only after: ask the netdev list first,
+	 * so a real removal is confirmed without waiting.
+	 */
+	if (ev->subsystem == HOTPLUG_SUBSYS_NET &&
+			strcmp(hotplug_sysfs_root_get(), "/sys") == 0) {
+		unsigned int idx = if_nametoindex(ev->ifname);
+
+		if (idx == 0 || (int)idx != ev->ifindex)
+			return true;
+	}
 	for (i = 0; i < REMOVE_CONFIRM_TRIES; i++) {
 		if (ev->subsystem == HOTPLUG_SUBSYS_NET) {
 			int idx = hotplug_ifname_to_ifindex(ev->ifname);

@@ -2,19 +2,311 @@
  * Copyright(c) 2026 The failsafe-uevent authors
  */
 
-/* Kernel uevents drive sub-device removal and return (see doc/guides). */
+/*
+ * Kernel hotplug -> sub-device removal and return.
+ *
+ * REMOVE (a uevent from lib/eal's monitor thread, or the vfio release
+ * request that Debian's EAL raises as RTE_DEV_EVENT_REMOVE): the slot
+ * leaves the active set at once, a PCI device's BARs are remapped to dummy
+ * pages, and the device is closed and detached after the grace period.
+ *
+ * ADD: a device matching an empty slot (its own interface or PCI address,
+ * or a match_mac<N>/match_pci<N> rule for a replacement) is bound to its
+ * driver (PCI), probed, given the port's configuration, started, and the
+ * active set is published again, preferred sub-device first.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bus_pci_driver.h>
+#include <rte_bus.h>
+#include <rte_dev.h>
+
+#include "hotplug.h"
 
 #include "fs_private.h"
+#include "fs_service.h"
+
+#define FS_BIND_TIMEOUT_MS	2000
+/* An ADD may race the grace period of the device it replaces. */
+#define FS_ADD_WAIT_MS		200
+
+static bool
+fs_sub_is_pci(const struct fs_sub *sub)
+{
+	return sub->pci_addr[0] != '\0';
+}
+
+static bool
+fs_event_is_sub(const struct hotplug_event *ev, const struct fs_sub *sub)
+{
+	if (ev->subsystem == HOTPLUG_SUBSYS_NET)
+		return sub->iface[0] != '\0' && strcmp(ev->ifname, sub->iface) == 0;
+	if (ev->subsystem == HOTPLUG_SUBSYS_PCI)
+		return fs_sub_is_pci(sub) && strcmp(ev->pci_addr, sub->pci_addr) == 0;
+	return false;
+}
+
+static void
+fs_hotplug_remove(struct fs_priv *priv, struct fs_sub *sub, uint64_t rx_ns,
+		  const char *what)
+{
+	struct fs_hotplug_times *t = &priv->hp;
+	struct rte_eth_dev *sdev;
+
+	if (sub->state == FS_SUB_EMPTY || sub->retiring)
+		return;	/* a repeated REMOVE */
+	fs_switch_remove_sub(sub, what);
+	t->remove_events++;
+	t->last_remove_switch_ns = priv->last_publish_ns - rx_ns;
+	sub->remove_rx_ns = rx_ns;
+	sdev = &rte_eth_devices[sub->port_id];
+	if (fs_sub_is_pci(sub) && sdev->device != NULL &&
+	    strcmp(rte_bus_name(rte_bus_find_by_device(sdev->device)), "pci") == 0) {
+		int ret = hotplug_remap_device(RTE_DEV_TO_PCI(sdev->device));
+
+		if (ret < 0)
+			FS_PORT_LOG(ERR, priv, "sub-device %u: BAR remap failed: %s",
+				    sub->idx, strerror(-ret));
+		t->last_remove_remap_ns = fs_time_ns() - rx_ns;
+	}
+	FS_PORT_LOG(INFO, priv, "sub-device %u (%s): %s; datapath switched in %.1f us",
+		    sub->idx, sub->dev_name, what,
+		    t->last_remove_switch_ns / 1000.0);
+}
+
+/* Slot-owned devargs with the replacement's identity written in. */
+static int
+fs_rewrite_devargs(struct fs_sub *sub, const struct hotplug_event *ev)
+{
+	const char *old = sub->devargs;
+	char out[FS_DEVARGS_MAX];
+	const char *p;
+	int n;
+
+	if (ev->subsystem == HOTPLUG_SUBSYS_PCI) {
+		/* "<pci addr>[,args]" */
+		p = strchr(old, ',');
+		n = snprintf(out, sizeof(out), "%s%s", ev->pci_addr, p ? p : "");
+	} else {
+		char key[IFNAMSIZ + 8];
+
+		snprintf(key, sizeof(key), "iface=%s", sub->iface);
+		p = strstr(old, key);
+		if (p == NULL)
+			return -EINVAL;
+		n = snprintf(out, sizeof(out), "%.*siface=%s%s", (int)(p - old),
+			     old, ev->ifname, p + strlen(key));
+	}
+	if (n < 0 || (size_t)n >= sizeof(out))
+		return -ENAMETOOLONG;
+	snprintf(sub->devargs_override, sizeof(sub->devargs_override), "%s", out);
+	return 0;
+}
+
+static bool
+fs_rule_matches(const struct fs_sub *sub, const struct hotplug_event *ev)
+{
+	const struct fs_sub_args *sa = &sub->priv->args.sub[sub->idx];
+	struct rte_ether_addr mac;
+
+	if (sa->match_pci_id_set && ev->subsystem == HOTPLUG_SUBSYS_PCI &&
+	    ev->pci_vendor == sa->match_vendor &&
+	    ev->pci_device == sa->match_device)
+		return true;
+	if (sa->match_mac_set && ev->subsystem == HOTPLUG_SUBSYS_NET &&
+	    sub->iface[0] != '\0' &&
+	    hotplug_ifname_to_mac(ev->ifname, &mac) == 0 &&
+	    rte_is_same_ether_addr(&mac, &sa->match_mac))
+		return true;
+	return false;
+}
+
+/* The slot an ADD fills: its own device first, then a replacement rule. */
+static struct fs_sub *
+fs_hotplug_add_slot(struct fs_priv *priv, const struct hotplug_event *ev,
+		    bool *replacement)
+{
+	struct fs_sub *sub;
+
+	FS_FOREACH_SUB(priv, sub)
+		if (fs_event_is_sub(ev, sub)) {
+			*replacement = false;
+			return sub;
+		}
+	FS_FOREACH_SUB(priv, sub)
+		if ((sub->state == FS_SUB_EMPTY || sub->retiring) &&
+		    fs_rule_matches(sub, ev)) {
+			*replacement = true;
+			return sub;
+		}
+	return NULL;
+}
+
+static int
+fs_hotplug_bind(struct fs_priv *priv, struct fs_sub *sub, const char *pci_addr)
+{
+	int ret = hotplug_bind_driver(pci_addr, priv->args.bind_driver,
+				      FS_BIND_TIMEOUT_MS);
+
+	if (ret < 0)
+		return fs_sub_fail(sub, ret, "cannot bind %s to %s: %s", pci_addr,
+				   priv->args.bind_driver, strerror(-ret));
+	return 0;
+}
+
+static void
+fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
+{
+	struct fs_hotplug_times *t = &priv->hp;
+	bool replacement = false;
+	struct fs_sub *sub;
+	int ret;
+
+	sub = fs_hotplug_add_slot(priv, ev, &replacement);
+	if (sub == NULL || !priv->cfg.configured)
+		return;
+	if (sub->retiring && fs_switch_wait(priv, FS_ADD_WAIT_MS) < 0)
+		FS_PORT_LOG(WARNING, priv, "sub-device %u still in its grace period",
+			    sub->idx);
+	if (sub->state != FS_SUB_EMPTY)
+		return;	/* still here: an ADD for a present device changes nothing */
+	if (replacement && fs_rewrite_devargs(sub, ev) < 0) {
+		fs_sub_fail(sub, -EINVAL, "cannot rewrite '%s' for replacement %s",
+			    sub->devargs, ev->name);
+		return;
+	}
+	if (ev->subsystem == HOTPLUG_SUBSYS_PCI &&
+	    fs_hotplug_bind(priv, sub, ev->pci_addr) < 0)
+		return;
+	t->last_add_bind_ns = fs_time_ns() - ev->rx_ns;
+	ret = fs_sub_join(sub);
+	if (ret < 0 || sub->state != FS_SUB_STARTED) {
+		if (ret == 0)
+			return;	/* port not started: it joins at start */
+		FS_PORT_LOG(ERR, priv, "sub-device %u (%s) did not come back: %s",
+			    sub->idx, ev->name, sub->last_error);
+		return;
+	}
+	fs_switch_publish(priv, 0);
+	fs_link_refresh(priv);
+	t->add_events++;
+	t->last_add_switch_ns = fs_time_ns() - ev->rx_ns;
+	FS_PORT_LOG(INFO, priv, "sub-device %u back as %s%s: bound+probed+replayed+switched in %.2f ms",
+		    sub->idx, sub->devargs, replacement ? " (replacement)" : "",
+		    t->last_add_switch_ns / 1e6);
+}
+
+static int
+fs_uevent_cb(const struct hotplug_event *ev, void *arg)
+{
+	struct fs_priv *priv = arg;
+	struct fs_sub *sub;
+
+	/* Cheap filter first: most events are not ours. */
+	if ((ev->action != HOTPLUG_ACTION_ADD &&
+	     ev->action != HOTPLUG_ACTION_REMOVE) ||
+	    (ev->subsystem != HOTPLUG_SUBSYS_NET &&
+	     ev->subsystem != HOTPLUG_SUBSYS_PCI))
+		return 0;
+	pthread_mutex_lock(&priv->lock);
+	if (priv->closing) {
+		pthread_mutex_unlock(&priv->lock);
+		return 0;
+	}
+	if (ev->action == HOTPLUG_ACTION_REMOVE) {
+		FS_FOREACH_SUB(priv, sub)
+			if (fs_event_is_sub(ev, sub))
+				fs_hotplug_remove(priv, sub, ev->rx_ns,
+						  ev->resync ? "gone (found by resync)" :
+						  "REMOVE uevent");
+	} else {
+		fs_hotplug_add(priv, ev);
+	}
+	pthread_mutex_unlock(&priv->lock);
+	fs_lsc_emit_pending(priv);
+	return 0;
+}
+
+/*
+ * vfio: the kernel holds a removal until user space lets go, and asks
+ * through the device request notifier, which the EAL turns into this
+ * callback (interrupt thread): switch, then release promptly.
+ */
+static void
+fs_dev_event_cb(const char *device_name, enum rte_dev_event_type type,
+		void *arg)
+{
+	struct fs_priv *priv = arg;
+	struct fs_sub *sub;
+	uint64_t now = fs_time_ns();
+
+	if (type != RTE_DEV_EVENT_REMOVE || device_name == NULL)
+		return;
+	if (pthread_mutex_trylock(&priv->lock) != 0) {
+		/* Interrupt thread: never wait; the service finishes it. */
+		FS_FOREACH_SUB(priv, sub)
+			if (strcmp(sub->dev_name, device_name) == 0)
+				__atomic_store_n(&sub->rmv_pending, true,
+						 __ATOMIC_RELEASE);
+		fs_service_kick(priv);
+		return;
+	}
+	FS_FOREACH_SUB(priv, sub)
+		if (!priv->closing && sub->state != FS_SUB_EMPTY &&
+		    strcmp(sub->dev_name, device_name) == 0)
+			fs_hotplug_remove(priv, sub, now, "release requested by the kernel");
+	pthread_mutex_unlock(&priv->lock);
+	fs_lsc_emit_pending(priv);
+}
 
 int
 fs_hotplug_attach(struct fs_priv *priv)
 {
-	RTE_SET_USED(priv);
+	struct fs_sub *sub;
+	int ret;
+
+	ret = hotplug_monitor_start();
+	if (ret < 0) {
+		FS_PORT_LOG(NOTICE, priv, "uevent monitor unavailable (%s): hotplug_poll only",
+			    strerror(-ret));
+		return ret;
+	}
+	ret = hotplug_callback_register(NULL, fs_uevent_cb, priv);
+	if (ret < 0) {
+		hotplug_monitor_stop();
+		return ret;
+	}
+	rte_dev_event_callback_register(NULL, fs_dev_event_cb, priv);
+	pthread_mutex_lock(&priv->lock);
+	priv->uevent_on = true;
+	FS_FOREACH_SUB(priv, sub)
+		if (sub->iface[0] != '\0')
+			hotplug_device_track(sub->iface);
+		else if (fs_sub_is_pci(sub))
+			hotplug_device_track(sub->pci_addr);
+	pthread_mutex_unlock(&priv->lock);
 	return 0;
 }
 
 void
 fs_hotplug_detach(struct fs_priv *priv)
 {
-	RTE_SET_USED(priv);
+	if (!priv->uevent_on)
+		return;
+	/* Outside the port lock: unregister waits for a running callback. */
+	hotplug_callback_unregister(NULL, fs_uevent_cb, priv);
+	rte_dev_event_callback_unregister(NULL, fs_dev_event_cb, priv);
+	hotplug_monitor_stop();
+	priv->uevent_on = false;
+}
+
+/* A slot that uevents describe needs no polling while the monitor runs. */
+bool
+fs_hotplug_covers(const struct fs_sub *sub)
+{
+	return sub->priv->uevent_on &&
+		(sub->iface[0] != '\0' || fs_sub_is_pci(sub));
 }

@@ -5,6 +5,7 @@
 #ifndef FS_PRIVATE_H
 #define FS_PRIVATE_H
 
+#include <net/if.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -58,6 +59,11 @@ struct fs_sub {
 	char devargs[FS_DEVARGS_MAX];	/* as last resolved (exec/fd) */
 	char bus[32];
 	char dev_name[RTE_DEV_NAME_MAX_LEN];
+	/* identity, for matching kernel events */
+	char iface[IFNAMSIZ];		/* iface= of the devargs, or "" */
+	char pci_addr[RTE_DEV_NAME_MAX_LEN];	/* for PCI sub-devices, or "" */
+	char devargs_override[FS_DEVARGS_MAX];	/* a replacement's devargs */
+	uint64_t remove_rx_ns;		/* when its REMOVE was received */
 	uint64_t removals;
 	uint64_t additions;
 	uint64_t probe_failures;
@@ -130,6 +136,17 @@ struct fs_config {
 	bool link_down;		/* set_link_down requested */
 };
 
+/* Timings of the last hotplug actions, from the event's receipt. */
+struct fs_hotplug_times {
+	uint64_t remove_events;
+	uint64_t add_events;
+	uint64_t last_remove_switch_ns;
+	uint64_t last_remove_remap_ns;
+	uint64_t last_remove_close_ns;
+	uint64_t last_add_bind_ns;
+	uint64_t last_add_switch_ns;
+};
+
 struct fs_stats_acc {
 	struct rte_eth_stats st;
 };
@@ -160,8 +177,11 @@ struct fs_priv {
 	struct fs_config cfg;
 	TAILQ_HEAD(, fs_flow) flows;
 	struct fs_stats_acc acc;
+	struct fs_hotplug_times hp;
+	bool uevent_on;
 	struct rte_eth_link link;
 	uint64_t switches;
+	uint64_t last_publish_ns;
 	uint64_t grace_forced;
 };
 
@@ -197,7 +217,8 @@ void fs_switch_fini(struct fs_priv *priv);
 int fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask);
 void fs_switch_reclaim(struct fs_priv *priv, bool force);
 void fs_switch_remove_sub(struct fs_sub *sub, const char *why);
-void fs_switch_alarm_arm(struct fs_priv *priv, uint64_t us);
+int fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms);
+#define FS_SYNC_GRACE_MS 100
 
 /* fs_rxtx.c */
 uint16_t fs_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb);
@@ -221,6 +242,8 @@ int fs_xstats_reset(struct rte_eth_dev *dev);
 /* fs_hotplug.c: kernel uevents -> sub-device removal and return */
 int fs_hotplug_attach(struct fs_priv *priv);
 void fs_hotplug_detach(struct fs_priv *priv);
+bool fs_hotplug_covers(const struct fs_sub *sub);
+void fs_sub_identity(struct fs_sub *sub, const char *devargs);
 
 /* fs_flow.c */
 extern const struct rte_flow_ops fs_flow_ops;

@@ -65,6 +65,8 @@ fs_priv_init(struct fs_priv *priv, struct rte_eth_dev *dev, const char *name,
 		priv->subs[i].priv = priv;
 		priv->subs[i].idx = i;
 		priv->subs[i].port_id = RTE_MAX_ETHPORTS;
+		if (args->sub[i].kind == FS_SUB_DEV)
+			fs_sub_identity(&priv->subs[i], args->sub[i].spec);
 	}
 	ret = fs_lock_init(&priv->lock);
 	if (ret < 0)

@@ -40,7 +40,8 @@ fs_service_needs_poll(const struct fs_priv *priv)
 	if (priv->args.hotplug_poll_ms == 0)
 		return false;
 	FS_FOREACH_SUB(priv, sub)
-		if (sub->state == FS_SUB_EMPTY && !sub->retiring)
+		if (sub->state == FS_SUB_EMPTY && !sub->retiring &&
+		    !fs_hotplug_covers(sub))
 			return true;
 	return false;
 }

@@ -17,6 +17,7 @@
 #include <rte_bus.h>
 #include <rte_devargs.h>
 #include <rte_dev.h>
+#include <rte_kvargs.h>
 
 #include "fs_private.h"
 #include "fs_service.h"
@@ -43,18 +44,62 @@ fs_sub_fail(struct fs_sub *sub, int err, const char *fmt, ...)
 	return err;
 }
 
+/*
+ * The sub-device's port is being released by someone else (rte_dev_remove,
+ * rte_eth_dev_close by the application): this runs in the releasing
+ * thread before the port's memory goes, so the sub-device leaves the
+ * datapath and its counters are kept here, synchronously.
+ */
+static void
+fs_sub_destroyed(struct fs_sub *sub)
+{
+	struct fs_priv *priv = sub->priv;
+
+	pthread_mutex_lock(&priv->lock);
+	if (sub->state != FS_SUB_EMPTY && !priv->closing) {
+		fs_switch_remove_sub(sub, "its port was released");
+		if (fs_switch_wait(priv, FS_SYNC_GRACE_MS) < 0)
+			FS_PORT_LOG(WARNING, priv, "sub-device %u: a queue stayed inside a burst for %d ms",
+				    sub->idx, FS_SYNC_GRACE_MS);
+		fs_stats_fold(sub);
+		fs_flow_forget_sub(sub);
+		/* Its port and device are gone: nothing to stop or close. */
+		sub->state = FS_SUB_EMPTY;
+		sub->retiring = false;
+		sub->active = false;
+		sub->port_id = RTE_MAX_ETHPORTS;
+		fs_service_arm(priv, FS_SERVICE_FAST_US);
+	}
+	pthread_mutex_unlock(&priv->lock);
+	fs_lsc_emit_pending(priv);
+}
+
 static int
 fs_sub_event_cb(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 		void *ret_param)
 {
 	struct fs_sub *sub = arg;
+	struct fs_priv *priv = sub->priv;
 
 	RTE_SET_USED(port_id);
 	RTE_SET_USED(ret_param);
-	/* Interrupt thread: record and defer, never take the port lock here. */
-	if (type == RTE_ETH_EVENT_INTR_RMV)
+	if (type == RTE_ETH_EVENT_DESTROY) {
+		fs_sub_destroyed(sub);
+		return 0;
+	}
+	if (type == RTE_ETH_EVENT_INTR_RMV) {
+		/* Usually the interrupt thread: switch now if the lock is free,
+		 * never wait for it.
+		 */
+		if (pthread_mutex_trylock(&priv->lock) == 0) {
+			fs_switch_remove_sub(sub, "RMV event from its PMD");
+			pthread_mutex_unlock(&priv->lock);
+			fs_lsc_emit_pending(priv);
+			return 0;
+		}
 		__atomic_store_n(&sub->rmv_pending, true, __ATOMIC_RELEASE);
-	fs_service_kick(sub->priv);
+	}
+	fs_service_kick(priv);
 	return 0;
 }
 
@@ -63,6 +108,7 @@ fs_sub_callbacks(struct fs_sub *sub, bool on)
 {
 	static const enum rte_eth_event_type ev[] = {
 		RTE_ETH_EVENT_INTR_RMV, RTE_ETH_EVENT_INTR_LSC,
+		RTE_ETH_EVENT_DESTROY,
 	};
 	unsigned int i;
 
@@ -117,6 +163,42 @@ fs_sub_take_ownership(struct fs_sub *sub)
 	return 0;
 }
 
+static void
+fs_identity_from(struct fs_sub *sub, const struct rte_devargs *da)
+{
+	struct rte_kvargs *kv;
+	const char *iface;
+
+	sub->iface[0] = '\0';
+	sub->pci_addr[0] = '\0';
+	if (strcmp(rte_bus_name(da->bus), "pci") == 0) {
+		snprintf(sub->pci_addr, sizeof(sub->pci_addr), "%s", da->name);
+		return;
+	}
+	if (da->args == NULL || da->args[0] == '\0')
+		return;
+	kv = rte_kvargs_parse(da->args, NULL);
+	if (kv == NULL)
+		return;
+	iface = rte_kvargs_get(kv, "iface");
+	if (iface != NULL)
+		snprintf(sub->iface, sizeof(sub->iface), "%s", iface);
+	rte_kvargs_free(kv);
+}
+
+/* What a kernel event about this slot would name: interface or PCI address. */
+void
+fs_sub_identity(struct fs_sub *sub, const char *devargs)
+{
+	struct rte_devargs da;
+
+	memset(&da, 0, sizeof(da));
+	if (rte_devargs_parse(&da, devargs) != 0)
+		return;
+	fs_identity_from(sub, &da);
+	rte_devargs_reset(&da);
+}
+
 static int
 fs_sub_resolve(struct fs_sub *sub, struct rte_devargs *da)
 {
@@ -124,15 +206,22 @@ fs_sub_resolve(struct fs_sub *sub, struct rte_devargs *da)
 	char err[FS_ARGS_ERR_MAX] = "";
 	int ret;
 
-	ret = fs_args_resolve(sa, sub->devargs, sizeof(sub->devargs),
-			      err, sizeof(err));
-	if (ret < 0)
-		return fs_sub_fail(sub, ret, "%s", err[0] ? err : "cannot resolve devargs");
+	if (sub->devargs_override[0] != '\0') {
+		snprintf(sub->devargs, sizeof(sub->devargs), "%s",
+			 sub->devargs_override);
+	} else {
+		ret = fs_args_resolve(sa, sub->devargs, sizeof(sub->devargs),
+				      err, sizeof(err));
+		if (ret < 0)
+			return fs_sub_fail(sub, ret, "%s",
+					   err[0] ? err : "cannot resolve devargs");
+	}
 	if (rte_devargs_parse(da, sub->devargs) != 0)
 		return fs_sub_fail(sub, -EINVAL, "'%s': not valid devargs (no bus knows this device)",
 				   sub->devargs);
 	snprintf(sub->bus, sizeof(sub->bus), "%s", rte_bus_name(da->bus));
 	snprintf(sub->dev_name, sizeof(sub->dev_name), "%s", da->name);
+	fs_identity_from(sub, da);
 	return 0;
 }
 
@@ -223,12 +312,16 @@ fs_sub_teardown(struct fs_sub *sub)
 			rte_eth_dev_stop(sub->port_id);
 		rte_eth_dev_close(sub->port_id);
 		rte_eal_hotplug_remove(sub->bus, sub->dev_name);
+		if (sub->remove_rx_ns != 0)
+			sub->priv->hp.last_remove_close_ns =
+				fs_time_ns() - sub->remove_rx_ns;
 		FS_PORT_LOG(INFO, sub->priv, "sub-device %u (%s) closed",
 			    sub->idx, sub->dev_name);
 	}
 	sub->state = FS_SUB_EMPTY;
 	sub->active = false;
 	sub->retiring = false;
+	sub->remove_rx_ns = 0;
 	sub->port_id = RTE_MAX_ETHPORTS;
 }
 

@@ -200,6 +200,7 @@ fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask)
 	}
 	old = priv->active;
 	__atomic_store_n(&priv->active, set, __ATOMIC_RELEASE);
+	priv->last_publish_ns = fs_time_ns();
 	priv->switches++;
 	r->set = old;
 	r->sub_mask = teardown_mask;
@@ -211,8 +212,28 @@ fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask)
 	for (tail = &priv->retired; *tail != NULL; tail = &(*tail)->next)
 		;
 	*tail = r;
-	fs_switch_reclaim(priv, false);
+	/* Teardown is slow (stop, close): the service does it, off this path. */
+	fs_service_arm(priv, 1);
 	return 0;
+}
+
+/*
+ * Under priv->lock: finish every open grace period now, for callers that
+ * must not return while a burst may still use a sub-device.
+ */
+int
+fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms)
+{
+	uint64_t deadline = fs_time_ns() + timeout_ms * 1000000ULL;
+
+	for (;;) {
+		fs_switch_reclaim(priv, false);
+		if (priv->retired == NULL)
+			return 0;
+		if (fs_time_ns() >= deadline)
+			return -ETIMEDOUT;
+		rte_pause();
+	}
 }
 
 /* Under priv->lock: take a sub-device out of the datapath, close it later. */
@@ -223,13 +244,12 @@ fs_switch_remove_sub(struct fs_sub *sub, const char *why)
 
 	if (sub->state == FS_SUB_EMPTY || sub->retiring)
 		return;
-	FS_PORT_LOG(NOTICE, priv, "sub-device %u (%s) leaves: %s",
-		    sub->idx, sub->dev_name, why);
 	sub->retiring = true;
 	sub->removals++;
-	if (fs_switch_publish(priv, RTE_BIT32(sub->idx)) < 0) {
-		/* No memory for a new set: stop using it by the slow path. */
-		FS_PORT_LOG(ERR, priv, "cannot publish a new active set");
-	}
+	/* Publish first: logging is a system call the switch need not wait for. */
+	if (fs_switch_publish(priv, RTE_BIT32(sub->idx)) < 0)
+		FS_PORT_LOG(ERR, priv, "cannot publish a new active set: out of memory");
+	FS_PORT_LOG(NOTICE, priv, "sub-device %u (%s) leaves: %s",
+		    sub->idx, sub->dev_name, why);
 	fs_link_refresh(priv);
 }
