@@ -68,17 +68,37 @@ fs_netns_create() {
 
 fs_in_netns() { ip netns exec "$FS_NETNS" "$@"; }
 
-fs_veth_add() {	# fs_veth_add <name> <peer> [mac]
-	ip -n "$FS_NETNS" link add "$1" type veth peer name "$2" || return 1
-	[ -n "${3:-}" ] && ip -n "$FS_NETNS" link set "$1" address "$3"
+fs_veth_add() {	# fs_veth_add <name> <peer> [mac]: the MAC is there at ADD time
+	local addr=()
+	[ -n "${3:-}" ] && addr=(address "$3")
+	ip -n "$FS_NETNS" link add "$1" "${addr[@]}" type veth peer name "$2" ||
+		return 1
 	ip -n "$FS_NETNS" link set "$1" up && ip -n "$FS_NETNS" link set "$2" up
 }
+
+# fs_wait_for <seconds> <command...>: poll until the command succeeds.
+fs_wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.05
+	done
+}
+
+# fs_rx_grows <ifname> [seconds]: the interface receives within the time.
+fs_rx_grows() {
+	local before
+	before=$(fs_rx_packets "$1")
+	fs_wait_for "${2:-2}" fs_rx_above "$1" "$((before + 100))"
+}
+
+fs_rx_above() { [ "$(fs_rx_packets "$1")" -gt "$2" ]; }
 
 fs_veth_del() { ip -n "$FS_NETNS" link del "$1"; }
 
 fs_rx_packets() {	# packets received by an interface of the netns
-	cat "/sys/class/net/$1/statistics/rx_packets" 2>/dev/null ||
-		fs_in_netns cat "/sys/class/net/$1/statistics/rx_packets" 2>/dev/null ||
+	fs_in_netns cat "/sys/class/net/$1/statistics/rx_packets" 2>/dev/null ||
 		echo 0
 }
 

@@ -9,9 +9,12 @@
  * each present sub-device's own, prefixed "sub<N>_".
  */
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "hotplug.h"
 
 #include "fs_private.h"
 
@@ -111,6 +114,38 @@ static const struct fs_xstat_def fs_port_xstats[] = {
 	{ "fs_tx_subdevice", fs_x_tx_sub },
 };
 
+/* Hotplug timings and counters, read by offset. */
+static const struct {
+	const char *name;
+	size_t off;
+} fs_hp_xstats[] = {
+	{ "fs_remove_events", offsetof(struct fs_hotplug_times, remove_events) },
+	{ "fs_add_events", offsetof(struct fs_hotplug_times, add_events) },
+	{ "fs_last_remove_switch_ns",
+	  offsetof(struct fs_hotplug_times, last_remove_switch_ns) },
+	{ "fs_last_remove_remap_ns",
+	  offsetof(struct fs_hotplug_times, last_remove_remap_ns) },
+	{ "fs_last_remove_close_ns",
+	  offsetof(struct fs_hotplug_times, last_remove_close_ns) },
+	{ "fs_last_add_bind_ns", offsetof(struct fs_hotplug_times, last_add_bind_ns) },
+	{ "fs_last_add_switch_ns",
+	  offsetof(struct fs_hotplug_times, last_add_switch_ns) },
+};
+
+static const struct {
+	const char *name;
+	size_t off;
+} fs_monitor_xstats[] = {
+	{ "fs_uevents_received", offsetof(struct hotplug_monitor_stats, received) },
+	{ "fs_uevents_accepted", offsetof(struct hotplug_monitor_stats, accepted) },
+	{ "fs_uevents_dropped_sender",
+	  offsetof(struct hotplug_monitor_stats, dropped_sender) },
+	{ "fs_uevents_dropped_malformed",
+	  offsetof(struct hotplug_monitor_stats, dropped_malformed) },
+	{ "fs_uevents_enobufs", offsetof(struct hotplug_monitor_stats, enobufs) },
+	{ "fs_uevents_resyncs", offsetof(struct hotplug_monitor_stats, resyncs) },
+};
+
 static uint64_t
 fs_x_state(const struct fs_priv *priv, const struct fs_sub *sub)
 {
@@ -162,6 +197,7 @@ static int
 fs_xstats_walk(struct fs_priv *priv, struct rte_eth_xstat_name *names,
 	       struct rte_eth_xstat *vals, unsigned int size)
 {
+	struct hotplug_monitor_stats mon;
 	unsigned int n = 0, i;
 	struct fs_sub *sub;
 
@@ -178,6 +214,15 @@ fs_xstats_walk(struct fs_priv *priv, struct rte_eth_xstat_name *names,
 	for (i = 0; i < RTE_DIM(fs_port_xstats); i++)
 		FS_XSTAT_PUT("%s", fs_port_xstats[i].name,
 			     fs_port_xstats[i].read(priv, NULL));
+	for (i = 0; i < RTE_DIM(fs_hp_xstats); i++)
+		FS_XSTAT_PUT("%s", fs_hp_xstats[i].name,
+			     *(const uint64_t *)((const char *)&priv->hp +
+						 fs_hp_xstats[i].off));
+	hotplug_monitor_stats_get(&mon);
+	for (i = 0; i < RTE_DIM(fs_monitor_xstats); i++)
+		FS_XSTAT_PUT("%s", fs_monitor_xstats[i].name,
+			     *(const uint64_t *)((const char *)&mon +
+						 fs_monitor_xstats[i].off));
 	FS_FOREACH_SUB(priv, sub) {
 		for (i = 0; i < RTE_DIM(fs_sub_xstats); i++) {
 			char nm[RTE_ETH_XSTATS_NAME_SIZE];

@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The failsafe-uevent authors
+#
+# Real kernel uevents in a private netns: Debian's testpmd sends (txonly)
+# through net_failsafe over two net_af_packet sub-devices on vA0 and vB0.
+# `ip link del vA0` moves the traffic to vB0 (seen on its peer vB1) and
+# re-creating vA0 brings it back to vA1 long before any poll would:
+# hotplug_poll is set to 60 s.  20 cycles in one run; port stats never go
+# back.  Then a forged uevent changes nothing, and a replacement with the
+# slot's MAC under another name takes the slot.
+. "$(dirname "$0")/../lib/common.sh"
+
+CYCLES=${FS_YANK_CYCLES:-20}
+MAC_A=02:fa:11:00:00:0a
+
+fs_netns_create
+fs_veth_add vA0 vA1 "$MAC_A"
+fs_veth_add vB0 vB1
+# shellcheck disable=SC2046
+tp_start --netns $(fs_eal_args) \
+	--vdev "net_failsafe0,dev(net_af_packet0,iface=vA0),dev(net_af_packet1,iface=vB0),hotplug_poll=60000,match_mac0=$MAC_A,mac=$MAC_A" \
+	-- -i --forward-mode=txonly
+tp_cmd start >/dev/null
+fs_check "traffic leaves through the preferred sub-device vA0" fs_rx_grows vA1
+
+tx_count() { tp_port_stat 0 TX-packets; }
+prev_tx=$(tx_count)
+monotonic=1
+switched=0
+returned=0
+for i in $(seq 1 "$CYCLES"); do
+	fs_veth_del vA0
+	fs_rx_grows vB1 2 && switched=$((switched + 1))
+	fs_veth_add vA0 vA1
+	fs_rx_grows vA1 2 && returned=$((returned + 1))
+	tx=$(tx_count)
+	[ "${tx:-0}" -ge "${prev_tx:-0}" ] || monotonic=0
+	prev_tx=$tx
+done
+fs_log "cycles=$CYCLES switched=$switched returned=$returned tx=$prev_tx"
+fs_check "every yank moved traffic to vB0 ($switched/$CYCLES)" [ "$switched" -eq "$CYCLES" ]
+fs_check "every re-plug brought traffic back to vA0 within 2 s, poll is 60 s ($returned/$CYCLES)" \
+	[ "$returned" -eq "$CYCLES" ]
+fs_check "port TX-packets never went backwards" [ "$monotonic" -eq 1 ]
+fs_check "testpmd survived $CYCLES yanks" tp_alive
+removals=$(tp_xstat 0 fs_sub0_removals)
+fs_check "the PMD counted $CYCLES removals of sub-device 0 (got $removals)" \
+	[ "${removals:-0}" -eq "$CYCLES" ]
+fs_check "uevent-to-switch time is reported" \
+	[ -n "$(tp_xstat 0 fs_last_remove_switch_ns)" ]
+
+# A uevent forged by a user-space process is not the kernel's: ignored.
+ifindex=$(fs_in_netns cat /sys/class/net/vA0/ifindex)
+fs_in_netns python3 "$(dirname "$0")/../lib/forge_uevent.py" remove vA0 "$ifindex"
+sleep 0.3
+fs_check "forged REMOVE left traffic on vA0" fs_rx_grows vA1 1
+fs_check "forged REMOVE counted no removal" \
+	[ "$(tp_xstat 0 fs_sub0_removals)" -eq "$CYCLES" ]
+fs_check "forged REMOVE dropped and counted by the monitor" \
+	[ "$(tp_xstat 0 fs_uevents_dropped_sender)" -ge 1 ]
+
+# The interface never comes back; a replacement with the slot's MAC does.
+fs_veth_del vA0
+fs_rx_grows vB1 2
+fs_veth_add vC0 vC1 "$MAC_A"
+fs_check "replacement vC0 (same MAC, new name) takes slot 0 and carries traffic" \
+	fs_rx_grows vC1 2
+tp_cmd stop >/dev/null
+tp_quit
+fs_check "testpmd exited cleanly" [ $? -eq 0 ]
+fs_done
