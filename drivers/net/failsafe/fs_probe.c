@@ -39,12 +39,14 @@ fs_mac_init(struct fs_priv *priv)
 		*mac = priv->args.mac;
 		return;
 	}
+	/* net_ring, for one, reports 00:00:00:00:00:00: not an address to adopt. */
 	FS_FOREACH_SUB(priv, sub)
 		if (sub->state != FS_SUB_EMPTY &&
-		    rte_eth_macaddr_get(sub->port_id, mac) == 0)
+		    rte_eth_macaddr_get(sub->port_id, mac) == 0 &&
+		    rte_is_valid_assigned_ether_addr(mac))
 			return;
 	rte_eth_random_addr(mac->addr_bytes);
-	FS_PORT_LOG(NOTICE, priv, "no sub-device present and no mac= given: using random MAC " RTE_ETHER_ADDR_PRT_FMT,
+	FS_PORT_LOG(NOTICE, priv, "no sub-device with a valid MAC and no mac= given: using random MAC " RTE_ETHER_ADDR_PRT_FMT,
 		    RTE_ETHER_ADDR_BYTES(mac));
 }
 
