@@ -19,6 +19,11 @@ fs_check "port 0 reports our firmware version" \
 	grep -q '^Firmware-version: failsafe-uevent' <<<"$info"
 fs_check "port 0 has our xstats" grep -q '^fs_active_subdevices: 1$' <<<"$xstats"
 fs_check "driver name is net_failsafe" grep -q 'Driver name: net_failsafe' <<<"$info"
+tel=$(fs_telemetry /failsafe/port,0)
+fs_check "telemetry /failsafe/port,0 answers through dpdk-telemetry.py" \
+	grep -q '"version": "failsafe-uevent' <<<"$tel"
+fs_check "telemetry lists port 0 in /failsafe/ports" \
+	grep -q '"/failsafe/ports": \[0, 2\]' <<<"$(fs_telemetry /failsafe/ports)"
 tp_cmd start >/dev/null
 sleep 2
 tp_cmd stop >/dev/null

@@ -54,8 +54,14 @@ fs_done() {
 }
 
 # Common EAL arguments: never touch the machine's PCI devices.
+FS_PREFIX="fs$$"
 fs_eal_args() {
-	echo "-l 0-1 --no-huge -m 1024 --no-pci --file-prefix fs$$-$RANDOM --log-level=pmd.net.failsafe.uevent:info"
+	echo "-l 0-1 --no-huge -m 1024 --no-pci --file-prefix $FS_PREFIX --log-level=pmd.net.failsafe.uevent:info"
+}
+
+# fs_telemetry <command>: ask the running DPDK process with Debian's client.
+fs_telemetry() {
+	echo "$1" | timeout 10 dpdk-telemetry.py -f "$FS_PREFIX" 2>&1
 }
 
 # --- private network namespace with veth pairs ----------------------------

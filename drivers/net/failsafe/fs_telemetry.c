@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * Telemetry: /failsafe/ports lists our ports, /failsafe/port,<id> shows
+ * one: its sub-devices, the last hotplug timings and the uevent monitor's
+ * counters (forged events dropped among them).
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_telemetry.h>
+
+#include "hotplug.h"
+
+#include "fs_private.h"
+
+static const char * const fs_state_names[] = {
+	[FS_SUB_EMPTY] = "empty",
+	[FS_SUB_PROBED] = "probed",
+	[FS_SUB_CONFIGURED] = "configured",
+	[FS_SUB_STARTED] = "started",
+};
+
+static struct fs_priv *
+fs_telemetry_port(uint16_t port_id)
+{
+	if (!rte_eth_dev_is_valid_port(port_id) ||
+	    rte_eth_devices[port_id].dev_ops != &fs_ops ||
+	    rte_eal_process_type() != RTE_PROC_PRIMARY)
+		return NULL;
+	return fs_priv(&rte_eth_devices[port_id]);
+}
+
+static int
+fs_tel_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint16_t pid;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
+	RTE_ETH_FOREACH_DEV(pid)
+		if (fs_telemetry_port(pid) != NULL)
+			rte_tel_data_add_array_int(d, pid);
+	return 0;
+}
+
+static struct rte_tel_data *
+fs_tel_sub(const struct fs_sub *sub)
+{
+	struct rte_tel_data *s = rte_tel_data_alloc();
+
+	if (s == NULL)
+		return NULL;
+	rte_tel_data_start_dict(s);
+	rte_tel_data_add_dict_string(s, "devargs", sub->devargs[0] ?
+				     sub->devargs : sub->priv->args.sub[sub->idx].spec);
+	rte_tel_data_add_dict_string(s, "state", fs_state_names[sub->state]);
+	rte_tel_data_add_dict_int(s, "active", sub->active);
+	rte_tel_data_add_dict_int(s, "port_id",
+				  sub->state == FS_SUB_EMPTY ? -1 : sub->port_id);
+	rte_tel_data_add_dict_u64(s, "removals", sub->removals);
+	rte_tel_data_add_dict_u64(s, "additions", sub->additions);
+	rte_tel_data_add_dict_u64(s, "probe_failures", sub->probe_failures);
+	rte_tel_data_add_dict_string(s, "last_error", sub->last_error);
+	return s;
+}
+
+static void
+fs_tel_hotplug(struct rte_tel_data *d, const struct fs_priv *priv)
+{
+	const struct fs_hotplug_times *t = &priv->hp;
+	struct hotplug_monitor_stats m;
+
+	rte_tel_data_add_dict_int(d, "uevent", priv->uevent_on);
+	rte_tel_data_add_dict_u64(d, "remove_events", t->remove_events);
+	rte_tel_data_add_dict_u64(d, "add_events", t->add_events);
+	rte_tel_data_add_dict_u64(d, "last_remove_switch_ns", t->last_remove_switch_ns);
+	rte_tel_data_add_dict_u64(d, "last_remove_remap_ns", t->last_remove_remap_ns);
+	rte_tel_data_add_dict_u64(d, "last_remove_close_ns", t->last_remove_close_ns);
+	rte_tel_data_add_dict_u64(d, "last_add_bind_ns", t->last_add_bind_ns);
+	rte_tel_data_add_dict_u64(d, "last_add_switch_ns", t->last_add_switch_ns);
+	hotplug_monitor_stats_get(&m);
+	rte_tel_data_add_dict_u64(d, "uevents_received", m.received);
+	rte_tel_data_add_dict_u64(d, "uevents_accepted", m.accepted);
+	rte_tel_data_add_dict_u64(d, "uevents_dropped_sender", m.dropped_sender);
+	rte_tel_data_add_dict_u64(d, "uevents_dropped_truncated", m.dropped_truncated);
+	rte_tel_data_add_dict_u64(d, "uevents_dropped_malformed", m.dropped_malformed);
+	rte_tel_data_add_dict_u64(d, "uevents_enobufs", m.enobufs);
+	rte_tel_data_add_dict_u64(d, "uevents_resyncs", m.resyncs);
+}
+
+static int
+fs_tel_port(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct fs_priv *priv;
+	struct fs_sub *sub;
+	char *end;
+	long pid;
+
+	RTE_SET_USED(cmd);
+	if (params == NULL || params[0] == '\0')
+		return -EINVAL;
+	pid = strtol(params, &end, 10);
+	if (*end != '\0' || pid < 0 || pid >= RTE_MAX_ETHPORTS)
+		return -EINVAL;
+	priv = fs_telemetry_port(pid);
+	if (priv == NULL)
+		return -ENODEV;
+	rte_tel_data_start_dict(d);
+	pthread_mutex_lock(&priv->lock);
+	rte_tel_data_add_dict_string(d, "name", priv->name);
+	rte_tel_data_add_dict_string(d, "version", FS_VERSION);
+	rte_tel_data_add_dict_int(d, "started", priv->started);
+	rte_tel_data_add_dict_int(d, "active_subdevices", priv->active->nb_paths);
+	rte_tel_data_add_dict_int(d, "tx_subdevice", priv->active->nb_paths ?
+				  priv->active->paths[0].sub_idx : -1);
+	rte_tel_data_add_dict_u64(d, "switches", priv->switches);
+	rte_tel_data_add_dict_u64(d, "hotplug_poll_ms", priv->args.hotplug_poll_ms);
+	fs_tel_hotplug(d, priv);
+	FS_FOREACH_SUB(priv, sub) {
+		char key[16];
+		struct rte_tel_data *s = fs_tel_sub(sub);
+
+		snprintf(key, sizeof(key), "sub%u", sub->idx);
+		if (s != NULL)
+			rte_tel_data_add_dict_container(d, key, s, 0);
+	}
+	pthread_mutex_unlock(&priv->lock);
+	return 0;
+}
+
+RTE_INIT(fs_telemetry_init)
+{
+	rte_telemetry_register_cmd("/failsafe/ports", fs_tel_ports,
+		"Ports run by failsafe-uevent. Takes no parameters");
+	rte_telemetry_register_cmd("/failsafe/port", fs_tel_port,
+		"Sub-devices, hotplug timings and uevent counters of a fail-safe port. Parameters: int port_id");
+}
