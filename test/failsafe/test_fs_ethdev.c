@@ -1,0 +1,696 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * The fail-safe port through the ethdev API, with the EAL initialised once
+ * and the plugin loaded with -d: configure/start/stop/close cycles, queue
+ * counts, bursts, statistics across a sub-device removed behind the
+ * driver's back, replay to a sub-device that joins later, an RMV event
+ * moving TX, and API misuse.  Sub-devices are net_null (RX allocates, TX
+ * frees) and net_ring (TX on queue q comes back on RX queue q).
+ */
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <ethdev_driver.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#define NB_MBUF		8191
+#define BURST		32
+#define POLL_MS		20		/* hotplug_poll of the ports */
+#define WAIT_MS		5000		/* bound of every wait on the control side */
+#define SUB_STARTED	3		/* enum fs_sub_state FS_SUB_STARTED */
+#define SUB_EMPTY	0
+
+static struct rte_mempool *mp;
+static unsigned int mp_start_in_use;
+
+/* --- helpers ------------------------------------------------------------ */
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+static uint16_t
+port_of(const char *name)
+{
+	uint16_t pid;
+
+	if (rte_eth_dev_get_port_by_name(name, &pid) != 0)
+		return RTE_MAX_ETHPORTS;
+	return pid;
+}
+
+/* An xstat by name; UINT64_MAX - 1 when the port has none of that name. */
+static uint64_t
+xstat(uint16_t port, const char *name)
+{
+	uint64_t id, val;
+
+	if (rte_eth_xstats_get_id_by_name(port, name, &id) != 0)
+		return UINT64_MAX - 1;
+	if (rte_eth_xstats_get_by_id(port, &id, &val, 1) != 1)
+		return UINT64_MAX - 1;
+	return val;
+}
+
+static uint64_t
+sub_xstat(uint16_t port, unsigned int sub, const char *what)
+{
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+
+	snprintf(name, sizeof(name), "fs_sub%u_%s", sub, what);
+	return xstat(port, name);
+}
+
+/* Wait (bounded) until a sub-device's xstat reaches a value. */
+static bool
+wait_sub_xstat(uint16_t port, unsigned int sub, const char *what, uint64_t want)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (now_ms() < deadline) {
+		if (sub_xstat(port, sub, what) == want)
+			return true;
+		usleep(1000);
+	}
+	return sub_xstat(port, sub, what) == want;
+}
+
+static bool
+wait_sub_counter_above(uint16_t port, unsigned int sub, const char *what,
+		       uint64_t than)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (now_ms() < deadline) {
+		uint64_t v = sub_xstat(port, sub, what);
+
+		if (v != UINT64_MAX - 1 && v > than)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+static void
+port_setup(uint16_t port, uint16_t nq)
+{
+	struct rte_eth_conf conf;
+	uint16_t q;
+
+	memset(&conf, 0, sizeof(conf));
+	/* A test that failed half-way may have left the port started. */
+	rte_eth_dev_stop(port);
+	assert_int_equal(rte_eth_dev_configure(port, nq, nq, &conf), 0);
+	for (q = 0; q < nq; q++) {
+		assert_int_equal(rte_eth_rx_queue_setup(port, q, 256,
+				 rte_eth_dev_socket_id(port), NULL, mp), 0);
+		assert_int_equal(rte_eth_tx_queue_setup(port, q, 256,
+				 rte_eth_dev_socket_id(port), NULL), 0);
+	}
+}
+
+/* RX one burst on every queue, TX it back on the same queue; free leftovers. */
+static uint64_t
+forward_once(uint16_t port, uint16_t nq, uint64_t *txd)
+{
+	struct rte_mbuf *pkts[BURST];
+	uint64_t got = 0;
+	uint16_t q, n, s;
+
+	for (q = 0; q < nq; q++) {
+		n = rte_eth_rx_burst(port, q, pkts, BURST);
+		got += n;
+		s = rte_eth_tx_burst(port, q, pkts, n);
+		if (txd != NULL)
+			*txd += s;
+		rte_pktmbuf_free_bulk(pkts + s, n - s);
+	}
+	return got;
+}
+
+/* Send n fresh packets on queue q; returns how many the port took. */
+static uint16_t
+send_fresh(uint16_t port, uint16_t q, uint16_t n)
+{
+	struct rte_mbuf *pkts[BURST];
+	uint16_t s, i;
+
+	assert_true(n <= BURST);
+	assert_int_equal(rte_pktmbuf_alloc_bulk(mp, pkts, n), 0);
+	for (i = 0; i < n; i++) {
+		char *d = rte_pktmbuf_append(pkts[i], 64);
+
+		assert_non_null(d);
+		memset(d, 0, 64);
+		d[63] = (char)q;
+		d[62] = (char)i;
+	}
+	s = rte_eth_tx_burst(port, q, pkts, n);
+	rte_pktmbuf_free_bulk(pkts + s, n - s);
+	return s;
+}
+
+/* Drain (bounded) everything a ring-backed port has looped back on queue q. */
+static unsigned int
+drain(uint16_t port, uint16_t q, bool check_q)
+{
+	struct rte_mbuf *pkts[BURST];
+	unsigned int total = 0, idle = 0, i;
+	uint16_t n;
+
+	while (idle < 50 && total < 100000) {
+		n = rte_eth_rx_burst(port, q, pkts, BURST);
+		if (n == 0) {
+			idle++;
+			continue;
+		}
+		idle = 0;
+		for (i = 0; i < n; i++) {
+			if (check_q)
+				assert_int_equal(rte_pktmbuf_mtod(pkts[i], char *)[63], (char)q);
+		}
+		total += n;
+		rte_pktmbuf_free_bulk(pkts, n);
+	}
+	return total;
+}
+
+static void
+stats_of(uint16_t port, struct rte_eth_stats *st)
+{
+	assert_int_equal(rte_eth_stats_get(port, st), 0);
+}
+
+static void
+assert_stats_monotonic(const struct rte_eth_stats *a, const struct rte_eth_stats *b)
+{
+	if (b->ipackets < a->ipackets || b->opackets < a->opackets ||
+	    b->ibytes < a->ibytes || b->obytes < a->obytes)
+		fail_msg("stats went backwards: ipackets %" PRIu64 " -> %" PRIu64
+			 ", opackets %" PRIu64 " -> %" PRIu64,
+			 a->ipackets, b->ipackets, a->opackets, b->opackets);
+}
+
+static void
+assert_mempool_back(void)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (rte_mempool_in_use_count(mp) != mp_start_in_use &&
+	       now_ms() < deadline)
+		usleep(1000);
+	assert_int_equal(rte_mempool_in_use_count(mp), mp_start_in_use);
+}
+
+static void
+close_port(uint16_t port)
+{
+	if (!rte_eth_dev_is_valid_port(port))
+		return;
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+}
+
+/* A private fail-safe port for one test, created and removed by it. */
+static uint16_t
+fs_create(const char *name, const char *args)
+{
+	assert_int_equal(rte_eal_hotplug_add("vdev", name, args), 0);
+	return port_of(name);
+}
+
+static void
+fs_destroy(const char *name)
+{
+	close_port(port_of(name));
+	assert_int_equal(rte_eal_hotplug_remove("vdev", name), 0);
+}
+
+/* --- tests -------------------------------------------------------------- */
+
+static void
+test_driver_is_ours(void **state)
+{
+	char fw[128] = "";
+	uint16_t port = port_of("net_failsafe0");
+	struct rte_eth_dev_info info;
+
+	(void)state;
+	assert_true(port < RTE_MAX_ETHPORTS);
+	assert_int_equal(rte_eth_dev_fw_version_get(port, fw, sizeof(fw)), 0);
+	assert_non_null(strstr(fw, "failsafe-uevent"));
+	assert_int_equal(rte_eth_dev_info_get(port, &info), 0);
+	assert_string_equal(info.driver_name, "net_failsafe");
+	/* The sub-devices are owned by the fail-safe port. */
+	assert_int_equal(xstat(port, "fs_sub0_state") >= 1, 1);
+	assert_int_equal(xstat(port, "fs_sub1_state") >= 1, 1);
+}
+
+/* configure / start / stop / close, repeatedly, with 1..4 queues. */
+static void
+test_lifecycle_cycles(void **state)
+{
+	struct rte_eth_stats st;
+	unsigned int round;
+	uint16_t port, nq;
+	int i;
+
+	(void)state;
+	for (round = 0; round < 3; round++) {
+		port = fs_create("net_failsafe7",
+				 "dev(net_null7),dev(net_null8),hotplug_poll=20");
+		assert_true(port < RTE_MAX_ETHPORTS);
+		for (nq = 1; nq <= 4; nq++) {
+			uint64_t got = 0, txd = 0, n;
+
+			port_setup(port, nq);
+			for (i = 0; i < 3; i++) {
+				assert_int_equal(rte_eth_dev_start(port), 0);
+				n = forward_once(port, nq, &txd);
+				assert_true(n > 0);
+				got += n;
+				assert_int_equal(rte_eth_dev_stop(port), 0);
+			}
+			/* net_null takes every packet it is given. */
+			assert_int_equal(txd, got);
+			stats_of(port, &st);
+			assert_true(st.ipackets > 0);
+			assert_true(st.opackets > 0);
+		}
+		assert_int_equal(rte_eth_dev_close(port), 0);
+		assert_false(rte_eth_dev_is_valid_port(port));
+		/* The sub-devices went with it. */
+		assert_true(port_of("net_null7") == RTE_MAX_ETHPORTS);
+		assert_true(port_of("net_null8") == RTE_MAX_ETHPORTS);
+		assert_int_equal(rte_eal_hotplug_remove("vdev", "net_failsafe7"), 0);
+	}
+	assert_mempool_back();
+}
+
+/* Every queue moves packets, and over net_ring they come back on their queue. */
+static void
+test_queue_counts(void **state)
+{
+	uint16_t port = port_of("net_failsafe1");
+	struct rte_eth_stats st0, st1;
+	uint16_t nq, q;
+
+	(void)state;
+	assert_true(port < RTE_MAX_ETHPORTS);
+	for (nq = 1; nq <= 4; nq++) {
+		port_setup(port, nq);
+		assert_int_equal(rte_eth_dev_start(port), 0);
+		stats_of(port, &st0);
+		for (q = 0; q < nq; q++) {
+			assert_int_equal(send_fresh(port, q, BURST), BURST);
+			assert_int_equal(send_fresh(port, q, 7), 7);
+		}
+		for (q = 0; q < nq; q++)
+			assert_int_equal(drain(port, q, true), BURST + 7);
+		stats_of(port, &st1);
+		assert_int_equal(st1.opackets - st0.opackets, nq * (BURST + 7));
+		assert_int_equal(st1.ipackets - st0.ipackets, nq * (BURST + 7));
+		assert_int_equal(rte_eth_dev_stop(port), 0);
+	}
+	assert_mempool_back();
+}
+
+/*
+ * A sub-device removed behind the driver's back (rte_eal_hotplug_remove):
+ * the port keeps forwarding on the other one, its statistics never go
+ * backwards, and hotplug_poll brings the sub-device back.
+ */
+static void
+test_stats_across_hotplug_remove(void **state)
+{
+	uint16_t port = port_of("net_failsafe0");
+	struct rte_eth_stats a, b, c;
+	uint64_t txd = 0, adds;
+	int i;
+
+	(void)state;
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	for (i = 0; i < 100; i++)
+		forward_once(port, 1, &txd);
+	stats_of(port, &a);
+	assert_true(a.ipackets > 0 && a.opackets > 0);
+	adds = sub_xstat(port, 0, "additions");
+
+	assert_int_equal(rte_eal_hotplug_remove("vdev", "net_null0"), 0);
+	assert_true(port_of("net_null0") == RTE_MAX_ETHPORTS);
+	/* No burst may reach the released port; the other one carries on. */
+	for (i = 0; i < 100; i++)
+		forward_once(port, 1, &txd);
+	stats_of(port, &b);
+	assert_stats_monotonic(&a, &b);
+	assert_true(b.ipackets > a.ipackets);
+	assert_true(b.opackets > a.opackets);
+	assert_int_equal(xstat(port, "fs_tx_subdevice"), 1);
+
+	/* hotplug_poll re-probes it; the datapath keeps running meanwhile. */
+	{
+		uint64_t deadline = now_ms() + WAIT_MS;
+
+		while (now_ms() < deadline &&
+		       !(sub_xstat(port, 0, "state") == SUB_STARTED &&
+			 sub_xstat(port, 0, "additions") > adds)) {
+			forward_once(port, 1, &txd);
+			usleep(500);
+		}
+	}
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_STARTED);
+	assert_true(port_of("net_null0") < RTE_MAX_ETHPORTS);
+	assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
+	for (i = 0; i < 100; i++)
+		forward_once(port, 1, &txd);
+	stats_of(port, &c);
+	assert_stats_monotonic(&b, &c);
+	assert_true(c.opackets > b.opackets);
+	assert_int_equal(c.opackets, txd);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	assert_mempool_back();
+}
+
+static bool
+sub_has_mac(uint16_t sub_port, const struct rte_ether_addr *mac)
+{
+	const struct rte_eth_dev_data *d = rte_eth_devices[sub_port].data;
+	unsigned int i;
+
+	for (i = 0; i < 64 && d->mac_addrs != NULL; i++)
+		if (rte_is_same_ether_addr(&d->mac_addrs[i], mac))
+			return true;
+	return false;
+}
+
+static void
+sub_matches(uint16_t port, const char *sub_name,
+	    const struct rte_ether_addr *extra, int line)
+{
+	uint16_t sp = port_of(sub_name);
+	struct rte_ether_addr pm, sm;
+	uint16_t pmtu, smtu;
+
+	if (getenv("FS_TEST_LOG") != NULL)
+		print_message("checking %s against port %u (line %d)\n",
+			      sub_name, port, line);
+	assert_true(sp < RTE_MAX_ETHPORTS);
+	assert_int_equal(rte_eth_dev_get_mtu(port, &pmtu), 0);
+	assert_int_equal(rte_eth_dev_get_mtu(sp, &smtu), 0);
+	assert_int_equal(smtu, pmtu);
+	/*
+	 * A mode the port has on, the sub-device has on.  Off is best effort:
+	 * net_null is always promiscuous and cannot turn it off (-ENOTSUP,
+	 * which loses no traffic and is tolerated by design).
+	 */
+	if (rte_eth_promiscuous_get(port) == 1)
+		assert_int_equal(rte_eth_promiscuous_get(sp), 1);
+	if (rte_eth_allmulticast_get(port) == 1)
+		assert_int_equal(rte_eth_allmulticast_get(sp), 1);
+	assert_int_equal(rte_eth_macaddr_get(port, &pm), 0);
+	assert_int_equal(rte_eth_macaddr_get(sp, &sm), 0);
+	assert_memory_equal(&pm, &sm, sizeof(pm));
+	if (extra != NULL)
+		assert_true(sub_has_mac(sp, extra));
+}
+
+static void
+raise_rmv(const char *sub_name)
+{
+	uint16_t sp = port_of(sub_name);
+
+	assert_true(sp < RTE_MAX_ETHPORTS);
+	rte_eth_dev_callback_process(&rte_eth_devices[sp], RTE_ETH_EVENT_INTR_RMV,
+				     NULL);
+}
+
+#define assert_sub_matches(port, sub, extra) sub_matches(port, sub, extra, __LINE__)
+
+/* MAC/MTU/promisc/allmulti set on the port are replayed to a returning sub. */
+static void
+test_replay_to_returning_sub(void **state)
+{
+	struct rte_ether_addr mac = {{ 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 }};
+	struct rte_ether_addr extra = {{ 0x02, 0x11, 0x22, 0x33, 0x44, 0x66 }};
+	struct rte_ether_addr orig;
+	uint16_t port = port_of("net_failsafe0");
+	struct rte_eth_dev_info info;
+	uint16_t mtu;
+	uint64_t adds;
+	int ret;
+
+	(void)state;
+	/* net_null takes MTU, MAC, promiscuous and all-multicast changes. */
+	port_setup(port, 2);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	assert_int_equal(rte_eth_macaddr_get(port, &orig), 0);
+	assert_int_equal(rte_eth_dev_set_mtu(port, 1400), 0);
+	assert_int_equal(rte_eth_promiscuous_enable(port), 0);
+	assert_int_equal(rte_eth_allmulticast_enable(port), 0);
+	assert_int_equal(rte_eth_dev_default_mac_addr_set(port, &mac), 0);
+	/* Applied to the present sub-devices right away. */
+	assert_sub_matches(port, "net_null0", NULL);
+	assert_sub_matches(port, "net_null1", NULL);
+	/*
+	 * The port offers what every sub-device can: net_null has one MAC
+	 * slot, so an extra MAC is refused cleanly and changes nothing.
+	 */
+	assert_int_equal(rte_eth_dev_info_get(port, &info), 0);
+	ret = rte_eth_dev_mac_addr_add(port, &extra, 0);
+	if (info.max_mac_addrs <= 1)
+		assert_true(ret < 0);
+	else
+		assert_int_equal(ret, 0);
+	assert_sub_matches(port, "net_null1", NULL);
+
+	/* Sub-device 1 leaves on an RMV event and comes back by hotplug_poll. */
+	adds = sub_xstat(port, 1, "additions");
+	raise_rmv("net_null1");
+	assert_true(wait_sub_counter_above(port, 1, "additions", adds));
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	assert_sub_matches(port, "net_null1", NULL);
+	assert_true(wait_sub_xstat(port, 1, "active", 1));
+	assert_int_equal(xstat(port, "fs_active_subdevices"), 2);
+
+	/*
+	 * Changes made while it is away (usually: it returns hotplug_poll
+	 * later, and whether or not it is back yet, it must end up equal).
+	 */
+	adds = sub_xstat(port, 1, "additions");
+	raise_rmv("net_null1");
+	assert_int_equal(rte_eth_dev_set_mtu(port, 1280), 0);
+	assert_int_equal(rte_eth_promiscuous_disable(port), 0);
+	assert_int_equal(rte_eth_dev_default_mac_addr_set(port, &orig), 0);
+	assert_true(wait_sub_counter_above(port, 1, "additions", adds));
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	assert_sub_matches(port, "net_null1", NULL);
+	assert_int_equal(rte_eth_dev_get_mtu(port_of("net_null1"), &mtu), 0);
+	assert_int_equal(mtu, 1280);
+
+	/* Restored for the next tests. */
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	assert_int_equal(rte_eth_dev_set_mtu(port, 1500), 0);
+	assert_int_equal(rte_eth_allmulticast_disable(port), 0);
+	assert_sub_matches(port, "net_null0", NULL);
+}
+
+/* An RMV event on the TX sub-device moves TX to the next one. */
+static void
+test_rmv_event_switches_tx(void **state)
+{
+	uint16_t port = port_of("net_failsafe0");
+	struct rte_eth_stats s1a, s1b;
+	uint64_t removals, deadline, waited_us = 0;
+	uint16_t sp1;
+	bool immediate;
+
+	(void)state;
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
+	sp1 = port_of("net_null1");
+	removals = sub_xstat(port, 0, "removals");
+	stats_of(sp1, &s1a);
+
+	raise_rmv("net_null0");
+	immediate = xstat(port, "fs_tx_subdevice") == 1;
+	deadline = now_ms() + WAIT_MS;
+	while (xstat(port, "fs_tx_subdevice") != 1 && now_ms() < deadline) {
+		usleep(100);
+		waited_us += 100;
+	}
+	print_message("RMV event: TX switch %s (waited ~%" PRIu64 " us)\n",
+		      immediate ? "immediate, within the callback" :
+		      "deferred to the service alarm", waited_us);
+	assert_int_equal(xstat(port, "fs_tx_subdevice"), 1);
+	assert_true(sub_xstat(port, 0, "removals") > removals);
+	/* The next burst goes to sub-device 1. */
+	assert_int_equal(send_fresh(port, 0, BURST), BURST);
+	stats_of(sp1, &s1b);
+	assert_int_equal(s1b.opackets - s1a.opackets, BURST);
+	/* And it comes back as the preferred TX target. */
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_true(wait_sub_xstat(port, 0, "active", 1));
+	assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	assert_mempool_back();
+}
+
+/* Misuse of the API gets error codes, never a crash. */
+static void
+test_api_misuse(void **state)
+{
+	struct rte_eth_conf conf;
+	uint16_t port;
+
+	(void)state;
+	port = fs_create("net_failsafe8", "dev(net_null5),hotplug_poll=20");
+	assert_true(port < RTE_MAX_ETHPORTS);
+	memset(&conf, 0, sizeof(conf));
+	/* Start before configure. */
+	assert_true(rte_eth_dev_start(port) < 0);
+	port_setup(port, 2);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_int_equal(rte_eth_dev_start(port), 0);	/* already started */
+	/* Reconfigure / close while started are refused. */
+	assert_true(rte_eth_dev_configure(port, 1, 1, &conf) < 0);
+	assert_true(rte_eth_dev_close(port) < 0);
+	assert_true(rte_eth_rx_queue_setup(port, 0, 256, 0, NULL, mp) < 0);
+	/* Queue ids out of range. */
+	assert_true(rte_eth_dev_rx_queue_stop(port, 9) < 0);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	assert_int_equal(rte_eth_dev_stop(port), 0);	/* already stopped */
+	/* Out-of-range MTU is refused and the old one stays. */
+	assert_true(rte_eth_dev_set_mtu(port, 10) < 0);
+	/* Restart after stop, reconfigure with fewer queues, restart. */
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(forward_once(port, 2, NULL) > 0);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(forward_once(port, 1, NULL) > 0);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	assert_int_equal(rte_eth_dev_close(port), 0);
+	/* Second close: the port is gone, the call says so. */
+	assert_true(rte_eth_dev_close(port) < 0);
+	assert_true(rte_eth_dev_start(port) < 0);
+	assert_int_equal(rte_eal_hotplug_remove("vdev", "net_failsafe8"), 0);
+	/* Removing it again: no such device. */
+	assert_true(rte_eal_hotplug_remove("vdev", "net_failsafe8") < 0);
+	/* A port whose only sub-device cannot be probed still comes up. */
+	port = fs_create("net_failsafe9", "dev(net_nosuchdriver0),hotplug_poll=20");
+	assert_true(port < RTE_MAX_ETHPORTS);
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_int_equal(forward_once(port, 1, NULL), 0);
+	assert_int_equal(send_fresh(port, 0, 4), 0);
+	fs_destroy("net_failsafe9");
+	assert_mempool_back();
+}
+
+/* --- main --------------------------------------------------------------- */
+
+static int
+eal_setup(void **state)
+{
+	const char *plugin = getenv("FS_PLUGIN_DIR");
+	char prefix[64];
+	char *argv[32];
+	int argc = 0;
+
+	(void)state;
+	if (plugin == NULL) {
+		fprintf(stderr, "FS_PLUGIN_DIR is not set (run through devtools/test.sh)\n");
+		return -1;
+	}
+	snprintf(prefix, sizeof(prefix), "fs-ethdev-%d", getpid());
+	argv[argc++] = "test_fs_ethdev";
+	argv[argc++] = "-l";
+	argv[argc++] = "0";
+	argv[argc++] = "--no-pci";
+	argv[argc++] = "--no-huge";
+	argv[argc++] = "-m";
+	argv[argc++] = "512";
+	argv[argc++] = "--file-prefix";
+	argv[argc++] = prefix;
+	argv[argc++] = "-d";
+	argv[argc++] = (char *)plugin;
+	if (getenv("FS_TEST_LOG") != NULL) {
+		argv[argc++] = "--log-level";
+		argv[argc++] = getenv("FS_TEST_LOG");
+	}
+	argv[argc++] = "--vdev";
+	argv[argc++] = "net_failsafe0,dev(net_null0),dev(net_null1),hotplug_poll=20";
+	argv[argc++] = "--vdev";
+	argv[argc++] = "net_failsafe1,dev(net_ring0),dev(net_ring1),hotplug_poll=20";
+	argv[argc] = NULL;
+	if (rte_eal_init(argc, argv) < 0) {
+		fprintf(stderr, "rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+		return -1;
+	}
+	mp = rte_pktmbuf_pool_create("fs_test_mp", NB_MBUF, 0, 0,
+				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	if (mp == NULL)
+		return -1;
+	mp_start_in_use = rte_mempool_in_use_count(mp);
+	return 0;
+}
+
+static int
+eal_teardown(void **state)
+{
+	(void)state;
+	close_port(port_of("net_failsafe0"));
+	close_port(port_of("net_failsafe1"));
+	rte_mempool_free(mp);
+	rte_eal_cleanup();
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_driver_is_ours),
+		cmocka_unit_test(test_lifecycle_cycles),
+		cmocka_unit_test(test_queue_counts),
+		cmocka_unit_test(test_rmv_event_switches_tx),
+		cmocka_unit_test(test_replay_to_returning_sub),
+		cmocka_unit_test(test_stats_across_hotplug_remove),
+		cmocka_unit_test(test_api_misuse),
+	};
+
+	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */
+	if (getenv("FS_TEST_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("FS_TEST_FILTER"));
+	return cmocka_run_group_tests(tests, eal_setup, eal_teardown);
+}
