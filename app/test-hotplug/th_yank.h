@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+#ifndef TH_YANK_H
+#define TH_YANK_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "th_options.h"
+#include "th_traffic.h"
+#include "th_view.h"
+#include "th_world.h"
+#include "th_xstats.h"
+
+/* One yank/re-add cycle as measured. */
+struct th_yank {
+	unsigned int sub;
+	char iface_old[16];
+	char iface_new[16];
+	int del_rc, add_rc;
+	uint64_t seq_from, seq_to;
+	uint64_t t_start, t_del, t_switch, t_add, t_back, t_end; /* tsc, 0: never */
+	struct th_xstats xs_before, xs_after;
+	uint64_t sent, received, lost, duplicated, reordered, tx_rejected;
+	unsigned int outage_ms;
+	/* The first runs of consecutive lost frames: send time, length. */
+	unsigned int nb_loss_runs;
+	double loss_run_ms[8];	/* relative to the delete */
+	uint64_t loss_run_len[8];
+};
+
+struct th_yank_ctx {
+	const struct th_options *opt;
+	struct th_world *world;
+	struct th_traffic *traffic;
+	struct th_view *view;
+	volatile sig_atomic_t *interrupted;
+	bool have_tx_sub;	/* the port reports fs_tx_subdevice */
+	struct th_yank *yanks;
+	unsigned int nb_yanks;	/* done */
+	uint64_t t_traffic_end;
+};
+
+/* Runs warm-up and every cycle; stops early when *interrupted is set. */
+int th_yank_run(struct th_yank_ctx *c);
+/* Fills the per-yank counters once the traffic has stopped. */
+void th_yank_account(struct th_yank_ctx *c);
+/* JSON fragment, summary lines for the supervisor, table on stdout. */
+int th_yank_report(struct th_yank_ctx *c, const char *target,
+		   const char *devargs, const char *prefix);
+
+#endif
