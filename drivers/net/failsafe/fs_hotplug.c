@@ -303,6 +303,18 @@ fs_hotplug_detach(struct fs_priv *priv)
 	priv->uevent_on = false;
 }
 
+/*
+ * Its device is there now: a slot refused while present (a failed replay,
+ * a race with the device going) will get no ADD, so it is polled.
+ */
+bool
+fs_hotplug_present(const struct fs_sub *sub)
+{
+	if (sub->iface[0] != '\0')
+		return hotplug_netdev_present(sub->iface);
+	return fs_sub_is_pci(sub) && hotplug_pci_present(sub->pci_addr);
+}
+
 /* A slot that uevents describe needs no polling while the monitor runs. */
 bool
 fs_hotplug_covers(const struct fs_sub *sub)

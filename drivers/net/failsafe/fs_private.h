@@ -243,6 +243,7 @@ int fs_xstats_reset(struct rte_eth_dev *dev);
 int fs_hotplug_attach(struct fs_priv *priv);
 void fs_hotplug_detach(struct fs_priv *priv);
 bool fs_hotplug_covers(const struct fs_sub *sub);
+bool fs_hotplug_present(const struct fs_sub *sub);
 void fs_sub_identity(struct fs_sub *sub, const char *devargs);
 
 /* fs_flow.c */

@@ -41,7 +41,7 @@ fs_service_needs_poll(const struct fs_priv *priv)
 		return false;
 	FS_FOREACH_SUB(priv, sub)
 		if (sub->state == FS_SUB_EMPTY && !sub->retiring &&
-		    !fs_hotplug_covers(sub))
+		    (!fs_hotplug_covers(sub) || fs_hotplug_present(sub)))
 			return true;
 	return false;
 }
