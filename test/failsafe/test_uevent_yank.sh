@@ -69,4 +69,21 @@ fs_check "replacement vC0 (same MAC, new name) takes slot 0 and carries traffic"
 tp_cmd stop >/dev/null
 tp_quit
 fs_check "testpmd exited cleanly" [ $? -eq 0 ]
+
+# Baseline, reported and not asserted: Debian's own net_failsafe.
+rm -f "$FS_TMP/testpmd.in"
+fs_veth_del vC0
+fs_veth_add vA0 vA1
+# shellcheck disable=SC2046
+TP_DEBIAN=1 tp_start --netns $(fs_eal_args) \
+	--vdev 'net_failsafe0,dev(net_af_packet0,iface=vA0),dev(net_af_packet1,iface=vB0)' \
+	-- -i --forward-mode=txonly
+tp_cmd start >/dev/null
+fs_rx_grows vA1 2 && base_a=sends || base_a=silent
+fs_veth_del vA0
+fs_rx_grows vB1 2 && base_switch=yes || base_switch=no
+fs_veth_add vA0 vA1
+fs_rx_grows vA1 3 && base_back=yes || base_back=no
+fs_log "baseline (Debian's net_failsafe): vA0 $base_a before; after ip link del vA0 traffic moved to vB0: $base_switch; back on vA0 within 3 s of re-creating it: $base_back"
+tp_quit
 fs_done

@@ -157,6 +157,29 @@ fs_hotplug_bind(struct fs_priv *priv, struct fs_sub *sub, const char *pci_addr)
 	return 0;
 }
 
+/* fs_sub_join(), step by step, with the time of each step recorded. */
+static int
+fs_hotplug_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
+		      uint64_t rx_ns)
+{
+	int ret = fs_sub_probe(sub);
+
+	t->last_add_probe_ns = fs_time_ns() - rx_ns;
+	if (ret == 0)
+		ret = fs_sub_configure(sub);
+	t->last_add_configure_ns = fs_time_ns() - rx_ns;
+	if (ret == 0)
+		ret = fs_sub_start(sub);
+	t->last_add_start_ns = fs_time_ns() - rx_ns;
+	if (ret < 0) {
+		fs_sub_teardown(sub);
+		return ret;
+	}
+	if (sub->state == FS_SUB_STARTED)
+		sub->additions++;
+	return 0;
+}
+
 static void
 fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 {
@@ -182,7 +205,7 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 	    fs_hotplug_bind(priv, sub, ev->pci_addr) < 0)
 		return;
 	t->last_add_bind_ns = fs_time_ns() - ev->rx_ns;
-	ret = fs_sub_join(sub);
+	ret = fs_hotplug_join_timed(sub, t, ev->rx_ns);
 	if (ret < 0 || sub->state != FS_SUB_STARTED) {
 		if (ret == 0)
 			return;	/* port not started: it joins at start */
@@ -194,8 +217,10 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 	fs_link_refresh(priv);
 	t->add_events++;
 	t->last_add_switch_ns = fs_time_ns() - ev->rx_ns;
-	FS_PORT_LOG(INFO, priv, "sub-device %u back as %s%s: bound+probed+replayed+switched in %.2f ms",
+	FS_PORT_LOG(INFO, priv, "sub-device %u back as %s%s: ADD received, bound %.2f, probed %.2f, configured %.2f, started %.2f, switched back %.2f ms later",
 		    sub->idx, sub->devargs, replacement ? " (replacement)" : "",
+		    t->last_add_bind_ns / 1e6, t->last_add_probe_ns / 1e6,
+		    t->last_add_configure_ns / 1e6, t->last_add_start_ns / 1e6,
 		    t->last_add_switch_ns / 1e6);
 }
 

@@ -144,6 +144,9 @@ struct fs_hotplug_times {
 	uint64_t last_remove_remap_ns;
 	uint64_t last_remove_close_ns;
 	uint64_t last_add_bind_ns;
+	uint64_t last_add_probe_ns;
+	uint64_t last_add_configure_ns;
+	uint64_t last_add_start_ns;
 	uint64_t last_add_switch_ns;
 };
 

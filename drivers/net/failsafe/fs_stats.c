@@ -128,6 +128,10 @@ static const struct {
 	{ "fs_last_remove_close_ns",
 	  offsetof(struct fs_hotplug_times, last_remove_close_ns) },
 	{ "fs_last_add_bind_ns", offsetof(struct fs_hotplug_times, last_add_bind_ns) },
+	{ "fs_last_add_probe_ns", offsetof(struct fs_hotplug_times, last_add_probe_ns) },
+	{ "fs_last_add_configure_ns",
+	  offsetof(struct fs_hotplug_times, last_add_configure_ns) },
+	{ "fs_last_add_start_ns", offsetof(struct fs_hotplug_times, last_add_start_ns) },
 	{ "fs_last_add_switch_ns",
 	  offsetof(struct fs_hotplug_times, last_add_switch_ns) },
 };

@@ -82,6 +82,9 @@ fs_tel_hotplug(struct rte_tel_data *d, const struct fs_priv *priv)
 	rte_tel_data_add_dict_u64(d, "last_remove_remap_ns", t->last_remove_remap_ns);
 	rte_tel_data_add_dict_u64(d, "last_remove_close_ns", t->last_remove_close_ns);
 	rte_tel_data_add_dict_u64(d, "last_add_bind_ns", t->last_add_bind_ns);
+	rte_tel_data_add_dict_u64(d, "last_add_probe_ns", t->last_add_probe_ns);
+	rte_tel_data_add_dict_u64(d, "last_add_configure_ns", t->last_add_configure_ns);
+	rte_tel_data_add_dict_u64(d, "last_add_start_ns", t->last_add_start_ns);
 	rte_tel_data_add_dict_u64(d, "last_add_switch_ns", t->last_add_switch_ns);
 	hotplug_monitor_stats_get(&m);
 	rte_tel_data_add_dict_u64(d, "uevents_received", m.received);
