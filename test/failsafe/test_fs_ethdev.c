@@ -355,6 +355,8 @@ test_stats_across_hotplug_remove(void **state)
 	assert_int_equal(rte_eth_dev_start(port), 0);
 	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
 	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	/* From zero, so that the port's count can be compared with ours. */
+	assert_int_equal(rte_eth_stats_reset(port), 0);
 	for (i = 0; i < 100; i++)
 		forward_once(port, 1, &txd);
 	stats_of(port, &a);
