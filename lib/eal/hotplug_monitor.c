@@ -39,6 +39,8 @@
 /* A REMOVE uevent leaves before kobject_del(): wait this long for sysfs. */
 #define REMOVE_CONFIRM_TRIES 20
 #define REMOVE_CONFIRM_US 500
+#define ADD_LISTED_TRIES 200
+#define ADD_LISTED_US 50
 
 struct monitor {
 	pthread_mutex_t lock;   /* start/stop and refcnt */
@@ -188,6 +190,35 @@ remove_confirmed(const struct hotplug_event *ev)
 	return false;
 }
 
+/*
+ * The kernel announces a new netdev (and creates its sysfs directory) in
+ * register_netdevice() before it lists the device by name: for a moment
+ * SIOCGIFINDEX, if_nametoindex() and so every PMD probe (af_packet, tap,
+ * af_xdp) answer ENODEV.  Hand the ADD on only once the name resolves to
+ * the announced ifindex; the window is microseconds, the wait is bounded.
+ */
+static bool
+add_confirmed(const struct hotplug_event *ev)
+{
+	int i;
+
+	if (!hotplug_device_present(ev->name))
+		return false;
+	if (ev->subsystem != HOTPLUG_SUBSYS_NET || ev->ifindex <= 0 ||
+			strcmp(hotplug_sysfs_root_get(), "/sys") != 0)
+		return true;
+	for (i = 0; i < ADD_LISTED_TRIES; i++) {
+		unsigned int idx = if_nametoindex(ev->ifname);
+
+		if ((int)idx == ev->ifindex)
+			return true;
+		if (idx != 0)
+			return false;	/* the name is another device's now */
+		usleep(ADD_LISTED_US);
+	}
+	return false;
+}
+
 static bool
 event_confirmed(const struct hotplug_event *ev)
 {
@@ -195,7 +226,7 @@ event_confirmed(const struct hotplug_event *ev)
 			ev->subsystem != HOTPLUG_SUBSYS_PCI)
 		return true;
 	if (ev->action == HOTPLUG_ACTION_ADD)
-		return hotplug_device_present(ev->name);
+		return add_confirmed(ev);
 	if (ev->action == HOTPLUG_ACTION_REMOVE)
 		return remove_confirmed(ev);
 	return true;
