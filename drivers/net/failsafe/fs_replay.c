@@ -31,6 +31,27 @@ fs_conf_for_sub(const struct fs_priv *priv, const struct rte_eth_dev_info *info,
 	conf->rx_adv_conf.rss_conf.rss_hf &= info->flow_type_rss_offloads;
 }
 
+/*
+ * rxmode.mtu only tells ethdev what the MTU is: PMDs over a kernel
+ * interface (af_packet, tap, af_xdp) change the interface in mtu_set
+ * alone, so a device that joins late would keep its own MTU.
+ */
+static int
+fs_replay_mtu(struct fs_sub *sub, uint16_t mtu)
+{
+	int ret = rte_eth_dev_set_mtu(sub->port_id, mtu);
+
+	if (ret == -ENOTSUP) {
+		FS_PORT_LOG(WARNING, sub->priv, "sub-device %u cannot set its MTU; it keeps its own",
+			    sub->idx);
+		return 0;
+	}
+	if (ret < 0)
+		return fs_sub_fail(sub, ret, "refused: MTU %u: %s", mtu,
+				   rte_strerror(-ret));
+	return 0;
+}
+
 int
 fs_replay_config(struct fs_sub *sub)
 {
@@ -56,7 +77,7 @@ fs_replay_config(struct fs_sub *sub)
 	if (ret < 0)
 		return fs_sub_fail(sub, ret, "refused: configure failed: %s",
 				   rte_strerror(-ret));
-	return 0;
+	return fs_replay_mtu(sub, data->mtu);
 }
 
 static uint16_t
