@@ -168,6 +168,12 @@ fs_check_kv_token(struct fs_parse *p, const char *tok, size_t len)
 			       (int)key_len, tok);
 	if (eq + 1 == tok + len)
 		return fs_fail(p, "key '%.*s' has no value", (int)key_len, tok);
+	/* rte_kvargs splits "a=b=c" as key b, value c: the key checked
+	 * above would not be the one applied.
+	 */
+	if (memchr(eq + 1, '=', tok + len - eq - 1) != NULL)
+		return fs_fail(p, "'%.*s': '=' in the value of key '%.*s'",
+			       (int)len, tok, (int)key_len, tok);
 	return 0;
 }
 
