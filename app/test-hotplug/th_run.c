@@ -51,27 +51,25 @@ th_sup_signals(void)
 }
 
 pid_t
-th_spawn(const char *exe, char *const argv[], int *out_fd)
+th_spawn_io(const char *exe, char *const argv[], int *in_fd, int *out_fd)
 {
-	int pfd[2] = { -1, -1 };
+	int ofd[2] = { -1, -1 }, ifd[2] = { -1, -1 };
 	pid_t pid;
 
-	if (out_fd != NULL && pipe2(pfd, O_CLOEXEC) < 0)
-		return -errno;
+	if ((out_fd != NULL && pipe2(ofd, O_CLOEXEC) < 0) ||
+	    (in_fd != NULL && pipe2(ifd, O_CLOEXEC) < 0))
+		goto fail;
 	pid = fork();
-	if (pid < 0) {
-		if (out_fd != NULL) {
-			close(pfd[0]);
-			close(pfd[1]);
-		}
-		return -errno;
-	}
+	if (pid < 0)
+		goto fail;
 	if (pid == 0) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		if (out_fd != NULL)
-			dup2(pfd[1], STDOUT_FILENO);
+			dup2(ofd[1], STDOUT_FILENO);
+		if (in_fd != NULL)
+			dup2(ifd[0], STDIN_FILENO);
 		if (exe != NULL)
 			execv(exe, argv);
 		else
@@ -81,11 +79,32 @@ th_spawn(const char *exe, char *const argv[], int *out_fd)
 		_exit(127);
 	}
 	if (out_fd != NULL) {
-		close(pfd[1]);
-		*out_fd = pfd[0];
+		close(ofd[1]);
+		*out_fd = ofd[0];
+	}
+	if (in_fd != NULL) {
+		close(ifd[0]);
+		*in_fd = ifd[1];
 	}
 	th_sup_child = pid;
 	return pid;
+fail:
+	pid = -errno;
+	if (ofd[0] >= 0) {
+		close(ofd[0]);
+		close(ofd[1]);
+	}
+	if (ifd[0] >= 0) {
+		close(ifd[0]);
+		close(ifd[1]);
+	}
+	return pid;
+}
+
+pid_t
+th_spawn(const char *exe, char *const argv[], int *out_fd)
+{
+	return th_spawn_io(exe, argv, NULL, out_fd);
 }
 
 int
@@ -96,6 +115,8 @@ th_reap(pid_t pid, unsigned int timeout_s)
 	bool termed = false;
 	int st;
 
+	if (pid < 0)
+		return 127;
 	for (;;) {
 		pid_t r = waitpid(pid, &st, WNOHANG);
 

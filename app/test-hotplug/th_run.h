@@ -20,6 +20,9 @@ void th_sup_signals(void);
  * its stdout into *out_fd when out_fd is not NULL; returns the PID.
  */
 pid_t th_spawn(const char *exe, char *const argv[], int *out_fd);
+/* The same, with stdin from *in_fd too (a pipe's write end is returned). */
+pid_t th_spawn_io(const char *exe, char *const argv[], int *in_fd,
+		  int *out_fd);
 /* Waits for pid, ending it (SIGTERM, then SIGKILL) past timeout_s or on an
  * interrupt; returns its exit status, 128 + signal when killed. */
 int th_reap(pid_t pid, unsigned int timeout_s);
