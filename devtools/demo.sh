@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The failsafe-uevent authors
+#
+# The live demo: yanks the preferred sub-device of a fail-safe port ten
+# times under traffic, in a private netns, and shows what the application
+# saw.  Builds first when needed (devtools/setup.sh).  Extra arguments go to
+# dpdk-test-hotplug, e.g.:
+#   devtools/demo.sh --compare debian,bonding
+#   devtools/demo.sh --replace-mac --cycles 5
+#   devtools/demo.sh --mode throughput
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${FS_BUILD_DIR:-$top/build}
+app=$build/app/test-hotplug/dpdk-test-hotplug
+out=${FS_DEMO_OUT:-$PWD}
+
+[ "$(id -u)" = 0 ] || { echo "demo: run as root (network namespaces)" >&2; exit 1; }
+if [ ! -x "$app" ] || [ ! -f "$build/drivers/librte_net_failsafe_uevent.so" ]; then
+	echo "demo: building (devtools/setup.sh)"
+	bash "$top/devtools/setup.sh"
+fi
+plugin_dir=$(bash "$top/devtools/plugin-dir.sh" "$build")
+
+exec "$app" --plugin-dir "$plugin_dir" \
+	--json "$out/test-hotplug.json" --png "$out/test-hotplug.png" "$@"
