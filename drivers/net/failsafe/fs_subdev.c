@@ -57,7 +57,12 @@ fs_sub_destroyed(struct fs_sub *sub)
 
 	pthread_mutex_lock(&priv->lock);
 	if (sub->state != FS_SUB_EMPTY && !priv->closing) {
+		struct fs_retired *r;
+
 		fs_switch_remove_sub(sub, "its port was released");
+		/* Released by its remover: the grace period must not close it. */
+		for (r = priv->retired; r != NULL; r = r->next)
+			r->sub_mask &= ~RTE_BIT32(sub->idx);
 		if (fs_switch_wait(priv, FS_SYNC_GRACE_MS) < 0)
 			FS_PORT_LOG(WARNING, priv, "sub-device %u: a queue stayed inside a burst for %d ms",
 				    sub->idx, FS_SYNC_GRACE_MS);
