@@ -384,6 +384,7 @@ fs_dev_close(struct rte_eth_dev *dev)
 	FS_FOREACH_SUB(priv, sub)
 		fs_sub_teardown(sub);
 	fs_flow_free_all(priv);
+	fs_xstats_forget(priv);
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		rte_free(dev->data->rx_queues[i]);
 		dev->data->rx_queues[i] = NULL;

@@ -150,6 +150,14 @@ struct fs_hotplug_times {
 	uint64_t last_add_switch_ns;
 };
 
+/* A sub-device xstat name, learned once: its position is its id. */
+struct fs_xname {
+	uint8_t slot;
+	uint32_t hint;		/* its index in the sub-device's list last time */
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+};
+#define FS_XNAMES_MAX 4096
+
 struct fs_stats_acc {
 	struct rte_eth_stats st;
 };
@@ -180,6 +188,9 @@ struct fs_priv {
 	struct fs_config cfg;
 	TAILQ_HEAD(, fs_flow) flows;
 	struct fs_stats_acc acc;
+	struct fs_xname *xnames;	/* sub-device xstats, in id order */
+	unsigned int nb_xnames;
+	unsigned int cap_xnames;
 	struct fs_hotplug_times hp;
 	bool uevent_on;
 	struct rte_eth_link link;
@@ -241,6 +252,7 @@ int fs_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
 int fs_xstats_get_names(struct rte_eth_dev *dev,
 			struct rte_eth_xstat_name *names, unsigned int size);
 int fs_xstats_reset(struct rte_eth_dev *dev);
+void fs_xstats_forget(struct fs_priv *priv);
 
 /* fs_hotplug.c: kernel uevents -> sub-device removal and return */
 int fs_hotplug_attach(struct fs_priv *priv);

@@ -6,7 +6,7 @@
  * Port statistics are the sum of the present sub-devices plus what the
  * departed ones had counted (folded in fs_sub_teardown), so they never go
  * backwards across a removal.  Extended statistics are ours first, then
- * each present sub-device's own, prefixed "sub<N>_".
+ * the sub-devices' own, prefixed "sub<N>_", at ids that never move.
  */
 
 #include <stddef.h>
@@ -194,13 +194,113 @@ static const struct fs_xstat_def fs_sub_xstats[] = {
 };
 
 /*
+ * A sub-device's own xstats, fetched once per walk.  Names are looked up
+ * through the hint of each learned entry, so a walk stays linear.
+ */
+struct fs_sub_xs {
+	struct rte_eth_xstat_name *names;
+	struct rte_eth_xstat *vals;
+	int cnt;
+};
+
+static void
+fs_sub_xs_fetch(const struct fs_sub *sub, struct fs_sub_xs *xs)
+{
+	int cnt;
+
+	memset(xs, 0, sizeof(*xs));
+	if (sub->state == FS_SUB_EMPTY)
+		return;
+	cnt = rte_eth_xstats_get_names(sub->port_id, NULL, 0);
+	if (cnt <= 0)
+		return;
+	xs->names = calloc(cnt, sizeof(*xs->names));
+	xs->vals = calloc(cnt, sizeof(*xs->vals));
+	if (xs->names != NULL && xs->vals != NULL &&
+	    rte_eth_xstats_get_names(sub->port_id, xs->names, cnt) == cnt &&
+	    rte_eth_xstats_get(sub->port_id, xs->vals, cnt) == cnt) {
+		xs->cnt = cnt;
+		return;
+	}
+	free(xs->names);
+	free(xs->vals);
+	memset(xs, 0, sizeof(*xs));
+}
+
+static int
+fs_sub_xs_find(const struct fs_sub_xs *xs, struct fs_xname *e)
+{
+	int i;
+
+	if (e->hint < (uint32_t)xs->cnt &&
+	    strcmp(xs->names[e->hint].name, e->name) == 0)
+		return e->hint;
+	for (i = 0; i < xs->cnt; i++)
+		if (strcmp(xs->names[i].name, e->name) == 0) {
+			e->hint = i;
+			return i;
+		}
+	return -1;
+}
+
+/* Append the names a present sub-device shows for the first time. */
+static void
+fs_xnames_learn(struct fs_priv *priv, uint8_t slot, const struct fs_sub_xs *xs)
+{
+	struct fs_xname *e;
+	int i;
+	unsigned int j;
+
+	for (i = 0; i < xs->cnt; i++) {
+		bool known = false;
+
+		for (j = 0; j < priv->nb_xnames && !known; j++)
+			known = priv->xnames[j].slot == slot &&
+				strcmp(priv->xnames[j].name, xs->names[i].name) == 0;
+		if (known)
+			continue;
+		if (priv->nb_xnames == FS_XNAMES_MAX)
+			return;
+		if (priv->nb_xnames == priv->cap_xnames) {
+			unsigned int cap = RTE_MAX(64u, priv->cap_xnames * 2);
+
+			e = realloc(priv->xnames, cap * sizeof(*e));
+			if (e == NULL)
+				return;
+			priv->xnames = e;
+			priv->cap_xnames = cap;
+		}
+		e = &priv->xnames[priv->nb_xnames++];
+		e->slot = slot;
+		e->hint = i;
+		snprintf(e->name, sizeof(e->name), "%s", xs->names[i].name);
+	}
+}
+
+void
+fs_xstats_forget(struct fs_priv *priv)
+{
+	free(priv->xnames);
+	priv->xnames = NULL;
+	priv->nb_xnames = 0;
+	priv->cap_xnames = 0;
+}
+
+/*
  * One walk serves names and values: it fills whichever array is given,
  * up to size entries, and returns how many there are in all.
+ *
+ * Applications such as OVS learn xstat ids once (at port configuration)
+ * and then read by id, so an id keeps its meaning for the life of the
+ * port: our own entries are fixed, and a sub-device's entries are learned
+ * the first time they are seen, appended, and kept; while the slot is
+ * empty, or its new device lacks a name, they read 0.
  */
 static int
 fs_xstats_walk(struct fs_priv *priv, struct rte_eth_xstat_name *names,
 	       struct rte_eth_xstat *vals, unsigned int size)
 {
+	struct fs_sub_xs xs[FS_MAX_SUBDEVS];
 	struct hotplug_monitor_stats mon;
 	unsigned int n = 0, i;
 	struct fs_sub *sub;
@@ -237,30 +337,21 @@ fs_xstats_walk(struct fs_priv *priv, struct rte_eth_xstat_name *names,
 		}
 	}
 	FS_FOREACH_SUB(priv, sub) {
-		struct rte_eth_xstat_name *snames;
-		struct rte_eth_xstat *svals;
-		int cnt;
+		fs_sub_xs_fetch(sub, &xs[sub->idx]);
+		fs_xnames_learn(priv, sub->idx, &xs[sub->idx]);
+	}
+	for (i = 0; i < priv->nb_xnames; i++) {
+		struct fs_xname *e = &priv->xnames[i];
+		const struct fs_sub_xs *sx = &xs[e->slot];
+		char nm[RTE_ETH_XSTATS_NAME_SIZE * 2];
+		int k = fs_sub_xs_find(sx, e);
 
-		if (sub->state == FS_SUB_EMPTY)
-			continue;
-		cnt = rte_eth_xstats_get_names(sub->port_id, NULL, 0);
-		if (cnt <= 0)
-			continue;
-		snames = calloc(cnt, sizeof(*snames));
-		svals = calloc(cnt, sizeof(*svals));
-		if (snames != NULL && svals != NULL &&
-		    rte_eth_xstats_get_names(sub->port_id, snames, cnt) == cnt &&
-		    rte_eth_xstats_get(sub->port_id, svals, cnt) == cnt) {
-			for (i = 0; i < (unsigned int)cnt; i++) {
-				char nm[RTE_ETH_XSTATS_NAME_SIZE * 2];
-
-				snprintf(nm, sizeof(nm), "sub%u_%s", sub->idx,
-					 snames[i].name);
-				FS_XSTAT_PUT("%.63s", nm, svals[i].value);
-			}
-		}
-		free(snames);
-		free(svals);
+		snprintf(nm, sizeof(nm), "sub%u_%s", e->slot, e->name);
+		FS_XSTAT_PUT("%.63s", nm, k < 0 ? 0 : sx->vals[k].value);
+	}
+	FS_FOREACH_SUB(priv, sub) {
+		free(xs[sub->idx].names);
+		free(xs[sub->idx].vals);
 	}
 #undef FS_XSTAT_PUT
 	return n;
