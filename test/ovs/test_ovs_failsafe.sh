@@ -1,0 +1,301 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The failsafe-uevent authors
+#
+# Debian's OVS-DPDK (ovs-vswitchd-dpdk 3.1 on Debian's DPDK 22.11) over our
+# net_failsafe, started by the test in a private netns with its own
+# ovsdb-server and private db/run/log directories; no system service.
+#
+#   vC1 --(ovs_traffic.py sends)--> vC0 = dpdk port "inj" (net_af_packet2)
+#        --> br0 (netdev) --> dpdk port "fs0" = net_failsafe0 over
+#        net_af_packet0 on vA0 (preferred) and net_af_packet1 on vB0
+#        --> counted on vA1 / vB1 by sequence number
+#
+# Scenarios: a sub-device missing at port creation joins when it appears;
+# vA0 yanked and re-plugged under traffic (daemon alive, port in the bridge
+# with link up, OVS statistics monotonic and rising, traffic back on vA0,
+# frames lost per yank and per re-plug reported); traffic in the other
+# direction; mtu_request reaches every sub-device, a re-plugged one too;
+# link state follows the sub-devices.
+#
+# FS_OVS_BASELINE=1 runs the same with Debian's own net_failsafe (no -d):
+# nothing is asserted, every check is only reported (see the how-to).
+. "$(dirname "$0")/../lib/common.sh"
+
+OVS_VSWITCHD=/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk
+OVS_SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
+CYCLES=${FS_OVS_CYCLES:-20}
+RATE=${FS_OVS_RATE:-4000}
+BASELINE=${FS_OVS_BASELINE:-0}
+TRAFFIC="$(dirname "$0")/ovs_traffic.py"
+FS_DEVARGS='net_failsafe0,dev(net_af_packet0,iface=vA0),dev(net_af_packet1,iface=vB0)'
+# A yank may cost at most this long of traffic (frames at RATE).
+MAX_LOSS_MS=${FS_OVS_MAX_LOSS_MS:-50}
+
+for bin in "$OVS_VSWITCHD" ovsdb-server ovsdb-tool ovs-vsctl ovs-ofctl ovs-appctl; do
+	command -v "$bin" >/dev/null || {
+		fs_log "FAIL: $bin missing: apt-get install openvswitch-switch-dpdk"
+		exit 1
+	}
+done
+
+if [ "$BASELINE" = 1 ]; then
+	# Observe, do not judge: Debian's failsafe is the reference point.
+	fs_check() {
+		local what=$1
+		shift
+		if "$@"; then fs_log "baseline yes: $what"; else fs_log "baseline NO: $what"; fi
+	}
+	fs_done() { fs_log "baseline run finished (nothing asserted)"; exit 0; }
+fi
+
+# --- OVS in the netns, every path private --------------------------------
+
+OVS_DIR="$FS_TMP/ovs"
+mkdir -p "$OVS_DIR"
+export OVS_RUNDIR="$OVS_DIR" OVS_LOGDIR="$OVS_DIR" OVS_DBDIR="$OVS_DIR" \
+	OVS_SYSCONFDIR="$OVS_DIR"
+OVSDB_PID=""
+VSWITCHD_PID=""
+TRAFFIC_PID=""
+
+vsctl() { timeout 30 ovs-vsctl --timeout=20 "$@"; }
+ofctl() { timeout 30 ovs-ofctl "$@"; }
+# Alive and not a zombie waiting for us to reap it.
+pid_alive() { [ -n "$1" ] && [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* (.*) Z' "/proc/$1/stat"; }
+vswitchd_alive() { pid_alive "$VSWITCHD_PID"; }
+
+# stop_pid <pid> <seconds>: TERM, bounded wait, then KILL.
+stop_pid() {
+	local i
+	pid_alive "$1" || return 0
+	kill "$1" 2>/dev/null
+	for i in $(seq 1 $(($2 * 10))); do
+		pid_alive "$1" || return 0
+		sleep 0.1
+	done
+	kill -9 "$1" 2>/dev/null
+}
+
+ovs_cleanup() {
+	if [ -n "$TRAFFIC_PID" ]; then
+		stop_pid "$TRAFFIC_PID" 2
+		wait "$TRAFFIC_PID" 2>/dev/null
+	fi
+	if vswitchd_alive; then
+		timeout 10 ovs-appctl -t "$OVS_DIR/ovs-vswitchd.ctl" exit >/dev/null 2>&1
+		stop_pid "$VSWITCHD_PID" 10
+	fi
+	[ -n "$OVSDB_PID" ] && stop_pid "$OVSDB_PID" 5
+	wait 2>/dev/null
+	# The EAL's runtime directory for our file prefix.
+	rm -rf "/var/run/dpdk/$FS_PREFIX"
+	if [ "${FS_KEEP_TMP:-0}" != 1 ] && [ -f "$OVS_DIR/ovs-vswitchd.log" ] &&
+	   [ "$FS_FAILS" -gt 0 ]; then
+		fs_log "ovs-vswitchd.log (last 40 lines):"
+		tail -n 40 "$OVS_DIR/ovs-vswitchd.log" | sed 's/^/    /'
+	fi
+}
+FS_CLEANUP_HOOKS+=(ovs_cleanup)
+
+ovs_start() {
+	local plugin=(-d "$FS_PLUGIN_DIR")
+	[ "$BASELINE" = 1 ] && plugin=()
+	ovsdb-tool create "$OVS_DIR/conf.db" "$OVS_SCHEMA" || return 1
+	# ip netns exec execs its command: $! is the daemon's own PID.
+	ip netns exec "$FS_NETNS" ovsdb-server "$OVS_DIR/conf.db" \
+		--remote="punix:$OVS_DIR/db.sock" \
+		--pidfile="$OVS_DIR/ovsdb-server.pid" \
+		--log-file="$OVS_DIR/ovsdb-server.log" -vconsole:off --no-chdir \
+		> "$OVS_DIR/ovsdb-server.out" 2>&1 &
+	OVSDB_PID=$!
+	fs_wait_for 10 test -S "$OVS_DIR/db.sock" || return 1
+	vsctl --no-wait init || return 1
+	# OVS adds "-l 0"; with --no-huge it must not add --in-memory, which
+	# --legacy-mem (and so an explicit --file-prefix) keeps it from doing.
+	vsctl --no-wait set Open_vSwitch . other_config:dpdk-init=true \
+		"other_config:dpdk-extra=\"${plugin[*]} --no-huge -m 1024 --no-pci --file-prefix $FS_PREFIX --legacy-mem --log-level=pmd.net.failsafe.uevent:info\"" \
+		other_config:pmd-cpu-mask=0x2 other_config:per-port-memory=true \
+		other_config:pmd-maxsleep=50 || return 1
+	ip netns exec "$FS_NETNS" "$OVS_VSWITCHD" "unix:$OVS_DIR/db.sock" \
+		--pidfile="$OVS_DIR/ovs-vswitchd.pid" --unixctl="$OVS_DIR/ovs-vswitchd.ctl" \
+		--log-file="$OVS_DIR/ovs-vswitchd.log" -vconsole:off --no-chdir \
+		> "$OVS_DIR/ovs-vswitchd.out" 2>&1 &
+	VSWITCHD_PID=$!
+	fs_wait_for 60 dpdk_initialized
+}
+
+dpdk_initialized() {
+	vswitchd_alive &&
+		[ "$(vsctl get Open_vSwitch . dpdk_initialized 2>/dev/null)" = true ]
+}
+
+iface_get() { vsctl get Interface "$1" "$2" 2>/dev/null | tr -d '"'; }
+fs_stat() { iface_get fs0 "statistics:$1"; }
+link_is() { [ "$(iface_get fs0 link_state)" = "$1" ]; }
+port_in_bridge() { vsctl list-ports br0 | grep -qx fs0; }
+veth_mtu() { fs_in_netns cat "/sys/class/net/$1/mtu" 2>/dev/null; }
+no_error() { [ "$(iface_get fs0 error)" = "[]" ]; }
+
+# --- traffic: ovs_traffic.py in the netns, driven through a FIFO ------------
+
+TRAFFIC_CTL="$FS_TMP/traffic.ctl"
+REPORTS=0
+
+traffic_start() {	# <tx if> <rx if>...
+	local tx=$1 a=()
+	shift
+	for i in "$@"; do a+=(--rx "$i"); done
+	rm -f "$TRAFFIC_CTL"
+	mkfifo "$TRAFFIC_CTL"
+	ip netns exec "$FS_NETNS" python3 "$TRAFFIC" --tx "$tx" "${a[@]}" --rate "$RATE" \
+		--ctl "$TRAFFIC_CTL" --max-seconds 400 &
+	TRAFFIC_PID=$!
+}
+
+traffic_cmd() { echo "$*" > "$TRAFFIC_CTL"; }
+
+# traffic_report <jq-like python expression on the report r>
+traffic_report() {
+	local f="$FS_TMP/report.$((REPORTS += 1)).json"
+	traffic_cmd report "$f"
+	fs_wait_for 5 test -f "$f" || return 1
+	python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
+		"$f" "$1"
+}
+
+traffic_stop() {
+	traffic_cmd quit
+	fs_wait_for 5 eval '! pid_alive $TRAFFIC_PID'
+	wait "$TRAFFIC_PID" 2>/dev/null
+	TRAFFIC_PID=""
+}
+
+# --- the bridge -------------------------------------------------------------
+
+fs_netns_create
+fs_in_netns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	net.ipv6.conf.default.disable_ipv6=1
+# vA0 is missing when the port is created; it joins when it appears.
+fs_veth_add vB0 vB1
+fs_veth_add vC0 vC1
+
+fs_check "ovsdb-server and ovs-vswitchd-dpdk started, DPDK initialised" ovs_start
+vswitchd_alive || fs_done
+vsctl add-br br0 -- set bridge br0 datapath_type=netdev &&
+vsctl add-port br0 fs0 -- set Interface fs0 type=dpdk \
+	"options:dpdk-devargs=\"$FS_DEVARGS\"" ofport_request=1 &&
+vsctl add-port br0 inj -- set Interface inj type=dpdk \
+	'options:dpdk-devargs="net_af_packet2,iface=vC0"' ofport_request=2
+ofctl del-flows br0
+ofctl add-flow br0 in_port=2,actions=output:1
+ofctl add-flow br0 in_port=1,actions=output:2
+fs_check "fail-safe port added with vA0 missing, no error" no_error
+fs_check "fail-safe port link up on vB0 alone" fs_wait_for 10 link_is up
+
+traffic_start vC1 vA1 vB1
+fs_check "traffic flows through the bridge to vB0" fs_rx_grows vB1 5
+
+traffic_cmd mark late-join
+fs_veth_add vA0 vA1
+fs_check "vA0, missing at creation, joins when it appears and carries the traffic" \
+	fs_rx_grows vA1 3
+
+# --- yank and re-plug under traffic --------------------------------------
+
+stats_prev_tx=$(fs_stat tx_packets)
+stats_first_tx=$stats_prev_tx
+stats_monotonic=1
+stats_updates=0
+switched=0 returned=0 up_all=1 alive_all=1 in_bridge_all=1
+t_yank=$SECONDS
+for i in $(seq 1 "$CYCLES"); do
+	traffic_cmd mark "yank$i"
+	fs_veth_del vA0
+	fs_rx_grows vB1 2 && switched=$((switched + 1))
+	traffic_cmd mark "replug$i"
+	fs_veth_add vA0 vA1
+	fs_rx_grows vA1 2 && returned=$((returned + 1))
+	vswitchd_alive || { alive_all=0; break; }
+	port_in_bridge || in_bridge_all=0
+	link_is up || up_all=0
+	tx=$(fs_stat tx_packets)
+	[ "${tx:-0}" -ge "${stats_prev_tx:-0}" ] || stats_monotonic=0
+	[ "${tx:-0}" -gt "${stats_prev_tx:-0}" ] && stats_updates=$((stats_updates + 1))
+	stats_prev_tx=$tx
+done
+# OVS refreshes the statistics column every 5 s: wait for one more update.
+fs_wait_for 7 eval '[ "$(fs_stat tx_packets)" -gt "$stats_prev_tx" ]'
+tx=$(fs_stat tx_packets)
+[ "${tx:-0}" -ge "${stats_prev_tx:-0}" ] || stats_monotonic=0
+fs_log "yank loop: $CYCLES cycles in $((SECONDS - t_yank)) s; OVS tx_packets $stats_first_tx -> $tx ($stats_updates rises seen)"
+fs_check "ovs-vswitchd kept running through $CYCLES yanks" [ "$alive_all" -eq 1 ]
+vswitchd_alive || fs_done
+fs_check "every yank moved traffic to vB0 ($switched/$CYCLES)" [ "$switched" -eq "$CYCLES" ]
+fs_check "every re-plug brought traffic back to vA0 ($returned/$CYCLES)" \
+	[ "$returned" -eq "$CYCLES" ]
+fs_check "fs0 stayed in br0 after every cycle" [ "$in_bridge_all" -eq 1 ]
+fs_check "fs0 link_state stayed up after every cycle" [ "$up_all" -eq 1 ]
+fs_check "OVS statistics tx_packets never went backwards" [ "$stats_monotonic" -eq 1 ]
+fs_check "OVS statistics tx_packets rose during the loop ($stats_updates times) and after it ($stats_first_tx -> $tx)" \
+	[ "$stats_updates" -ge 1 ] && [ "${tx:-0}" -gt "$stats_prev_tx" ]
+
+sleep 0.3
+losses=$(traffic_report '" ".join("%s=%d/%d" % (i["name"], i["lost"], i["sent"]) for i in r["intervals"])')
+fs_log "frames lost/sent per interval at $RATE frames/s: $losses"
+yank_lost=$(traffic_report 'sorted(i["lost"] for i in r["intervals"] if i["name"].startswith("yank"))')
+replug_lost=$(traffic_report 'sorted(i["lost"] for i in r["intervals"] if i["name"].startswith("replug"))')
+max_loss=$(traffic_report 'max(i["lost"] for i in r["intervals"] if i["name"][:4] in ("yank", "repl"))')
+fs_log "frames lost per yank (sorted): $yank_lost; per re-plug: $replug_lost"
+fs_check "no yank or re-plug lost more than ${MAX_LOSS_MS} ms of traffic (worst: $max_loss frames)" \
+	[ "${max_loss:-999999}" -le "$((RATE * MAX_LOSS_MS / 1000))" ]
+traffic_stop
+
+# --- the other direction, through the re-plugged vA0 --------------------
+
+traffic_start vA1 vC1
+sleep 1
+sleep 0.3
+back=$(traffic_report 'r["received"]')
+traffic_stop
+fs_check "traffic from the re-plugged vA0's peer reaches the other port ($back frames)" \
+	[ "${back:-0}" -gt "$((RATE / 2))" ]
+
+# --- MTU through mtu_request ---------------------------------------------
+
+traffic_start vC1 vA1 vB1
+vsctl set Interface fs0 mtu_request=1400
+fs_check "mtu_request=1400 applied (Interface mtu)" \
+	fs_wait_for 10 eval '[ "$(iface_get fs0 mtu)" = 1400 ]'
+fs_check "ovs-vswitchd survived the MTU change" vswitchd_alive
+vswitchd_alive || fs_done
+fs_check "vA0 has MTU 1400 ($(veth_mtu vA0))" [ "$(veth_mtu vA0)" = 1400 ]
+fs_check "vB0 has MTU 1400 ($(veth_mtu vB0))" [ "$(veth_mtu vB0)" = 1400 ]
+fs_check "traffic flows on vA0 after the MTU change" fs_rx_grows vA1 5
+fs_veth_del vA0
+fs_rx_grows vB1 2
+fs_veth_add vA0 vA1
+fs_check "re-plugged vA0 is given MTU 1400 too ($(sleep 0.5; veth_mtu vA0))" \
+	fs_wait_for 3 eval '[ "$(veth_mtu vA0)" = 1400 ]'
+fs_check "traffic back on the re-plugged vA0 after the MTU change" fs_rx_grows vA1 3
+vsctl set Interface fs0 mtu_request=1500
+fs_check "mtu_request=1500 reaches vA0 and vB0" fs_wait_for 10 eval \
+	'[ "$(veth_mtu vA0)" = 1500 ] && [ "$(veth_mtu vB0)" = 1500 ]'
+traffic_stop
+
+# --- link state follows the sub-devices ---------------------------------
+
+fs_veth_del vA0
+fs_veth_del vB0
+fs_check "link_state goes down when no sub-device is left" fs_wait_for 12 link_is down
+fs_veth_add vB0 vB1
+fs_check "link_state comes back up with vB0" fs_wait_for 12 link_is up
+fs_check "ovs-vswitchd still running" vswitchd_alive
+# OVS reads xstats by id: their layout must not move when sub-devices go.
+sleep 5.5
+fs_check "ovs-vswitchd could read the port's xstats all along" \
+	eval '! grep -q "Cannot get XSTATS" "$OVS_DIR/ovs-vswitchd.log"'
+
+timeout 20 ovs-appctl -t "$OVS_DIR/ovs-vswitchd.ctl" exit
+fs_check "ovs-vswitchd exits on request" fs_wait_for 20 eval '! vswitchd_alive'
+fs_done
