@@ -133,12 +133,15 @@ th_send(struct th_traffic *t, uint64_t now, struct th_burst_stats *ph,
 	th_record(t, hist, &ph->tx_max_cyc, cyc);
 	ph->tx_calls++;
 	if (sent < n) {
-		/* Unsent sequence numbers are reused by the next burst. */
+		/*
+		 * Refused frames count once and are not offered again (the
+		 * rate stays fixed); their sequence numbers are reused.
+		 */
 		t->tx_rejected += n - sent;
 		ph->tx_rejected += n - sent;
 		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
 	}
-	*offered += sent;
+	*offered += n;
 	th_timeline_add_sent(t->tl, now, sent);
 	__atomic_store_n(&t->next_seq, seq + sent, __ATOMIC_RELEASE);
 }

@@ -59,7 +59,7 @@ struct th_traffic {
 	uint64_t duplicated;
 	uint64_t reordered;
 	uint64_t max_seen;
-	uint64_t tx_rejected;	/* not accepted by tx_burst, sent again later */
+	uint64_t tx_rejected;	/* refused by tx_burst, counted once */
 	uint64_t tx_skipped;	/* backlog dropped to hold the rate */
 	uint64_t foreign;	/* frames on vR0 that are not ours */
 	uint64_t port_rx;	/* frames the port under test received */
