@@ -296,7 +296,7 @@ static const struct {
 } th_cmp_cols[] = {
 	{ "lost", "lost", "%.0f" },
 	{ "lost_max", "lost/yank max", "%.0f" },
-	{ "rejected", "tx refused", "%.0f" },
+	{ "rejected", "not sent", "%.0f" },
 	{ "dup", "dup", "%.0f" },
 	{ "reord", "reord", "%.0f" },
 	{ "outage_max", "outage ms max", "%.0f" },
@@ -314,7 +314,7 @@ th_print_comparison(const struct th_options *opt, enum th_target *targets,
 	unsigned int i, k;
 	char cell[32];
 
-	printf("\ncomparison: %u yanks of %s each at %u pps (\"-\": not measured; tx refused: frames tx_burst did not take; outage: ms with nothing received)\n",
+	printf("\ncomparison: %u yanks of %s each at %u pps (\"-\": not measured; not sent: refused by tx_burst, or skipped while the traffic lcore stalled; outage: ms with nothing received)\n",
 	       opt->cycles, "vA0", opt->rate_pps);
 	printf("%-8s", "target");
 	for (k = 0; k < TH_DIM(th_cmp_cols); k++)
