@@ -74,7 +74,8 @@ fs_service_run(struct fs_priv *priv)
 	if (priv->retired != NULL)
 		fs_service_arm(priv, FS_SERVICE_FAST_US);
 	else if (fs_service_needs_poll(priv))
-		fs_service_arm(priv, (priv->next_poll_ns - now) / 1000 + 1);
+		fs_service_arm(priv, RTE_MIN((priv->next_poll_ns - now) / 1000 + 1,
+					     (uint64_t)FS_SERVICE_MAX_US));
 }
 
 void

@@ -11,6 +11,12 @@ struct fs_priv;
 
 /* How soon the service alarm runs again while a grace period is open. */
 #define FS_SERVICE_FAST_US	1000
+/*
+ * Longest sleep of the service alarm.  fs_service_arm() keeps an armed
+ * alarm, so a teardown armed while a hotplug_poll tick is pending (up to
+ * an hour away) waits for that tick: the cap bounds that wait.
+ */
+#define FS_SERVICE_MAX_US	100000
 
 /*
  * The control-side service of a port runs from an rte_alarm: it finishes
