@@ -39,11 +39,39 @@ fs_sub_is_pci(const struct fs_sub *sub)
 	return sub->pci_addr[0] != '\0';
 }
 
+/*
+ * Names are reused: under a burst of yanks, events about an earlier
+ * interface of the same name arrive after a later one was probed.
+ * An event whose ifindex is not the one that matters is stale.
+ */
+static bool
+fs_add_stale(const struct hotplug_event *ev)
+{
+	int cur;
+
+	if (ev->subsystem != HOTPLUG_SUBSYS_NET || ev->ifindex <= 0)
+		return false;
+	cur = hotplug_ifname_to_ifindex(ev->ifname);
+	return cur > 0 && cur != ev->ifindex;
+}
+
+static bool
+fs_event_stale(const struct hotplug_event *ev, const struct fs_sub *sub)
+{
+	if (ev->action == HOTPLUG_ACTION_ADD)
+		return fs_add_stale(ev);
+	return ev->subsystem == HOTPLUG_SUBSYS_NET && ev->ifindex > 0 &&
+		sub->state != FS_SUB_EMPTY && sub->ifindex > 0 &&
+		sub->ifindex != ev->ifindex;
+}
+
 static bool
 fs_event_is_sub(const struct hotplug_event *ev, const struct fs_sub *sub)
 {
 	if (ev->subsystem == HOTPLUG_SUBSYS_NET)
-		return sub->iface[0] != '\0' && strcmp(ev->ifname, sub->iface) == 0;
+		return sub->iface[0] != '\0' &&
+			strcmp(ev->ifname, sub->iface) == 0 &&
+			!fs_event_stale(ev, sub);
 	if (ev->subsystem == HOTPLUG_SUBSYS_PCI)
 		return fs_sub_is_pci(sub) && strcmp(ev->pci_addr, sub->pci_addr) == 0;
 	return false;
@@ -188,6 +216,8 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 	struct fs_sub *sub;
 	int ret;
 
+	if (fs_add_stale(ev))
+		return;	/* a later ADD for the same name follows */
 	sub = fs_hotplug_add_slot(priv, ev, &replacement);
 	if (sub == NULL || !priv->cfg.configured)
 		return;

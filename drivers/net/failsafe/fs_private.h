@@ -61,6 +61,7 @@ struct fs_sub {
 	char dev_name[RTE_DEV_NAME_MAX_LEN];
 	/* identity, for matching kernel events */
 	char iface[IFNAMSIZ];		/* iface= of the devargs, or "" */
+	int ifindex;			/* of iface when probed, or 0 */
 	char pci_addr[RTE_DEV_NAME_MAX_LEN];	/* for PCI sub-devices, or "" */
 	char devargs_override[FS_DEVARGS_MAX];	/* a replacement's devargs */
 	uint64_t remove_rx_ns;		/* when its REMOVE was received */

@@ -19,6 +19,8 @@
 #include <rte_dev.h>
 #include <rte_kvargs.h>
 
+#include "hotplug.h"
+
 #include "fs_private.h"
 #include "fs_service.h"
 
@@ -230,11 +232,24 @@ fs_sub_resolve(struct fs_sub *sub, struct rte_devargs *da)
 	return 0;
 }
 
+/* The interface a net sub-device binds to, by index: names are reused. */
+static int
+fs_sub_ifindex(const struct fs_sub *sub)
+{
+	int idx;
+
+	if (sub->iface[0] == '\0')
+		return 0;
+	idx = hotplug_ifname_to_ifindex(sub->iface);
+	return idx > 0 ? idx : 0;
+}
+
 /* EMPTY -> PROBED: attach the device and own its port. */
 int
 fs_sub_probe(struct fs_sub *sub)
 {
 	struct rte_devargs da;
+	int ifindex;
 	int ret;
 
 	if (sub->state != FS_SUB_EMPTY)
@@ -243,9 +258,19 @@ fs_sub_probe(struct fs_sub *sub)
 	ret = fs_sub_resolve(sub, &da);
 	if (ret < 0)
 		goto fail;
+	ifindex = fs_sub_ifindex(sub);
 	ret = rte_eal_hotplug_add(sub->bus, sub->dev_name,
 				  da.args != NULL ? da.args : "");
 	rte_devargs_reset(&da);
+	/* The interface was re-created under the probe: which one is bound
+	 * is unknown, so give up; its ADD event brings it back.
+	 */
+	if (ret == 0 && ifindex != fs_sub_ifindex(sub)) {
+		rte_eal_hotplug_remove(sub->bus, sub->dev_name);
+		ret = fs_sub_fail(sub, -EAGAIN, "interface %s changed during the probe",
+				  sub->iface);
+		goto fail;
+	}
 	if (ret < 0 && ret != -EEXIST) {
 		ret = fs_sub_fail(sub, ret, "probe of '%s' failed: %s",
 				  sub->devargs, rte_strerror(-ret));
@@ -261,6 +286,7 @@ fs_sub_probe(struct fs_sub *sub)
 	if (ret < 0)
 		goto fail;
 	fs_sub_callbacks(sub, true);
+	sub->ifindex = ifindex;
 	sub->state = FS_SUB_PROBED;
 	sub->last_error[0] = '\0';
 	FS_PORT_LOG(INFO, sub->priv, "sub-device %u probed: %s (port %u)",
