@@ -18,7 +18,7 @@ sdk_list="$top/devtools/sdk-headers.txt"
 
 packages=(libdpdk-dev dpdk dpdk-dev libmnl-dev libcmocka-dev meson ninja-build
 	pkg-config gcc iproute2 python3 python3-pyelftools dpkg-dev xz-utils
-	clang gnuplot-nox)
+	clang gnuplot-nox openvswitch-switch-dpdk)
 
 log() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
