@@ -225,6 +225,11 @@ HOTPLUG_EXPORT bool hotplug_pci_addr_valid(const char *name);
 
 /** @return ifindex (> 0); -ENODEV absent; -EINVAL; -EIO unreadable. */
 HOTPLUG_EXPORT int hotplug_ifname_to_ifindex(const char *ifname);
+/**
+ * Carrier of a present interface (down interfaces have none).
+ * @return 1 carrier, 0 none; -ENODEV absent; -EIO unreadable.
+ */
+HOTPLUG_EXPORT int hotplug_netdev_carrier(const char *ifname);
 /** @return 0; -ENODEV no such ifindex; -ENOSPC buffer too small. */
 HOTPLUG_EXPORT int hotplug_ifindex_to_ifname(int ifindex, char *buf,
 		size_t size);

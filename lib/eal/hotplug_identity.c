@@ -204,6 +204,25 @@ hotplug_ifname_to_ifindex(const char *ifname)
 }
 
 int
+hotplug_netdev_carrier(const char *ifname)
+{
+	char val[8];
+	int ret;
+
+	/* The kernel fails reads of carrier (EINVAL) while the link is down. */
+	ret = netdev_attr(ifname, "carrier", val, sizeof(val));
+	if (ret == -EIO && hotplug_netdev_present(ifname))
+		return 0;
+	if (ret < 0)
+		return ret;
+	if (strcmp(val, "1") == 0)
+		return 1;
+	if (strcmp(val, "0") == 0)
+		return 0;
+	return -EIO;
+}
+
+int
 hotplug_ifindex_to_ifname(int ifindex, char *buf, size_t size)
 {
 	char path[PATH_MAX];

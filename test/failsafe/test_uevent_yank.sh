@@ -50,13 +50,26 @@ fs_check "the PMD counted $CYCLES removals of sub-device 0 (got $removals)" \
 fs_check "uevent-to-switch time is reported" \
 	[ -n "$(tp_xstat 0 fs_last_remove_switch_ns)" ]
 
+# A returning device whose link is not up yet does not take TX back.
+fs_veth_del vA0
+fs_rx_grows vB1 2
+ip -n "$FS_NETNS" link add vA0 address "$MAC_A" type veth peer name vA1
+ip -n "$FS_NETNS" link set vA0 up
+fs_wait_for 2 [ "$(tp_xstat 0 fs_sub0_state)" = 3 ]
+sleep 0.3
+fs_check "returned vA0 without carrier (peer down) does not lead: TX stays on vB0" \
+	[ "$(tp_xstat 0 fs_tx_subdevice)" = 1 ]
+ip -n "$FS_NETNS" link set vA1 up
+fs_check "once its carrier is up, vA0 takes TX back" fs_rx_grows vA1 2
+
 # A uevent forged by a user-space process is not the kernel's: ignored.
 ifindex=$(fs_in_netns cat /sys/class/net/vA0/ifindex)
+removals=$(tp_xstat 0 fs_sub0_removals)
 fs_in_netns python3 "$(dirname "$0")/../lib/forge_uevent.py" remove vA0 "$ifindex"
 sleep 0.3
 fs_check "forged REMOVE left traffic on vA0" fs_rx_grows vA1 1
 fs_check "forged REMOVE counted no removal" \
-	[ "$(tp_xstat 0 fs_sub0_removals)" -eq "$CYCLES" ]
+	[ "$(tp_xstat 0 fs_sub0_removals)" -eq "$removals" ]
 fs_check "forged REMOVE dropped and counted by the monitor" \
 	[ "$(tp_xstat 0 fs_uevents_dropped_sender)" -ge 1 ]
 

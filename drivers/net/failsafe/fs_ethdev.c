@@ -400,7 +400,10 @@ fs_dev_close(struct rte_eth_dev *dev)
 	return 0;
 }
 
-/* Link of the TX sub-device; down when none is active. */
+/*
+ * Link of the TX sub-device, which leads because its link is up; down
+ * when no active sub-device has a link.
+ */
 void
 fs_link_refresh(struct fs_priv *priv)
 {
@@ -408,13 +411,14 @@ fs_link_refresh(struct fs_priv *priv)
 	struct rte_eth_link link;
 
 	memset(&link, 0, sizeof(link));
-	link.link_status = RTE_ETH_LINK_DOWN;
 	link.link_autoneg = RTE_ETH_LINK_AUTONEG;
 	if (set->nb_paths > 0) {
 		const struct fs_sub *sub = &priv->subs[set->paths[0].sub_idx];
 
 		if (rte_eth_link_get_nowait(sub->port_id, &link) != 0)
-			link.link_status = RTE_ETH_LINK_DOWN;
+			memset(&link, 0, sizeof(link));
+		link.link_status = sub->link_ok ? RTE_ETH_LINK_UP :
+			RTE_ETH_LINK_DOWN;
 	}
 	if (rte_eth_linkstatus_set(priv->dev, &link) == 0 &&
 	    priv->dev->data->dev_conf.intr_conf.lsc)

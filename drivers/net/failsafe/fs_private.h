@@ -53,6 +53,7 @@ struct fs_sub {
 	uint8_t idx;
 	enum fs_sub_state state;
 	bool active;		/* member of the published active set */
+	bool link_ok;		/* link up when the set was built */
 	bool retiring;		/* out of the set, waiting for the grace period */
 	bool rmv_pending;	/* RMV event seen; the alarm acts on it */
 	uint16_t port_id;
@@ -233,6 +234,7 @@ int fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask);
 void fs_switch_reclaim(struct fs_priv *priv, bool force);
 void fs_switch_remove_sub(struct fs_sub *sub, const char *why);
 int fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms);
+bool fs_switch_links_changed(struct fs_priv *priv);
 #define FS_SYNC_GRACE_MS 100
 
 /* fs_rxtx.c */

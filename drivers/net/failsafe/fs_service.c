@@ -12,7 +12,7 @@ static void fs_service_alarm(void *arg);
 void
 fs_service_arm(struct fs_priv *priv, uint64_t us)
 {
-	if (priv->alarm_armed || priv->closing)
+	if (priv->alarm_armed || priv->closing || us == UINT64_MAX)
 		return;
 	if (rte_eal_alarm_set(us, fs_service_alarm, priv) == 0)
 		priv->alarm_armed = true;
@@ -57,6 +57,22 @@ fs_service_rmv(struct fs_priv *priv)
 			fs_switch_remove_sub(sub, "RMV event from its PMD");
 }
 
+/* When the service must run again; UINT64_MAX: not before an event. */
+static uint64_t
+fs_service_next_us(const struct fs_priv *priv, uint64_t now)
+{
+	uint64_t next = UINT64_MAX;
+
+	if (priv->retired != NULL)
+		next = FS_SERVICE_FAST_US;
+	if (fs_service_needs_poll(priv))
+		next = RTE_MIN(next, RTE_MIN((priv->next_poll_ns - now) / 1000 + 1,
+					     (uint64_t)FS_SERVICE_MAX_US));
+	if (priv->started)
+		next = RTE_MIN(next, (uint64_t)FS_LINK_WATCH_US);
+	return next;
+}
+
 void
 fs_service_run(struct fs_priv *priv)
 {
@@ -70,12 +86,10 @@ fs_service_run(struct fs_priv *priv)
 		priv->next_poll_ns = now + priv->args.hotplug_poll_ms * 1000000ULL;
 		fs_subs_join_all(priv);
 	}
+	if (priv->started && fs_switch_links_changed(priv))
+		fs_switch_publish(priv, 0);
 	fs_link_refresh(priv);
-	if (priv->retired != NULL)
-		fs_service_arm(priv, FS_SERVICE_FAST_US);
-	else if (fs_service_needs_poll(priv))
-		fs_service_arm(priv, RTE_MIN((priv->next_poll_ns - now) / 1000 + 1,
-					     (uint64_t)FS_SERVICE_MAX_US));
+	fs_service_arm(priv, fs_service_next_us(priv, now));
 }
 
 void

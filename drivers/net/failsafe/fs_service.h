@@ -11,6 +11,8 @@ struct fs_priv;
 
 /* How soon the service alarm runs again while a grace period is open. */
 #define FS_SERVICE_FAST_US	1000
+/* How often a started port checks its sub-devices' links. */
+#define FS_LINK_WATCH_US	100000
 /*
  * Longest sleep of the service alarm.  fs_service_arm() keeps an armed
  * alarm, so a teardown armed while a hotplug_poll tick is pending (up to

@@ -24,6 +24,8 @@
 
 #include <rte_malloc.h>
 
+#include "hotplug.h"
+
 #include "fs_private.h"
 #include "fs_service.h"
 
@@ -90,12 +92,41 @@ fs_path_fill(struct fs_path *path, const struct fs_sub *sub)
 	path->sub_idx = sub->idx;
 }
 
-/* Started, healthy sub-devices in slot order: the preferred one leads. */
+/*
+ * A sub-device whose link is down (its PMD says so, or the kernel
+ * interface it sits on has no carrier) does not lead: a returning device
+ * takes TX back only once its link is up.
+ */
+static bool
+fs_sub_link_ok(const struct fs_sub *sub)
+{
+	struct rte_eth_link link;
+
+	if (rte_eth_link_get_nowait(sub->port_id, &link) == 0 &&
+	    link.link_status == RTE_ETH_LINK_DOWN)
+		return false;
+	return sub->iface[0] == '\0' || hotplug_netdev_carrier(sub->iface) != 0;
+}
+
+/* Under priv->lock: has a started sub-device's link changed since the set? */
+bool
+fs_switch_links_changed(struct fs_priv *priv)
+{
+	struct fs_sub *sub;
+
+	FS_FOREACH_SUB(priv, sub)
+		if (sub->active && fs_sub_link_ok(sub) != sub->link_ok)
+			return true;
+	return false;
+}
+
+/* Started, healthy sub-devices, links up first, each group in slot order. */
 static struct fs_active *
 fs_active_build(struct fs_priv *priv)
 {
 	struct fs_active *set;
 	struct fs_sub *sub;
+	int pass;
 
 	set = calloc(1, sizeof(*set));
 	if (set == NULL)
@@ -103,9 +134,12 @@ fs_active_build(struct fs_priv *priv)
 	FS_FOREACH_SUB(priv, sub) {
 		sub->active = priv->started && sub->state == FS_SUB_STARTED &&
 			!sub->retiring;
-		if (sub->active)
-			fs_path_fill(&set->paths[set->nb_paths++], sub);
+		sub->link_ok = sub->active && fs_sub_link_ok(sub);
 	}
+	for (pass = 0; pass < 2; pass++)
+		FS_FOREACH_SUB(priv, sub)
+			if (sub->active && sub->link_ok == (pass == 0))
+				fs_path_fill(&set->paths[set->nb_paths++], sub);
 	return set;
 }
 
