@@ -86,7 +86,10 @@ path_exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
-/* First line of a small sysfs attribute, without the newline. */
+/*
+ * First line of a small sysfs attribute, without the newline.
+ * -ENOENT when it is not there, -EIO when it cannot be read.
+ */
 static int
 read_attr(const char *path, char *buf, size_t size)
 {
@@ -95,7 +98,8 @@ read_attr(const char *path, char *buf, size_t size)
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		/* gone (or a parent gone) is absent; anything else unreadable */
+		return errno == ENOENT || errno == ENOTDIR ? -ENOENT : -EIO;
 	n = read(fd, buf, size - 1);
 	close(fd);
 	if (n < 0)
