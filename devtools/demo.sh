@@ -17,10 +17,8 @@ app=$build/app/test-hotplug/dpdk-test-hotplug
 out=${FS_DEMO_OUT:-$PWD}
 
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (network namespaces)" >&2; exit 1; }
-if [ ! -x "$app" ] || [ ! -f "$build/drivers/librte_net_failsafe_uevent.so" ]; then
-	echo "demo: building (devtools/setup.sh)"
-	bash "$top/devtools/setup.sh"
-fi
+# Idempotent and quick once done: installs, fetches headers, (re)builds.
+bash "$top/devtools/setup.sh"
 plugin_dir=$(bash "$top/devtools/plugin-dir.sh" "$build")
 
 exec "$app" --plugin-dir "$plugin_dir" \
