@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 The failsafe-uevent authors
+#
+# Real PCI hot-unplug under DPDK, in a QEMU guest (q35, TCG): the
+# preferred NIC of a net_failsafe port is yanked with QMP device_del while
+# dpdk-testpmd sends, then put back with device_add, for a few cycles;
+# with our plugin (-d) and, as a baseline, with Debian's net_failsafe.
+# See doc/guides/howto/pci_hotplug_qemu.rst.
+#
+#   FSQ_CYCLES=2            yanks per run
+#   FSQ_BINDS="uio"         uio and/or vfio (vfio-pci behind intel-iommu)
+#   FSQ_VARIANTS="ours debian"
+#   FSQ_YANKS="virtio e1000e"  model of the preferred NIC, the one yanked
+#   FSQ_RUN_TIMEOUT=300     seconds, per guest boot
+#   FSQ_CACHE=/var/cache/failsafe-uevent-qemu   kernel and initramfs
+#   FSQ_OUT=<dir>           where results.json and the logs go
+#   FS_BUILD_DIR=<build>    plugin from <build>/drivers
+#
+# Exit status: 0 when every run of our plugin passed its checks (the
+# baseline is reported, never judged); 77 when the guest cannot be made.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${FS_BUILD_DIR:-${FS_BUILD_ROOT:-$top/build}}
+cache=${FSQ_CACHE:-/var/cache/failsafe-uevent-qemu}
+cycles=${FSQ_CYCLES:-2}
+binds=${FSQ_BINDS:-uio}
+variants=${FSQ_VARIANTS:-ours debian}
+yanks=${FSQ_YANKS:-virtio e1000e}
+run_timeout=${FSQ_RUN_TIMEOUT:-300}
+out=${FSQ_OUT:-$(mktemp -d /tmp/fsq-qemu.XXXXXX)}
+mkdir -p "$out"
+log() { echo "[qemu] $*"; }
+
+need_pkgs=()
+command -v qemu-system-x86_64 >/dev/null || need_pkgs+=(qemu-system-x86)
+[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx insmod ||
+	need_pkgs+=(busybox-static)
+command -v cpio >/dev/null || need_pkgs+=(cpio)
+command -v depmod >/dev/null || need_pkgs+=(kmod)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+	log "installing ${need_pkgs[*]}"
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+		"${need_pkgs[@]}" > "$out/apt.log" 2>&1; then
+		apt-get update > /dev/null 2>&1
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+			"${need_pkgs[@]}" > "$out/apt.log" 2>&1 ||
+			{ log "cannot install ${need_pkgs[*]} (see $out/apt.log)"; exit 77; }
+	fi
+fi
+
+# The newest linux-image-6.1.0-<n>-amd64 Debian offers, unpacked (never
+# installed) in the cache; one download for every later run.
+mkdir -p "$cache"
+kpkg=$(ls -d "$cache"/kernel-6.1.0-*-amd64 2>/dev/null | sort -V | tail -1)
+if [ -z "$kpkg" ]; then
+	name=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' |
+		awk '{ print $1 }' | sort -V | tail -1)
+	[ -n "$name" ] || { log "no linux-image-6.1.0-<n>-amd64 in apt's lists (apt-get update?)"; exit 77; }
+	log "fetching $name"
+	(cd "$cache" && apt-get download "$name" > "$out/download.log" 2>&1) ||
+		{ log "apt-get download $name failed"; exit 77; }
+	kpkg="$cache/kernel-${name#linux-image-}"
+	dpkg -x "$cache/${name}_"*.deb "$kpkg.tmp" && mv "$kpkg.tmp" "$kpkg"
+	rm -f "$cache/${name}_"*.deb
+fi
+kver=$(basename "$(ls -d "$kpkg"/lib/modules/*)")
+kernel="$kpkg/boot/vmlinuz-$kver"
+# The initramfs is rebuilt when its recipe changes.
+sum=$(cat "$here/init.sh" "$here/mkinitramfs.sh" | md5sum | cut -c1-8)
+initrd="$cache/initramfs-$kver-$sum.img"
+if [ ! -f "$initrd" ]; then
+	log "building $initrd"
+	bash "$here/mkinitramfs.sh" "$kpkg" "$kver" "$initrd" || exit 77
+fi
+plugin="$build/drivers/librte_net_failsafe_uevent.so"
+[ -f "$plugin" ] || { log "$plugin not built"; exit 77; }
+plugin=$(readlink -f "$plugin")
+
+rc=0
+results=()
+for b in $binds; do
+for y in $yanks; do
+	for v in $variants; do
+		w="$out/$v-$b-$y"
+		mkdir -p "$w"
+		log "run: $v, $b, $y yanked, $cycles cycle(s); logs in $w"
+		timeout -k 10 $((${run_timeout%.*} + 30)) python3 "$here/run_qemu.py" \
+			--kernel "$kernel" --initrd "$initrd" --plugin "$plugin" \
+			--guest-script "$here/guest.sh" --variant "$v" --bind "$b" --yank "$y" \
+			--cycles "$cycles" --timeout "$run_timeout" \
+			--workdir "$w" --json "$w/result.json"
+		r=$?
+		[ "$v" = ours ] && [ $r -ne 0 ] && rc=1
+		results+=("$w/result.json")
+	done
+done
+done
+python3 - "$out/results.json" "${results[@]}" <<'PY'
+import json, sys
+runs = []
+for p in sys.argv[2:]:
+    try:
+        runs.append(json.load(open(p)))
+    except (OSError, ValueError) as e:
+        runs.append({"file": p, "error": str(e)})
+json.dump({"runs": runs}, open(sys.argv[1], "w"), indent=1)
+PY
+log "results: $out/results.json"
+exit $rc
