@@ -10,6 +10,7 @@
 #             in its own build dir; testpmd runs with libasan preloaded so
 #             the dlopen'ed plugin works; LeakSanitizer at exit.
 #   valgrind  the normal plugin, testpmd under memcheck (slow: few cycles).
+#   plain     no checker: the RSS growth without ASan's quarantine.
 #
 # Every cycle: ip link del vA0, traffic seen on vB1, re-create vA0,
 # traffic seen on vA1.  File descriptors and threads of testpmd must be
@@ -17,19 +18,19 @@
 # sanitizer report with a frame in our plugin fails the test; reports
 # wholly inside Debian's testpmd/DPDK are counted and listed, not failed.
 #
-# usage: test_soak.sh [asan|valgrind]
+# usage: test_soak.sh [asan|valgrind|plain]
 # Cycles: asan 50 (FS_LONG=1: 1000); valgrind 5 (FS_LONG=1: 100).
 # FS_SOAK_CYCLES overrides.
 . "$(dirname "$0")/../lib/common.sh"
 
 MODE=${1:-${FS_SOAK_MODE:-asan}}
-if [ "$MODE" = asan ]; then
+if [ "$MODE" != valgrind ]; then
 	[ "${FS_LONG:-0}" = 1 ] && def=1000 || def=50
 else
 	[ "${FS_LONG:-0}" = 1 ] && def=100 || def=5
 fi
 CYCLES=${FS_SOAK_CYCLES:-$def}
-[ "$CYCLES" -ge 12 ] || [ "$MODE" != asan ] || CYCLES=12
+[ "$CYCLES" -ge 12 ] || [ "$MODE" = valgrind ] || CYCLES=12
 MAC_A=02:fa:11:00:00:0a
 SRC=${FS_SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${FS_BUILD_ROOT:-$SRC/build}
@@ -67,6 +68,10 @@ valgrind)
 	wrap=(valgrind --tool=memcheck --leak-check=full
 		--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite
 		--num-callers=30 --log-file="$FS_TMP/valgrind.%p")
+	;;
+plain)
+	env_extra=(LD_PRELOAD=/usr/libexec/coreutils/libstdbuf.so
+		_STDBUF_O=0 _STDBUF_E=0)
 	;;
 *)
 	fs_log "unknown FS_SOAK_MODE=$MODE"
@@ -113,6 +118,8 @@ checker_loaded() {
 		grep -q "$plugin_dir/librte_net_failsafe_uevent.so" "/proc/$TP_PID/maps" ;;
 	valgrind) grep -q 'memcheck' "/proc/$TP_PID/cmdline" 2>/dev/null ||
 		grep -q 'vgpreload_memcheck' "/proc/$TP_PID/maps" ;;
+	plain) grep -q "$plugin_dir/librte_net_failsafe_uevent.so" \
+		"/proc/$TP_PID/maps" ;;
 	esac
 }
 
@@ -184,6 +191,7 @@ theirs=0
 case $MODE in
 asan) files=("$FS_TMP"/asan.* "$FS_TMP"/ubsan.*) ;;
 valgrind) files=("$FS_TMP"/valgrind.*) ;;
+plain) files=() ;;
 esac
 for f in "${files[@]}"; do
 	[ -f "$f" ] || continue
