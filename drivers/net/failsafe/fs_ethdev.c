@@ -332,7 +332,7 @@ fs_dev_start(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
 	priv->next_poll_ns = fs_time_ns() + priv->args.hotplug_poll_ms * 1000000ULL;
-	fs_service_run(priv);
+	fs_service_run(priv, NULL);
 	pthread_mutex_unlock(&priv->lock);
 	if (nb_started == 0)
 		FS_PORT_LOG(WARNING, priv, "started with no healthy sub-device; traffic flows when one joins");
@@ -376,9 +376,10 @@ fs_dev_close(struct rte_eth_dev *dev)
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
 	fs_hotplug_detach(priv);
-	pthread_mutex_lock(&priv->lock);
+	/* A running service alarm may need the lock to finish: cancel first. */
 	__atomic_store_n(&priv->closing, true, __ATOMIC_RELEASE);
 	fs_service_cancel(priv);
+	pthread_mutex_lock(&priv->lock);
 	priv->started = false;
 	fs_switch_fini(priv);
 	FS_FOREACH_SUB(priv, sub)

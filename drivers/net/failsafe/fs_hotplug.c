@@ -30,8 +30,6 @@
 #include "fs_service.h"
 
 #define FS_BIND_TIMEOUT_MS	2000
-/* An ADD may race the grace period of the device it replaces. */
-#define FS_ADD_WAIT_MS		200
 
 static bool
 fs_sub_is_pci(const struct fs_sub *sub)
@@ -221,9 +219,13 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 	sub = fs_hotplug_add_slot(priv, ev, &replacement);
 	if (sub == NULL || !priv->cfg.configured)
 		return;
-	if (sub->retiring && fs_switch_wait(priv, FS_ADD_WAIT_MS) < 0)
-		FS_PORT_LOG(WARNING, priv, "sub-device %u still in its grace period",
-			    sub->idx);
+	if (sub->retiring) {
+		/* Its predecessor is still leaving: come back once it is gone. */
+		sub->pending_ev = *ev;
+		sub->add_pending = true;
+		fs_service_arm(priv, FS_SERVICE_FAST_US);
+		return;
+	}
 	if (sub->state != FS_SUB_EMPTY)
 		return;	/* still here: an ADD for a present device changes nothing */
 	if (replacement && fs_rewrite_devargs(sub, ev) < 0) {
@@ -252,6 +254,16 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 		    t->last_add_bind_ns / 1e6, t->last_add_probe_ns / 1e6,
 		    t->last_add_configure_ns / 1e6, t->last_add_start_ns / 1e6,
 		    t->last_add_switch_ns / 1e6);
+}
+
+/* Under lock: the ADD that came while this slot's device was leaving. */
+void
+fs_hotplug_pending_add(struct fs_sub *sub)
+{
+	if (!sub->add_pending || sub->retiring || sub->priv->closing)
+		return;
+	sub->add_pending = false;
+	fs_hotplug_add(sub->priv, &sub->pending_ev);
 }
 
 static int

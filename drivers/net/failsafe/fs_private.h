@@ -16,6 +16,8 @@
 #include <rte_log.h>
 #include <rte_rcu_qsbr.h>
 
+#include "hotplug.h"
+
 #include "fs_args.h"
 
 #define FS_DRIVER_NAME		net_failsafe
@@ -55,6 +57,8 @@ struct fs_sub {
 	bool active;		/* member of the published active set */
 	bool link_ok;		/* link up when the set was built */
 	bool retiring;		/* out of the set, waiting for the grace period */
+	bool closing;		/* being stopped and closed, maybe unlocked */
+	bool add_pending;	/* an ADD came while it was leaving */
 	bool rmv_pending;	/* RMV event seen; the alarm acts on it */
 	uint16_t port_id;
 	char devargs[FS_DEVARGS_MAX];	/* as last resolved (exec/fd) */
@@ -66,6 +70,7 @@ struct fs_sub {
 	char pci_addr[RTE_DEV_NAME_MAX_LEN];	/* for PCI sub-devices, or "" */
 	char devargs_override[FS_DEVARGS_MAX];	/* a replacement's devargs */
 	uint64_t remove_rx_ns;		/* when its REMOVE was received */
+	struct hotplug_event pending_ev;	/* valid while add_pending */
 	uint64_t removals;
 	uint64_t additions;
 	uint64_t probe_failures;
@@ -182,6 +187,7 @@ struct fs_priv {
 
 	struct fs_retired *retired;
 	bool alarm_armed;
+	uint64_t alarm_due_ns;
 	bool started;
 	bool closing;
 	bool lsc_pending;
@@ -215,6 +221,9 @@ int fs_sub_probe(struct fs_sub *sub);
 int fs_sub_configure(struct fs_sub *sub);
 int fs_sub_start(struct fs_sub *sub);
 void fs_sub_teardown(struct fs_sub *sub);
+bool fs_sub_detach_begin(struct fs_sub *sub);
+void fs_sub_detach_close(struct fs_sub *sub);
+void fs_sub_detach_end(struct fs_sub *sub);
 int fs_sub_join(struct fs_sub *sub);
 void fs_subs_join_all(struct fs_priv *priv);
 uint64_t fs_time_ns(void);
@@ -231,7 +240,7 @@ int fs_replay_filters(struct fs_sub *sub);
 int fs_switch_init(struct fs_priv *priv, uint32_t nb_readers);
 void fs_switch_fini(struct fs_priv *priv);
 int fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask);
-void fs_switch_reclaim(struct fs_priv *priv, bool force);
+void fs_switch_reclaim(struct fs_priv *priv, bool force, uint32_t *closing);
 void fs_switch_remove_sub(struct fs_sub *sub, const char *why);
 int fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms);
 bool fs_switch_links_changed(struct fs_priv *priv);
@@ -260,6 +269,7 @@ void fs_xstats_forget(struct fs_priv *priv);
 /* fs_hotplug.c: kernel uevents -> sub-device removal and return */
 int fs_hotplug_attach(struct fs_priv *priv);
 void fs_hotplug_detach(struct fs_priv *priv);
+void fs_hotplug_pending_add(struct fs_sub *sub);
 bool fs_hotplug_covers(const struct fs_sub *sub);
 bool fs_hotplug_present(const struct fs_sub *sub);
 void fs_sub_identity(struct fs_sub *sub, const char *devargs);

@@ -138,7 +138,7 @@ fs_probe(struct rte_vdev_device *vdev)
 		fs_sub_probe(sub);
 	fs_mac_init(priv);
 	priv->next_poll_ns = fs_time_ns() + args.hotplug_poll_ms * 1000000ULL;
-	fs_service_run(priv);
+	fs_service_run(priv, NULL);
 	pthread_mutex_unlock(&priv->lock);
 	if (args.uevent)
 		fs_hotplug_attach(priv);

@@ -9,13 +9,25 @@
 
 static void fs_service_alarm(void *arg);
 
+/*
+ * A sooner deadline adds an alarm rather than moving the pending one: a
+ * surplus run finds nothing to do, and cancelling would wait for a run
+ * in progress.
+ */
 void
 fs_service_arm(struct fs_priv *priv, uint64_t us)
 {
-	if (priv->alarm_armed || priv->closing || us == UINT64_MAX)
+	uint64_t due;
+
+	if (priv->closing || us == UINT64_MAX)
 		return;
-	if (rte_eal_alarm_set(us, fs_service_alarm, priv) == 0)
+	due = fs_time_ns() + us * 1000;
+	if (priv->alarm_armed && due >= priv->alarm_due_ns)
+		return;
+	if (rte_eal_alarm_set(us, fs_service_alarm, priv) == 0) {
 		priv->alarm_armed = true;
+		priv->alarm_due_ns = due;
+	}
 }
 
 void
@@ -74,14 +86,17 @@ fs_service_next_us(const struct fs_priv *priv, uint64_t now)
 }
 
 void
-fs_service_run(struct fs_priv *priv)
+fs_service_run(struct fs_priv *priv, uint32_t *closing)
 {
 	uint64_t now = fs_time_ns();
+	struct fs_sub *sub;
 
 	if (priv->closing)
 		return;
 	fs_service_rmv(priv);
-	fs_switch_reclaim(priv, false);
+	fs_switch_reclaim(priv, false, closing);
+	FS_FOREACH_SUB(priv, sub)
+		fs_hotplug_pending_add(sub);
 	if (fs_service_needs_poll(priv) && now >= priv->next_poll_ns) {
 		priv->next_poll_ns = now + priv->args.hotplug_poll_ms * 1000000ULL;
 		fs_subs_join_all(priv);
@@ -100,10 +115,36 @@ fs_lsc_emit_pending(struct fs_priv *priv)
 					     NULL);
 }
 
+/*
+ * Close retired sub-devices without the port lock, so that a REMOVE or an
+ * ADD of another device, or the application's control path, never waits
+ * for a slow close; then empty their slots and let waiting ADDs in.
+ */
+static void
+fs_service_close(struct fs_priv *priv, uint32_t closing)
+{
+	struct fs_sub *sub;
+
+	FS_FOREACH_SUB(priv, sub)
+		if (closing & RTE_BIT32(sub->idx))
+			fs_sub_detach_close(sub);
+	pthread_mutex_lock(&priv->lock);
+	FS_FOREACH_SUB(priv, sub) {
+		if (!(closing & RTE_BIT32(sub->idx)))
+			continue;
+		fs_sub_detach_end(sub);
+		if (sub->add_pending)
+			fs_hotplug_pending_add(sub);
+	}
+	fs_service_arm(priv, FS_SERVICE_FAST_US);
+	pthread_mutex_unlock(&priv->lock);
+}
+
 static void
 fs_service_alarm(void *arg)
 {
 	struct fs_priv *priv = arg;
+	uint32_t closing = 0;
 
 	if (__atomic_load_n(&priv->closing, __ATOMIC_ACQUIRE))
 		return;
@@ -112,8 +153,12 @@ fs_service_alarm(void *arg)
 		rte_eal_alarm_set(FS_SERVICE_FAST_US, fs_service_alarm, priv);
 		return;
 	}
-	priv->alarm_armed = false;
-	fs_service_run(priv);
+	/* Surplus alarms (see fs_service_arm) fire after the tracked one. */
+	if (fs_time_ns() >= priv->alarm_due_ns)
+		priv->alarm_armed = false;
+	fs_service_run(priv, &closing);
 	pthread_mutex_unlock(&priv->lock);
+	if (closing != 0)
+		fs_service_close(priv, closing);
 	fs_lsc_emit_pending(priv);
 }

@@ -29,7 +29,8 @@ struct fs_priv;
 void fs_service_arm(struct fs_priv *priv, uint64_t us);	/* under lock */
 void fs_service_kick(struct fs_priv *priv);		/* any context */
 void fs_service_cancel(struct fs_priv *priv);
-void fs_service_run(struct fs_priv *priv);		/* under lock */
+/* Under lock; closing NULL: close retired sub-devices here too. */
+void fs_service_run(struct fs_priv *priv, uint32_t *closing);
 void fs_lsc_emit_pending(struct fs_priv *priv);		/* lock not held */
 
 #endif /* FS_SERVICE_H */

@@ -59,7 +59,7 @@ fs_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 	pthread_mutex_lock(&priv->lock);
 	*stats = priv->acc.st;
 	FS_FOREACH_SUB(priv, sub)
-		if (sub->state != FS_SUB_EMPTY &&
+		if (sub->state != FS_SUB_EMPTY && !sub->closing &&
 		    rte_eth_stats_get(sub->port_id, &st) == 0)
 			fs_stats_add(stats, &st);
 	pthread_mutex_unlock(&priv->lock);
@@ -75,7 +75,7 @@ fs_stats_reset(struct rte_eth_dev *dev)
 	pthread_mutex_lock(&priv->lock);
 	memset(&priv->acc, 0, sizeof(priv->acc));
 	FS_FOREACH_SUB(priv, sub)
-		if (sub->state != FS_SUB_EMPTY)
+		if (sub->state != FS_SUB_EMPTY && !sub->closing)
 			rte_eth_stats_reset(sub->port_id);
 	pthread_mutex_unlock(&priv->lock);
 	return 0;
@@ -209,7 +209,7 @@ fs_sub_xs_fetch(const struct fs_sub *sub, struct fs_sub_xs *xs)
 	int cnt;
 
 	memset(xs, 0, sizeof(*xs));
-	if (sub->state == FS_SUB_EMPTY)
+	if (sub->state == FS_SUB_EMPTY || sub->closing)
 		return;
 	cnt = rte_eth_xstats_get_names(sub->port_id, NULL, 0);
 	if (cnt <= 0)
@@ -393,7 +393,7 @@ fs_xstats_reset(struct rte_eth_dev *dev)
 	pthread_mutex_lock(&priv->lock);
 	memset(&priv->acc, 0, sizeof(priv->acc));
 	FS_FOREACH_SUB(priv, sub) {
-		if (sub->state == FS_SUB_EMPTY)
+		if (sub->state == FS_SUB_EMPTY || sub->closing)
 			continue;
 		rte_eth_xstats_reset(sub->port_id);
 		rte_eth_stats_reset(sub->port_id);

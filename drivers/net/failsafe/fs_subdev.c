@@ -75,6 +75,7 @@ fs_sub_destroyed(struct fs_sub *sub)
 		sub->retiring = false;
 		sub->active = false;
 		sub->port_id = RTE_MAX_ETHPORTS;
+		fs_hotplug_pending_add(sub);
 		fs_service_arm(priv, FS_SERVICE_FAST_US);
 	}
 	pthread_mutex_unlock(&priv->lock);
@@ -331,18 +332,43 @@ fs_sub_start(struct fs_sub *sub)
 	return fs_replay_after_start(sub);
 }
 
-/* Any state -> EMPTY.  Callers made sure no burst can still reach it. */
-void
-fs_sub_teardown(struct fs_sub *sub)
+/*
+ * Any state -> EMPTY, in three steps so that the slow one (stopping and
+ * closing a device can take a kernel RCU grace period or more) may run
+ * without the port lock.  Callers made sure no burst can reach it.
+ *
+ * begin (locked): keep its counters, forget its flows and callbacks, and
+ * mark it closing; from here every reader skips it.
+ */
+bool
+fs_sub_detach_begin(struct fs_sub *sub)
 {
-	if (sub->state != FS_SUB_EMPTY) {
-		fs_stats_fold(sub);
-		fs_flow_forget_sub(sub);
-		fs_sub_callbacks(sub, false);
-		if (sub->state == FS_SUB_STARTED)
-			rte_eth_dev_stop(sub->port_id);
-		rte_eth_dev_close(sub->port_id);
-		rte_eal_hotplug_remove(sub->bus, sub->dev_name);
+	if (sub->state == FS_SUB_EMPTY || sub->closing)
+		return false;
+	fs_stats_fold(sub);
+	fs_flow_forget_sub(sub);
+	fs_sub_callbacks(sub, false);
+	sub->closing = true;
+	sub->retiring = true;
+	sub->active = false;
+	return true;
+}
+
+/* close (lock optional): nobody else touches a closing sub-device. */
+void
+fs_sub_detach_close(struct fs_sub *sub)
+{
+	if (sub->state == FS_SUB_STARTED)
+		rte_eth_dev_stop(sub->port_id);
+	rte_eth_dev_close(sub->port_id);
+	rte_eal_hotplug_remove(sub->bus, sub->dev_name);
+}
+
+/* end (locked): the slot is empty and may be filled again. */
+void
+fs_sub_detach_end(struct fs_sub *sub)
+{
+	if (sub->closing) {
 		if (sub->remove_rx_ns != 0)
 			sub->priv->hp.last_remove_close_ns =
 				fs_time_ns() - sub->remove_rx_ns;
@@ -352,8 +378,20 @@ fs_sub_teardown(struct fs_sub *sub)
 	sub->state = FS_SUB_EMPTY;
 	sub->active = false;
 	sub->retiring = false;
+	sub->closing = false;
 	sub->remove_rx_ns = 0;
 	sub->port_id = RTE_MAX_ETHPORTS;
+}
+
+/* All three steps, under the lock. */
+void
+fs_sub_teardown(struct fs_sub *sub)
+{
+	if (sub->closing)
+		return;	/* the service is closing it and will finish */
+	if (fs_sub_detach_begin(sub))
+		fs_sub_detach_close(sub);
+	fs_sub_detach_end(sub);
 }
 
 /* Bring one slot as far as the port is; on failure leave it empty. */

@@ -73,7 +73,7 @@ fs_active_free(struct fs_active *set)
 void
 fs_switch_fini(struct fs_priv *priv)
 {
-	fs_switch_reclaim(priv, true);
+	fs_switch_reclaim(priv, true, NULL);
 	fs_active_free(priv->active);
 	priv->active = &fs_empty_set;
 	rte_free(priv->qsbr);
@@ -183,21 +183,32 @@ fs_grace_done(struct fs_priv *priv, const struct fs_retired *r)
 		fs_queues_left(priv, data->tx_queues, data->nb_tx_queues, r, now);
 }
 
+/*
+ * closing: where to leave the sub-devices to close for a caller that
+ * closes them without the lock (fs_service.c); NULL closes them here.
+ */
 static void
-fs_retired_finish(struct fs_priv *priv, struct fs_retired *r)
+fs_retired_finish(struct fs_priv *priv, struct fs_retired *r, uint32_t *closing)
 {
 	struct fs_sub *sub;
 
 	fs_active_free(r->set);
-	FS_FOREACH_SUB(priv, sub)
-		if (r->sub_mask & RTE_BIT32(sub->idx))
+	FS_FOREACH_SUB(priv, sub) {
+		if (!(r->sub_mask & RTE_BIT32(sub->idx)))
+			continue;
+		if (closing == NULL)
 			fs_sub_teardown(sub);
+		else if (fs_sub_detach_begin(sub))
+			*closing |= RTE_BIT32(sub->idx);
+		else if (!sub->closing)
+			fs_sub_detach_end(sub);
+	}
 	free(r);
 }
 
 /* Under priv->lock.  force: the caller knows no burst can run (port closed). */
 void
-fs_switch_reclaim(struct fs_priv *priv, bool force)
+fs_switch_reclaim(struct fs_priv *priv, bool force, uint32_t *closing)
 {
 	struct fs_retired **pr = &priv->retired;
 
@@ -208,7 +219,7 @@ fs_switch_reclaim(struct fs_priv *priv, bool force)
 		if (!force && !fs_grace_done(priv, r))
 			break;
 		*pr = r->next;
-		fs_retired_finish(priv, r);
+		fs_retired_finish(priv, r, closing);
 	}
 	if (priv->retired != NULL)
 		fs_service_arm(priv, FS_SERVICE_FAST_US);
@@ -261,7 +272,7 @@ fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms)
 	uint64_t deadline = fs_time_ns() + timeout_ms * 1000000ULL;
 
 	for (;;) {
-		fs_switch_reclaim(priv, false);
+		fs_switch_reclaim(priv, false, NULL);
 		if (priv->retired == NULL)
 			return 0;
 		if (fs_time_ns() >= deadline)
