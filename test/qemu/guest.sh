@@ -173,7 +173,9 @@ for i in $(seq 1 "$CYCLES"); do
 	say "add-ready {\"cycle\": $i}"
 	wait_until 60 present || { say "error {\"why\": \"NIC 0 never came back\"}"; break; }
 	back=false
-	[ "$VARIANT" = ours ] && wait_until 10 tx_sub_is 0 && back=true
+	if [ "$VARIANT" = ours ]; then
+		wait_until 10 tx_sub_is 0 && back=true || stacks "no switch back 10 s after the ADD"
+	fi
 	sleep 1
 	alive || { say "added {\"cycle\": $i, \"alive\": false}"; break; }
 	driver=$(basename "$(readlink /sys/bus/pci/devices/$NIC0/driver)" 2>/dev/null)
@@ -196,4 +198,5 @@ for _ in $(seq 1 600); do
 	alive || { wait "$TP_PID"; rc=$?; break; }
 	sleep 0.1
 done
+[ "$rc" = timeout ] && stacks "quit did not end in 60 s"
 say "quit {\"rc\": \"$rc\", \"quit_s\": $((SECONDS - t)), \"tail\": $(tail -15 "$TP_OUT" | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')}"

@@ -21,9 +21,14 @@ fs_lock_init(pthread_mutex_t *lock)
 	pthread_mutexattr_t attr;
 	int ret;
 
-	/* Recursive: an application callback may call back into the port. */
+	/*
+	 * Recursive: an application callback may call back into the port.
+	 * Process-shared: it lives in the port's shared private data, and a
+	 * secondary reading stats takes it too.
+	 */
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
 	ret = pthread_mutex_init(lock, &attr);
 	pthread_mutexattr_destroy(&attr);
 	return -ret;
