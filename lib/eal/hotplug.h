@@ -168,7 +168,8 @@ HOTPLUG_EXPORT int hotplug_callback_register(const char *device_name,
  * Remove the exact (device_name, cb, arg) triple.  Safe from inside any
  * callback.  From another thread, waits until a running call of it ends,
  * so arg may be freed on return.
- * @return 0; -ENOENT when not registered.
+ * @return 0; -EINVAL (cb NULL, name too long); -ENOENT when not
+ *   registered.
  */
 HOTPLUG_EXPORT int hotplug_callback_unregister(const char *device_name,
 		hotplug_event_cb cb, void *arg);
