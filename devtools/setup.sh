@@ -18,7 +18,8 @@ sdk_list="$top/devtools/sdk-headers.txt"
 
 packages=(libdpdk-dev dpdk dpdk-dev libmnl-dev libcmocka-dev meson ninja-build
 	pkg-config gcc iproute2 python3 python3-pyelftools dpkg-dev xz-utils
-	clang gnuplot-nox openvswitch-switch-dpdk)
+	clang libclang-rt-14-dev valgrind gdb gnuplot-nox openvswitch-switch-dpdk
+	qemu-system-x86 busybox-static cpio kmod)
 
 log() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
