@@ -153,7 +153,11 @@ fs_reader_left(const struct fs_priv *priv, const struct fs_queue *q,
 	uint64_t cnt = __atomic_load_n(&priv->qsbr->qsbr_cnt[q->reader_id].cnt,
 				       __ATOMIC_ACQUIRE);
 
-	if (cnt == __RTE_QSBR_CNT_THR_OFFLINE || cnt >= r->token)
+	/*
+	 * A slot still offline has finished no burst yet, but may be inside
+	 * its first one: only in_burst can tell.
+	 */
+	if (cnt != __RTE_QSBR_CNT_THR_OFFLINE && cnt >= r->token)
 		return true;
 	if (__atomic_load_n(&q->in_burst, __ATOMIC_ACQUIRE) != 0)
 		return false;
