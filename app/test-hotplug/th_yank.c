@@ -120,6 +120,34 @@ th_event(struct th_yank_ctx *c, enum th_event_kind kind, const char *fmt, ...)
 						 kind, "%s", text));
 }
 
+/*
+ * Brings the yanked device back: --restore-cmd when given, else the veth
+ * pair is re-created, also after a --yank-cmd (which is then expected to
+ * have removed the interface, as the default yank does).
+ */
+static void
+th_yank_restore(struct th_yank_ctx *c, struct th_yank *y)
+{
+	const struct th_options *o = c->opt;
+
+	if (o->restore_cmd != NULL)
+		y->add_rc = th_shell(o->restore_cmd, y->iface_old);
+	else
+		y->add_rc = th_world_restore(c->world, 0, o->replace_mac);
+	snprintf(y->iface_new, sizeof(y->iface_new), "%s", c->world->sub_if[0]);
+	y->t_add = rte_rdtsc();
+	if (o->restore_cmd != NULL)
+		th_event(c, TH_EV_ADD, "restore-cmd on %s%s", y->iface_new,
+			 y->add_rc != 0 ? " (FAILED)" : "");
+	else
+		th_event(c, TH_EV_ADD, "%s %s%s", o->replace_mac ?
+			 "replacement with the same MAC:" : "re-created",
+			 y->iface_new, y->add_rc != 0 ? " (FAILED)" : "");
+	if (y->add_rc == -EEXIST && o->yank_cmd != NULL)
+		th_event(c, TH_EV_NOTE, "--yank-cmd left %s in place: give --restore-cmd to undo what it did",
+			 y->iface_new);
+}
+
 static void
 th_yank_one(struct th_yank_ctx *c, unsigned int i)
 {
@@ -161,15 +189,7 @@ th_yank_one(struct th_yank_ctx *c, unsigned int i)
 	if (*c->interrupted)
 		goto out;
 
-	if (o->restore_cmd != NULL)
-		y->add_rc = th_shell(o->restore_cmd, y->iface_old);
-	else if (o->yank_cmd == NULL)
-		y->add_rc = th_world_restore(c->world, 0, o->replace_mac);
-	snprintf(y->iface_new, sizeof(y->iface_new), "%s", c->world->sub_if[0]);
-	y->t_add = rte_rdtsc();
-	th_event(c, TH_EV_ADD, "%s %s%s", o->replace_mac ?
-		 "replacement with the same MAC:" : "re-created", y->iface_new,
-		 y->add_rc != 0 ? " (FAILED)" : "");
+	th_yank_restore(c, y);
 	snprintf(state, sizeof(state), "yank %u/%u re-added", i + 1, o->cycles);
 	at = th_poll(c, y->t_add + th_ms_to_cyc(t, o->settle_ms),
 		     TH_UNTIL_BACK, 0, y->t_add, state);

@@ -69,4 +69,27 @@ sys.exit(1 if bad else 0)
 PY
 fs_check "JSON structure and counts" [ $? -eq 0 ]
 fs_check "timeline PNG written" [ -s "$FS_TMP/timeline.png" ]
+
+# --yank-cmd alone: the veth pair is still re-created (the default restore),
+# so the port gets its sub-device back, and the log says so truthfully.
+"$app" --plugin-dir "$FS_PLUGIN_DIR" --short --cycles 1 --settle-ms 2000 \
+	--no-live --no-png --yank-cmd 'ip link del "$TH_IFACE"' \
+	--json "$FS_TMP/ycmd.json" --work-dir "$FS_TMP/work-ycmd" \
+	> "$FS_TMP/ycmd.txt" 2>&1
+rc=$?
+cat "$FS_TMP/ycmd.txt"
+fs_check "--yank-cmd run exits 0" [ "$rc" -eq 0 ]
+fs_check "--yank-cmd run logs the re-creation" \
+	grep -q '] re-created vA0$' "$FS_TMP/ycmd.txt"
+python3 - "$FS_TMP/ycmd.json" <<'PY'
+import json, sys
+y = json.load(open(sys.argv[1]))["runs"][0]["yanks"]
+ok = (len(y) == 1 and y[0]["delete_rc"] == 0 and y[0]["add_rc"] == 0 and
+      y[0]["observed_back_ms"] is not None and
+      y[0]["add_to_switch_back_ms"] is not None)
+if not ok:
+    print("yank-cmd run:", y)
+sys.exit(0 if ok else 1)
+PY
+fs_check "--yank-cmd alone: vA0 re-created and TX back on it" [ $? -eq 0 ]
 fs_done
