@@ -36,11 +36,24 @@ fs_check "io forwarding sent packets" [ "${tx:-0}" -gt 1000 ]
 tp_quit
 fs_check "testpmd exited cleanly" [ $? -eq 0 ]
 
-# Baseline: Debian's own net_failsafe exposes none of this.
+# Baseline: Debian's own net_failsafe exposes none of this.  Absence
+# only means something if that testpmd runs and answers for the port:
+# tp_cmd prints nothing when testpmd is dead.
 rm -f "$FS_TMP/testpmd.in"
 # shellcheck disable=SC2046
 TP_DEBIAN=1 tp_start $(fs_eal_args) --vdev 'net_failsafe0,dev(net_null0)' -- -i
+fs_check "Debian's testpmd started" tp_alive
+info=$(tp_cmd "show port info 0")
+fs_check "Debian's testpmd shows port 0" grep -q 'Infos for port 0' <<<"$info"
+fs_check "Debian's port 0 is a net_failsafe port" \
+	grep -q 'Driver name: net_failsafe' <<<"$info"
+fs_check "Debian's failsafe lacks our firmware version" \
+	bash -c '! grep -q "failsafe-uevent" <<<"$1"' _ "$info"
+xstats=$(tp_cmd "show port xstats 0")
+fs_check "Debian's testpmd answers xstats for port 0" \
+	grep -q 'NIC extended statistics for port 0' <<<"$xstats"
 fs_check "Debian's failsafe lacks our xstats" \
-	bash -c '! grep -q fs_active_subdevices <<<"$1"' _ "$(tp_cmd 'show port xstats 0')"
+	bash -c '! grep -q fs_active_subdevices <<<"$1"' _ "$xstats"
+fs_check "Debian's testpmd still alive after the queries" tp_alive
 tp_quit
 fs_done
