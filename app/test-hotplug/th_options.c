@@ -95,7 +95,8 @@ th_usage(const char *prog, FILE *f)
 "  --json FILE         result file (default test-hotplug.json)\n"
 "  --png FILE          timeline image (default test-hotplug.png)\n"
 "  --no-png            no timeline image\n"
-"  --work-dir DIR      per-run files (default: a temporary directory)\n"
+"  --work-dir DIR      per-run files (default: a temporary directory in\n"
+"                      $TMPDIR, removed on exit unless a run failed)\n"
 "  -h, --help          this text\n",
 		prog, TH_MAX_SUBS);
 }

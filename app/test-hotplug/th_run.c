@@ -176,6 +176,9 @@ th_slurp(const char *path)
 const char *
 th_work_dir(const struct th_options *opt, char *buf, size_t sz)
 {
+	const char *tmp;
+	int n;
+
 	if (opt->work_dir != NULL) {
 		if (mkdir(opt->work_dir, 0755) < 0 && errno != EEXIST) {
 			fprintf(stderr, "test-hotplug: mkdir %s: %s\n",
@@ -184,9 +187,17 @@ th_work_dir(const struct th_options *opt, char *buf, size_t sz)
 		}
 		return opt->work_dir;
 	}
-	snprintf(buf, sz, "/tmp/test-hotplug.XXXXXX");
+	tmp = getenv("TMPDIR");
+	if (tmp == NULL || tmp[0] == '\0')
+		tmp = "/tmp";
+	n = snprintf(buf, sz, "%s/test-hotplug.XXXXXX", tmp);
+	if (n < 0 || (size_t)n >= sz) {
+		fprintf(stderr, "test-hotplug: TMPDIR %s: path too long\n", tmp);
+		return NULL;
+	}
 	if (mkdtemp(buf) == NULL) {
-		fprintf(stderr, "test-hotplug: mkdtemp: %s\n", strerror(errno));
+		fprintf(stderr, "test-hotplug: mkdtemp %s: %s\n", buf,
+			strerror(errno));
 		return NULL;
 	}
 	return buf;
@@ -337,7 +348,7 @@ th_print_comparison(const struct th_options *opt, enum th_target *targets,
 
 static void
 th_json_comparison(struct th_json *j, enum th_target *targets,
-		   struct th_sum *sums, unsigned int n)
+		   struct th_sum *sums, const bool *ok, unsigned int n)
 {
 	unsigned int i, k;
 
@@ -345,7 +356,7 @@ th_json_comparison(struct th_json *j, enum th_target *targets,
 	for (i = 0; i < n; i++) {
 		th_json_obj_open(j, NULL);
 		th_json_str(j, "target", th_target_name(targets[i]));
-		th_json_bool(j, "completed", sums[i].ok);
+		th_json_bool(j, "completed", ok[i]);
 		for (k = 0; k < sums[i].n; k++)
 			th_json_dbl(j, sums[i].key[k], sums[i].val[k]);
 		th_json_obj_close(j);
@@ -418,7 +429,9 @@ th_supervise_yank(const struct th_options *opt)
 	enum th_target targets[1 + TH_MAX_COMPARE];
 	struct th_sum sums[1 + TH_MAX_COMPARE];
 	bool ok[1 + TH_MAX_COMPARE] = { false };
-	char dirbuf[64], netns[64], prefix[512], path[600], argbuf[8192];
+	bool partial[1 + TH_MAX_COMPARE] = { false };
+	bool keep_dir = false;
+	char dirbuf[256], netns[64], prefix[512], path[600], argbuf[8192];
 	char *argv[64], *frag;
 	const char *dir;
 	unsigned int n = 0, i;
@@ -454,10 +467,15 @@ th_supervise_yank(const struct th_options *opt)
 		snprintf(path, sizeof(path), "%s.sum", prefix);
 		th_sum_read(path, &sums[i]);
 		ok[i] = rc == 0 && sums[i].ok;
-		if (!ok[i]) {
-			fprintf(stderr, "test-hotplug: %s run failed (exit %d); its EAL log: %s.log%s\n",
-				th_target_name(targets[i]), rc, prefix,
-				opt->work_dir == NULL ? " (kept: --work-dir to keep it)" : "");
+		/* An interrupted worker still reports the yanks it made. */
+		partial[i] = !ok[i] && th_sup_interrupted && rc == 130;
+		if (!ok[i] && th_sup_interrupted) {
+			fprintf(stderr, "test-hotplug: %s run interrupted (exit %d)\n",
+				th_target_name(targets[i]), rc);
+		} else if (!ok[i]) {
+			fprintf(stderr, "test-hotplug: %s run failed (exit %d); its EAL log: %s.log\n",
+				th_target_name(targets[i]), rc, prefix);
+			keep_dir = true;
 			if (targets[i] == TH_TARGET_OURS)
 				ret = 1;
 		}
@@ -485,19 +503,28 @@ th_supervise_yank(const struct th_options *opt)
 		for (i = 0; i < n; i++) {
 			snprintf(path, sizeof(path), "%s/%s.json", dir,
 				 th_target_name(targets[i]));
-			frag = ok[i] ? th_slurp(path) : NULL;
+			frag = ok[i] || partial[i] ? th_slurp(path) : NULL;
 			if (frag != NULL)
 				th_json_raw(&j, NULL, frag);
 			free(frag);
 		}
 		th_json_arr_close(&j);
-		th_json_comparison(&j, targets, sums, n);
+		th_json_comparison(&j, targets, sums, ok, n);
 		th_json_obj_close(&j);
 		fclose(f);
 		printf("results: %s\n", opt->json_path);
 	}
 	th_plot(opt, dir, targets, ok, n);
-	if (ret == 0)
+	/*
+	 * A temporary work directory goes on every exit path but one: a run
+	 * that failed on its own keeps it, for its EAL log.
+	 */
+	if (opt->work_dir != NULL)
+		printf("per-run files: %s\n", dir);
+	else if (keep_dir)
+		fprintf(stderr, "test-hotplug: kept %s for the failed run's logs (remove it when done; --work-dir DIR puts them in DIR)\n",
+			dir);
+	else
 		th_work_dir_remove(opt, dir);
 	return ret;
 }

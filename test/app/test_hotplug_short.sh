@@ -92,4 +92,77 @@ if not ok:
 sys.exit(0 if ok else 1)
 PY
 fs_check "--yank-cmd alone: vA0 re-created and TX back on it" [ $? -eq 0 ]
+
+not() { ! "$@"; }
+
+# Processes of one supervisor's runs: its workers name their netns after it.
+th_workers_of() {
+	local f
+	for f in /proc/[0-9]*/cmdline; do
+		tr '\0' ' ' < "$f" 2>/dev/null | grep -q -- "--netns=th-$1-" &&
+			echo "${f//[^0-9]/}"
+	done
+}
+
+# Ctrl-C: SIGINT to the supervisor (by PID) in the middle of a yank ends
+# it with 130, no netns, no worker and no temporary directory left, and
+# the JSON says interrupted, with the yanks made so far.
+mkdir "$FS_TMP/tmpdir"
+TMPDIR=$FS_TMP/tmpdir "$app" --plugin-dir "$FS_PLUGIN_DIR" --short \
+	--cycles 10 --no-live --no-png --json "$FS_TMP/int.json" \
+	> "$FS_TMP/int.txt" 2>&1 &
+sup=$!
+FS_CLEANUP_HOOKS+=("kill -9 $sup 2>/dev/null")
+# About 1.5 s in: once the first yank is made (vA0 deleted).
+for i in $(seq 1 150); do
+	grep -q 'yank 1/10' "$FS_TMP/int.txt" && break
+	sleep 0.1
+done
+sleep 0.1
+kill -INT "$sup"
+for i in $(seq 1 300); do
+	kill -0 "$sup" 2>/dev/null || break
+	sleep 0.1
+done
+kill -0 "$sup" 2>/dev/null && kill -9 "$sup"
+wait "$sup"
+rc=$?
+cat "$FS_TMP/int.txt"
+fs_check "SIGINT: exits 130 (got $rc)" [ "$rc" -eq 130 ]
+fs_check "SIGINT: no netns of the run left" \
+	[ -z "$(ip netns list | grep "^th-$sup-")" ]
+left=$(th_workers_of "$sup")
+fs_check "SIGINT: no worker process left" [ -z "$left" ]
+for p in $left; do kill -9 "$p" 2>/dev/null; done
+fs_check "SIGINT: temporary work directory removed" \
+	[ -z "$(ls -A "$FS_TMP/tmpdir")" ]
+fs_check "SIGINT: no claim that files were kept" \
+	not grep -q kept "$FS_TMP/int.txt"
+python3 - "$FS_TMP/int.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+runs = r.get("runs", [])
+ok = (r.get("interrupted") is True and len(runs) == 1 and
+      runs[0]["interrupted"] is True and 1 <= runs[0]["cycles"] < 10 and
+      r["comparison"][0]["completed"] is False)
+if not ok:
+    print("interrupted run's JSON:", {k: r.get(k) for k in ("interrupted", "comparison")},
+          [(x["interrupted"], x["cycles"]) for x in runs])
+sys.exit(0 if ok else 1)
+PY
+fs_check "SIGINT: JSON marked interrupted, partial run included" [ $? -eq 0 ]
+
+# A run that fails on its own keeps the temporary directory for its EAL
+# log, and says where it is.
+TMPDIR=$FS_TMP/tmpdir "$app" --plugin-dir "$FS_PLUGIN_DIR" --short \
+	--cycles 1 --no-live --no-png --devargs 'net_failsafe0,nosuchkey=1' \
+	--json "$FS_TMP/fail.json" > "$FS_TMP/fail.txt" 2>&1
+rc=$?
+cat "$FS_TMP/fail.txt"
+fs_check "failed run exits 1" [ "$rc" -eq 1 ]
+kept=$(sed -n 's/^test-hotplug: kept \([^ ]*\) for.*/\1/p' "$FS_TMP/fail.txt")
+fs_check "failed run names the directory it kept" \
+	test -n "$kept" -a -s "$kept/ours.log"
+fs_check "failed run leaves no netns" \
+	[ "$(ip netns list | grep -c '^th-' || true)" -eq "$netns_before" ]
 fs_done
