@@ -78,6 +78,7 @@ fetch_source() {
 	if ! (cd "$dest" && apt-get "${opts[@]}" source --download-only \
 			"$src=$ver" >/dev/null 2>"$dest/apt-source.err"); then
 		cat "$dest/apt-source.err" >&2
+		rm -rf "$dest"
 		die "source package $src version $ver not found in the configured archives; the installed libdpdk-dev needs exactly this version"
 	fi
 }
