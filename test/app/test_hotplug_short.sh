@@ -58,6 +58,22 @@ for run in runs:
         for k in ("observed_switch_ms", "uevent_to_switch_us",
                   "add_to_switch_back_ms", "tx_burst_max_us", "rx_burst_max_us"):
             need(k in y and (y[k] is None or y[k] >= 0), "yank.%s" % k)
+        if run["target"] != "ours":
+            continue
+        # Ours reports its own timings and switches at every yank; null
+        # would mean the uevent was missed or the switch not seen.
+        for k in ("observed_switch_ms", "observed_back_ms",
+                  "uevent_to_switch_us", "add_to_switch_back_ms"):
+            need(y.get(k) is not None, "yank %d: %s measured" % (y["index"], k))
+        # What one yank may cost: the frames in flight on the deleted
+        # device and in its af_packet ring, far below 100 ms of traffic.
+        need(y["lost"] <= run["rate_pps"] * 0.1,
+             "yank %d: lost %d <= rate x 0.1 s" % (y["index"], y["lost"]))
+        # One TX path at a time, one sending thread: nothing can come
+        # twice or overtake.
+        need(y["duplicated"] == 0 and y["reordered"] == 0,
+             "yank %d: no dup/reorder (%d/%d)" % (y["index"], y["duplicated"],
+                                                  y["reordered"]))
     s = run["steady_state"]
     need(s["tx_calls"] > 0 and s["tx_burst_max_us"] > 0, "steady burst timings")
     for k in ("lost_per_yank", "uevent_to_switch_us", "add_to_switch_back_ms"):
