@@ -18,7 +18,7 @@ enum {
 	OPT_YANK_CMD, OPT_RESTORE_CMD, OPT_DEVARGS, OPT_COMPARE, OPT_NO_LIVE,
 	OPT_SECONDS, OPT_REPEAT, OPT_HUGE, OPT_PLUGIN_DIR, OPT_JSON, OPT_PNG,
 	OPT_NO_PNG, OPT_WORK_DIR, OPT_WORKER, OPT_TARGET, OPT_NETNS,
-	OPT_OUT_PREFIX, OPT_HELP,
+	OPT_OUT_PREFIX, OPT_YANK_SUB, OPT_HELP,
 };
 
 static const struct option th_long_opts[] = {
@@ -32,6 +32,7 @@ static const struct option th_long_opts[] = {
 	{ "settle-ms", required_argument, NULL, OPT_SETTLE },
 	{ "gap-ms", required_argument, NULL, OPT_GAP },
 	{ "replace-mac", no_argument, NULL, OPT_REPLACE_MAC },
+	{ "yank-sub", required_argument, NULL, OPT_YANK_SUB },
 	{ "yank-cmd", required_argument, NULL, OPT_YANK_CMD },
 	{ "restore-cmd", required_argument, NULL, OPT_RESTORE_CMD },
 	{ "devargs", required_argument, NULL, OPT_DEVARGS },
@@ -74,10 +75,12 @@ th_usage(const char *prog, FILE *f)
 "  --down-ms MS        time a yanked device stays away (default 300)\n"
 "  --settle-ms MS      longest wait for traffic to come back (default 3000)\n"
 "  --gap-ms MS         steady state between yanks (default 500)\n"
+"  --yank-sub N        sub-device yanked at every cycle, 0..subdevs-1\n"
+"                      (default 0, the preferred one: vA0; 1 is vB0...)\n"
 "  --replace-mac       re-add as a new interface carrying the old MAC\n"
-"                      (the port gets match_mac0=<addr>)\n"
+"                      (the port gets match_mac<N>=<addr>)\n"
 "  --yank-cmd CMD      run CMD (sh -c, inside the netns) instead of deleting\n"
-"                      vA0; $TH_IFACE names the interface\n"
+"                      the yanked interface; $TH_IFACE names it\n"
 "  --restore-cmd CMD   run CMD instead of re-creating the veth pair (the\n"
 "                      default, also after --yank-cmd: CMD must then have\n"
 "                      deleted the interface); needs --yank-cmd\n"
@@ -244,6 +247,10 @@ th_options_parse(struct th_options *opt, int argc, char **argv)
 			ret = th_parse_uint("gap-ms", optarg, 10, 60000,
 					    &opt->gap_ms);
 			break;
+		case OPT_YANK_SUB:
+			ret = th_parse_uint("yank-sub", optarg, 0, TH_MAX_SUBS - 1,
+					    &opt->yank_sub);
+			break;
 		case OPT_REPLACE_MAC:
 			opt->replace_mac = true;
 			break;
@@ -340,6 +347,11 @@ th_options_parse(struct th_options *opt, int argc, char **argv)
 		opt->down_ms = 200;
 		opt->gap_ms = 300;
 	}
+	if (opt->yank_sub >= opt->nb_subs) {
+		fprintf(stderr, "test-hotplug: --yank-sub %u: there are %u sub-devices (--subdevs), want 0..%u\n",
+			opt->yank_sub, opt->nb_subs, opt->nb_subs - 1);
+		return -EINVAL;
+	}
 	if (opt->restore_cmd != NULL && opt->yank_cmd == NULL) {
 		fprintf(stderr, "test-hotplug: --restore-cmd needs --yank-cmd\n");
 		return -EINVAL;
@@ -383,6 +395,7 @@ th_options_worker_argv(const struct th_options *opt, enum th_target t,
 	TH_ARG("--out-prefix=%s", prefix);
 	TH_ARG("--cycles=%u", opt->cycles);
 	TH_ARG("--subdevs=%u", opt->nb_subs);
+	TH_ARG("--yank-sub=%u", opt->yank_sub);
 	TH_ARG("--rate=%u", opt->rate_pps);
 	TH_ARG("--warmup-ms=%u", opt->warmup_ms);
 	TH_ARG("--down-ms=%u", opt->down_ms);

@@ -23,6 +23,7 @@ struct th_options {
 	/* yank mode */
 	unsigned int cycles;
 	unsigned int nb_subs;
+	unsigned int yank_sub;	/* the sub-device every cycle yanks */
 	unsigned int rate_pps;
 	unsigned int warmup_ms;
 	unsigned int down_ms;	/* how long a yanked device stays away */

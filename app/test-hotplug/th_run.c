@@ -325,8 +325,8 @@ th_print_comparison(const struct th_options *opt, enum th_target *targets,
 	unsigned int i, k;
 	char cell[32];
 
-	printf("\ncomparison: %u yanks of %s each at %u pps (\"-\": not measured; not sent: refused by tx_burst, or skipped while the traffic lcore stalled; outage: ms with nothing received)\n",
-	       opt->cycles, "vA0", opt->rate_pps);
+	printf("\ncomparison: %u yanks of v%c0 each at %u pps (\"-\": not measured; not sent: refused by tx_burst, or skipped while the traffic lcore stalled; outage: ms with nothing received)\n",
+	       opt->cycles, 'A' + opt->yank_sub, opt->rate_pps);
 	printf("%-8s", "target");
 	for (k = 0; k < TH_DIM(th_cmp_cols); k++)
 		printf(" %*s", (int)strlen(th_cmp_cols[k].head) > 8 ?

@@ -75,8 +75,9 @@ th_port_devargs(const struct th_options *o, const struct th_world *w,
 		off += snprintf(buf + off, sz - off, ",dev(net_af_packet%u,iface=%s)",
 				i, w->sub_if[i]);
 	if (o->replace_mac && off < sz) {
-		th_mac_str(w->sub_mac[0], mac, sizeof(mac));
-		off += snprintf(buf + off, sz - off, ",match_mac0=%s", mac);
+		th_mac_str(w->sub_mac[o->yank_sub], mac, sizeof(mac));
+		off += snprintf(buf + off, sz - off, ",match_mac%u=%s",
+				o->yank_sub, mac);
 	}
 	return off < sz ? 0 : -ENOSPC;
 }

@@ -2,7 +2,8 @@
  * Copyright(c) 2026 The failsafe-uevent authors
  *
  * Yank controller: runs on the main lcore while the traffic lcore sends.
- * Each cycle deletes the preferred sub-device's kernel interface, waits,
+ * Each cycle deletes a sub-device's kernel interface (--yank-sub, default
+ * the preferred one, 0), waits,
  * re-creates it (or a replacement carrying its MAC), and watches the port
  * switch away and back.  Then the per-yank accounting and the reports.
  */
@@ -61,13 +62,35 @@ th_receiving(const struct th_traffic *t, uint64_t since, uint64_t now)
 }
 
 /*
- * Samples the port until deadline, or until the condition holds; returns
- * the tsc at which it held, 0 when it did not.  The sub-device carrying TX
- * goes into the timeline at every sample.
+ * Traffic is back after the re-add of yank y.  With fs_tx_subdevice: TX is
+ * on the sub-device that carried it before the yank and, when that was not
+ * the yanked one (TX never moved), the PMD has handled an ADD since.
+ */
+static bool
+th_back(const struct th_yank_ctx *c, const struct th_yank *y,
+	const struct th_xstats *xs, int txsub, uint64_t since, uint64_t now)
+{
+	const struct th_xstats *b = &y->xs_before;
+
+	if (!c->have_tx_sub)
+		return th_receiving(c->traffic, since, now);
+	if (txsub < 0 || txsub != y->tx_before)
+		return false;
+	if (y->carried_tx)
+		return true;
+	return xs->have[TH_XS_ADD_EVENTS] && b->have[TH_XS_ADD_EVENTS] &&
+	       xs->val[TH_XS_ADD_EVENTS] > b->val[TH_XS_ADD_EVENTS];
+}
+
+/*
+ * Samples the port until deadline, or until the condition holds for yank y
+ * (TX away from the yanked sub-device, or back); returns the tsc at which
+ * it held, 0 when it did not.  The sub-device carrying TX goes into the
+ * timeline at every sample.
  */
 static uint64_t
 th_poll(struct th_yank_ctx *c, uint64_t deadline, enum th_until until,
-	unsigned int sub, uint64_t since, const char *state)
+	const struct th_yank *y, uint64_t since, const char *state)
 {
 	struct th_traffic *t = c->traffic;
 	uint64_t now, next_view = 0;
@@ -76,6 +99,7 @@ th_poll(struct th_yank_ctx *c, uint64_t deadline, enum th_until until,
 
 	while (!*c->interrupted && (now = rte_rdtsc()) < deadline) {
 		txsub = -1;
+		xs.have[TH_XS_ADD_EVENTS] = false;
 		if (c->have_tx_sub && th_xstats_read(t->port, &xs) > 0 &&
 		    xs.have[TH_XS_TX_SUB] && xs.val[TH_XS_TX_SUB] < TH_MAX_SUBS)
 			txsub = xs.val[TH_XS_TX_SUB];
@@ -85,11 +109,9 @@ th_poll(struct th_yank_ctx *c, uint64_t deadline, enum th_until until,
 		if (c->have_tx_sub)
 			th_timeline_set_txsub(t->tl, now, txsub);
 		if (until == TH_UNTIL_SWITCH && txsub >= 0 &&
-		    (unsigned int)txsub != sub)
+		    (unsigned int)txsub != y->sub)
 			return now;
-		if (until == TH_UNTIL_BACK &&
-		    (c->have_tx_sub ? txsub >= 0 && (unsigned int)txsub == sub :
-				      th_receiving(t, since, now)))
+		if (until == TH_UNTIL_BACK && th_back(c, y, &xs, txsub, since, now))
 			return now;
 		if (now >= next_view) {
 			th_view_progress(c->view, t, now, state);
@@ -133,8 +155,9 @@ th_yank_restore(struct th_yank_ctx *c, struct th_yank *y)
 	if (o->restore_cmd != NULL)
 		y->add_rc = th_shell(o->restore_cmd, y->iface_old);
 	else
-		y->add_rc = th_world_restore(c->world, 0, o->replace_mac);
-	snprintf(y->iface_new, sizeof(y->iface_new), "%s", c->world->sub_if[0]);
+		y->add_rc = th_world_restore(c->world, y->sub, o->replace_mac);
+	snprintf(y->iface_new, sizeof(y->iface_new), "%s",
+		 c->world->sub_if[y->sub]);
 	y->t_add = rte_rdtsc();
 	if (o->restore_cmd != NULL)
 		th_event(c, TH_EV_ADD, "restore-cmd on %s%s", y->iface_new,
@@ -148,6 +171,37 @@ th_yank_restore(struct th_yank_ctx *c, struct th_yank *y)
 			 y->iface_new);
 }
 
+/* Where TX is before the yank: the switch is watched only if it moves. */
+static void
+th_yank_tx_before(struct th_yank_ctx *c, struct th_yank *y)
+{
+	const struct th_xstats *xs = &y->xs_before;
+
+	y->tx_before = xs->have[TH_XS_TX_SUB] && xs->val[TH_XS_TX_SUB] < TH_MAX_SUBS ?
+		(int)xs->val[TH_XS_TX_SUB] : -1;
+	y->carried_tx = !c->have_tx_sub || y->tx_before == (int)y->sub;
+	if (!y->carried_tx)
+		th_event(c, TH_EV_NOTE, "TX was not on %s when it was yanked",
+			 y->iface_old);
+}
+
+static void
+th_yank_back_event(struct th_yank_ctx *c, const struct th_yank *y)
+{
+	const struct th_traffic *t = c->traffic;
+	double ms = th_cyc_ms(t, y->t_add, y->t_back);
+
+	if (!c->have_tx_sub)
+		th_event(c, TH_EV_BACK, "receiving again (%s), %.2f ms after the re-add",
+			 y->iface_new, ms);
+	else if (y->carried_tx)
+		th_event(c, TH_EV_BACK, "TX back on %s, seen %.2f ms after the re-add",
+			 y->iface_new, ms);
+	else
+		th_event(c, TH_EV_BACK, "%s back in the port (TX stayed on sub-device %d), seen %.2f ms after the re-add",
+			 y->iface_new, y->tx_before, ms);
+}
+
 static void
 th_yank_one(struct th_yank_ctx *c, unsigned int i)
 {
@@ -157,8 +211,9 @@ th_yank_one(struct th_yank_ctx *c, unsigned int i)
 	char state[32];
 	uint64_t at;
 
-	y->sub = 0;
-	snprintf(y->iface_old, sizeof(y->iface_old), "%s", c->world->sub_if[0]);
+	y->sub = o->yank_sub;
+	snprintf(y->iface_old, sizeof(y->iface_old), "%s",
+		 c->world->sub_if[y->sub]);
 	th_xstats_read(t->port, &y->xs_before);
 	y->seq_from = __atomic_load_n(&t->next_seq, __ATOMIC_ACQUIRE);
 	y->t_start = rte_rdtsc();
@@ -167,24 +222,22 @@ th_yank_one(struct th_yank_ctx *c, unsigned int i)
 	if (o->yank_cmd != NULL)
 		y->del_rc = th_shell(o->yank_cmd, y->iface_old);
 	else
-		y->del_rc = th_world_yank(c->world, 0);
+		y->del_rc = th_world_yank(c->world, y->sub);
 	y->t_del = rte_rdtsc();
 	th_event(c, TH_EV_YANK, "yank %u/%u: %s %s%s", i + 1, o->cycles,
 		 o->yank_cmd != NULL ? "yank-cmd on" : "deleted", y->iface_old,
 		 y->del_rc != 0 ? " (FAILED)" : "");
 	snprintf(state, sizeof(state), "yank %u/%u down", i + 1, o->cycles);
-	if (y->xs_before.have[TH_XS_TX_SUB] && y->xs_before.val[TH_XS_TX_SUB] != 0)
-		th_event(c, TH_EV_NOTE, "TX was not on %s when it was yanked",
-			 y->iface_old);
-	at = y->xs_before.have[TH_XS_TX_SUB] && y->xs_before.val[TH_XS_TX_SUB] != 0 ?
-		0 : th_poll(c, y->t_del + th_ms_to_cyc(t, o->down_ms),
-		     TH_UNTIL_SWITCH, 0, y->t_del, state);
+	th_yank_tx_before(c, y);
+	at = !y->carried_tx ? 0 :
+		th_poll(c, y->t_del + th_ms_to_cyc(t, o->down_ms),
+			TH_UNTIL_SWITCH, y, y->t_del, state);
 	if (at != 0) {
 		y->t_switch = at;
 		th_event(c, TH_EV_SWITCH, "TX left %s, seen %.2f ms after the delete",
 			 y->iface_old, th_cyc_ms(t, y->t_del, at));
 	}
-	th_poll(c, y->t_del + th_ms_to_cyc(t, o->down_ms), TH_UNTIL_TIME, 0, 0,
+	th_poll(c, y->t_del + th_ms_to_cyc(t, o->down_ms), TH_UNTIL_TIME, y, 0,
 		state);
 	if (*c->interrupted)
 		goto out;
@@ -192,19 +245,16 @@ th_yank_one(struct th_yank_ctx *c, unsigned int i)
 	th_yank_restore(c, y);
 	snprintf(state, sizeof(state), "yank %u/%u re-added", i + 1, o->cycles);
 	at = th_poll(c, y->t_add + th_ms_to_cyc(t, o->settle_ms),
-		     TH_UNTIL_BACK, 0, y->t_add, state);
+		     TH_UNTIL_BACK, y, y->t_add, state);
 	if (at != 0) {
 		y->t_back = at;
-		th_event(c, TH_EV_BACK, c->have_tx_sub ?
-			 "TX back on %s, seen %.2f ms after the re-add" :
-			 "receiving again (%s), %.2f ms after the re-add",
-			 y->iface_new, th_cyc_ms(t, y->t_add, at));
+		th_yank_back_event(c, y);
 	} else if (!*c->interrupted) {
 		th_event(c, TH_EV_NOTE, "traffic not back on %s within %u ms",
 			 y->iface_new, o->settle_ms);
 	}
 	/* The window closes a little after the switch back. */
-	th_poll(c, rte_rdtsc() + th_ms_to_cyc(t, 50), TH_UNTIL_TIME, 0, 0, state);
+	th_poll(c, rte_rdtsc() + th_ms_to_cyc(t, 50), TH_UNTIL_TIME, y, 0, state);
 out:
 	th_xstats_read(t->port, &y->xs_after);
 	t->phase = 0;
@@ -220,11 +270,11 @@ th_yank_run(struct th_yank_ctx *c)
 	unsigned int i;
 
 	th_poll(c, rte_rdtsc() + th_ms_to_cyc(t, o->warmup_ms), TH_UNTIL_TIME,
-		0, 0, "warm-up");
+		NULL, 0, "warm-up");
 	for (i = 0; i < o->cycles && !*c->interrupted; i++) {
 		th_yank_one(c, i);
 		th_poll(c, rte_rdtsc() + th_ms_to_cyc(t, o->gap_ms),
-			TH_UNTIL_TIME, 0, 0, "steady");
+			TH_UNTIL_TIME, NULL, 0, "steady");
 	}
 	/* Stop sending, let what is in flight arrive, then stop. */
 	t->tx_stop = true;
@@ -473,6 +523,7 @@ th_yank_report(struct th_yank_ctx *c, const char *target,
 	th_json_bool(&j, "interrupted", *c->interrupted != 0);
 	th_json_u64(&j, "rate_pps", c->opt->rate_pps);
 	th_json_u64(&j, "subdevices", c->opt->nb_subs);
+	th_json_u64(&j, "yank_subdevice", c->opt->yank_sub);
 	th_json_u64(&j, "cycles", c->nb_yanks);
 	th_json_u64(&j, "down_ms", c->opt->down_ms);
 	th_json_bool(&j, "replace_mac", c->opt->replace_mac);

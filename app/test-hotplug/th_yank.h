@@ -16,7 +16,9 @@
 
 /* One yank/re-add cycle as measured. */
 struct th_yank {
-	unsigned int sub;
+	unsigned int sub;	/* the yanked sub-device */
+	int tx_before;		/* fs_tx_subdevice before the yank, -1: unknown */
+	bool carried_tx;	/* the yanked one carried TX (or unknown) */
 	char iface_old[16];
 	char iface_new[16];
 	int del_rc, add_rc;

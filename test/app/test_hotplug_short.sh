@@ -18,6 +18,11 @@ fs_check "a bad option exits 2" [ "$rc" -eq 2 ]
 fs_check "a bad option prints the usage" grep -q '^usage:' "$FS_TMP/bad.err"
 "$app" --plugin-dir "$FS_PLUGIN_DIR" --rate 0 >/dev/null 2>&1
 fs_check "a bad value exits 2" [ $? -eq 2 ]
+"$app" --plugin-dir "$FS_PLUGIN_DIR" --yank-sub 2 --subdevs 2 \
+	>/dev/null 2>"$FS_TMP/ysub.err"
+fs_check "--yank-sub past --subdevs exits 2" [ $? -eq 2 ]
+fs_check "--yank-sub past --subdevs says why" \
+	grep -q -- '--yank-sub 2: there are 2 sub-devices' "$FS_TMP/ysub.err"
 fs_check "bad options leave no netns" \
 	[ "$(ip netns list | grep -c '^th-' || true)" -eq "$netns_before" ]
 
@@ -110,6 +115,29 @@ PY
 fs_check "--yank-cmd alone: vA0 re-created and TX back on it" [ $? -eq 0 ]
 
 not() { ! "$@"; }
+
+# --yank-sub 1: vB0 goes, TX stays on vA0 and loses nothing; the run
+# waits for the PMD to take vB0 back, not for TX to move.
+"$app" --plugin-dir "$FS_PLUGIN_DIR" --short --cycles 1 --settle-ms 2000 \
+	--yank-sub 1 --no-live --no-png --json "$FS_TMP/ysub.json" \
+	--work-dir "$FS_TMP/work-ysub" > "$FS_TMP/ysub.txt" 2>&1
+rc=$?
+cat "$FS_TMP/ysub.txt"
+fs_check "--yank-sub 1 run exits 0" [ "$rc" -eq 0 ]
+python3 - "$FS_TMP/ysub.json" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+y = run["yanks"]
+ok = (run["yank_subdevice"] == 1 and len(y) == 1 and y[0]["subdevice"] == 1 and
+      y[0]["iface"] == "vB0" and y[0]["delete_rc"] == 0 and
+      y[0]["add_rc"] == 0 and y[0]["observed_switch_ms"] is None and
+      y[0]["observed_back_ms"] is not None and y[0]["lost"] == 0 and
+      y[0]["duplicated"] == 0 and y[0]["reordered"] == 0)
+if not ok:
+    print("yank-sub run:", run["yank_subdevice"], y)
+sys.exit(0 if ok else 1)
+PY
+fs_check "--yank-sub 1: vB0 yanked and back, TX undisturbed" [ $? -eq 0 ]
 
 # Processes of one supervisor's runs: its workers name their netns after it.
 th_workers_of() {
