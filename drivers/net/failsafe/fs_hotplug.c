@@ -63,15 +63,70 @@ fs_event_stale(const struct hotplug_event *ev, const struct fs_sub *sub)
 		sub->ifindex != ev->ifindex;
 }
 
+/* Name only: no system call, so it may run on every event. */
 static bool
-fs_event_is_sub(const struct hotplug_event *ev, const struct fs_sub *sub)
+fs_event_names_sub(const struct hotplug_event *ev, const struct fs_sub *sub)
 {
 	if (ev->subsystem == HOTPLUG_SUBSYS_NET)
 		return sub->iface[0] != '\0' &&
-			strcmp(ev->ifname, sub->iface) == 0 &&
-			!fs_event_stale(ev, sub);
+			strncmp(ev->ifname, sub->iface, sizeof(sub->iface)) == 0;
 	if (ev->subsystem == HOTPLUG_SUBSYS_PCI)
-		return fs_sub_is_pci(sub) && strcmp(ev->pci_addr, sub->pci_addr) == 0;
+		return fs_sub_is_pci(sub) &&
+			strncmp(ev->pci_addr, sub->pci_addr, sizeof(sub->pci_addr)) == 0;
+	return false;
+}
+
+static bool
+fs_event_is_sub(const struct hotplug_event *ev, const struct fs_sub *sub)
+{
+	return fs_event_names_sub(ev, sub) && !fs_event_stale(ev, sub);
+}
+
+/*
+ * Could a match rule give this ADD the slot?  Only while the slot is
+ * vacant; read without the lock by the uevent filter, where a slot seen
+ * occupied a moment too long is the same as the ADD arriving a moment
+ * earlier.
+ */
+static bool
+fs_rule_may_apply(const struct fs_sub *sub, const struct hotplug_event *ev)
+{
+	const struct fs_sub_args *sa = &sub->priv->args.sub[sub->idx];
+
+	if (ev->action != HOTPLUG_ACTION_ADD)
+		return false;
+	if (__atomic_load_n(&sub->state, __ATOMIC_RELAXED) != FS_SUB_EMPTY &&
+	    !__atomic_load_n(&sub->retiring, __ATOMIC_RELAXED))
+		return false;
+	if (ev->subsystem == HOTPLUG_SUBSYS_PCI)
+		return sa->match_pci_id_set && ev->pci_vendor == sa->match_vendor &&
+			ev->pci_device == sa->match_device;
+	return ev->subsystem == HOTPLUG_SUBSYS_NET && sa->match_mac_set;
+}
+
+/*
+ * Without the port lock and without a system call: is this event about
+ * a slot's identity, or an ADD a match rule might take?  Most are
+ * neither (other interfaces, other PCI devices).  An identity being
+ * rewritten meanwhile says "maybe": the locked path decides.
+ */
+static bool
+fs_event_may_concern(struct fs_priv *priv, const struct hotplug_event *ev)
+{
+	uint32_t seq = __atomic_load_n(&priv->id_seq, __ATOMIC_ACQUIRE);
+	const struct fs_sub *sub;
+	bool named = false;
+
+	if (seq & 1)
+		return true;
+	FS_FOREACH_SUB(priv, sub)
+		named = named || fs_event_names_sub(ev, sub);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&priv->id_seq, __ATOMIC_RELAXED) != seq || named)
+		return true;
+	FS_FOREACH_SUB(priv, sub)
+		if (fs_rule_may_apply(sub, ev))
+			return true;
 	return false;
 }
 
@@ -132,39 +187,54 @@ fs_rewrite_devargs(struct fs_sub *sub, const struct hotplug_event *ev)
 	return 0;
 }
 
+/* The new interface's MAC, read once per event and only when a rule needs it. */
+struct fs_ev_mac {
+	int ret;	/* 1: not read yet */
+	struct rte_ether_addr mac;
+};
+
 static bool
-fs_rule_matches(const struct fs_sub *sub, const struct hotplug_event *ev)
+fs_rule_matches(const struct fs_sub *sub, const struct hotplug_event *ev,
+		struct fs_ev_mac *m)
 {
 	const struct fs_sub_args *sa = &sub->priv->args.sub[sub->idx];
-	struct rte_ether_addr mac;
 
-	if (sa->match_pci_id_set && ev->subsystem == HOTPLUG_SUBSYS_PCI &&
-	    ev->pci_vendor == sa->match_vendor &&
-	    ev->pci_device == sa->match_device)
+	if (!fs_rule_may_apply(sub, ev))
+		return false;
+	if (ev->subsystem == HOTPLUG_SUBSYS_PCI)
 		return true;
-	if (sa->match_mac_set && ev->subsystem == HOTPLUG_SUBSYS_NET &&
-	    sub->iface[0] != '\0' &&
-	    hotplug_ifname_to_mac(ev->ifname, &mac) == 0 &&
-	    rte_is_same_ether_addr(&mac, &sa->match_mac))
-		return true;
-	return false;
+	if (sub->iface[0] == '\0')
+		return false;
+	if (m->ret == 1)
+		m->ret = hotplug_ifname_to_mac(ev->ifname, &m->mac);
+	return m->ret == 0 && rte_is_same_ether_addr(&m->mac, &sa->match_mac);
 }
 
-/* The slot an ADD fills: its own device first, then a replacement rule. */
+/*
+ * The slot an ADD fills: its own device first, then a replacement rule.
+ * System calls (staleness, the MAC) only for an ADD that may be ours.
+ */
 static struct fs_sub *
 fs_hotplug_add_slot(struct fs_priv *priv, const struct hotplug_event *ev,
 		    bool *replacement)
 {
+	struct fs_ev_mac m = { .ret = 1 };
 	struct fs_sub *sub;
 
 	FS_FOREACH_SUB(priv, sub)
-		if (fs_event_is_sub(ev, sub)) {
+		if (fs_event_names_sub(ev, sub)) {
 			*replacement = false;
-			return sub;
+			/* a later ADD for the same name follows */
+			return fs_add_stale(ev) ? NULL : sub;
 		}
 	FS_FOREACH_SUB(priv, sub)
-		if ((sub->state == FS_SUB_EMPTY || sub->retiring) &&
-		    fs_rule_matches(sub, ev)) {
+		if (fs_rule_may_apply(sub, ev)) {
+			if (fs_add_stale(ev))
+				return NULL;
+			break;
+		}
+	for (; sub < &priv->subs[priv->nb_subs]; sub++)
+		if (fs_rule_matches(sub, ev, &m)) {
 			*replacement = true;
 			return sub;
 		}
@@ -214,8 +284,6 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 	struct fs_sub *sub;
 	int ret;
 
-	if (fs_add_stale(ev))
-		return;	/* a later ADD for the same name follows */
 	sub = fs_hotplug_add_slot(priv, ev, &replacement);
 	if (sub == NULL || !priv->cfg.configured)
 		return;
@@ -277,6 +345,9 @@ fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 	     ev->action != HOTPLUG_ACTION_REMOVE) ||
 	    (ev->subsystem != HOTPLUG_SUBSYS_NET &&
 	     ev->subsystem != HOTPLUG_SUBSYS_PCI))
+		return 0;
+	if (__atomic_load_n(&priv->closing, __ATOMIC_ACQUIRE) ||
+	    !fs_event_may_concern(priv, ev))
 		return 0;
 	pthread_mutex_lock(&priv->lock);
 	if (priv->closing) {

@@ -201,6 +201,11 @@ struct fs_priv {
 	unsigned int cap_xnames;
 	struct fs_hotplug_times hp;
 	bool uevent_on;
+	/*
+	 * Even while no slot identity (iface, pci_addr) is being written:
+	 * the uevent filter reads identities without the port lock.
+	 */
+	uint32_t id_seq;
 	struct rte_eth_link link;
 	uint64_t switches;
 	uint64_t last_publish_ns;

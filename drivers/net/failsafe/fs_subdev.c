@@ -18,6 +18,7 @@
 #include <rte_devargs.h>
 #include <rte_dev.h>
 #include <rte_kvargs.h>
+#include <rte_pci.h>
 
 #include "hotplug.h"
 
@@ -171,26 +172,46 @@ fs_sub_take_ownership(struct fs_sub *sub)
 	return 0;
 }
 
+/* Kernel events name a PCI device DDDD:BB:DD.F; devargs may say BB:DD.F. */
+static void
+fs_identity_pci(struct fs_sub *sub, const char *name)
+{
+	struct rte_pci_addr addr;
+
+	if (rte_pci_addr_parse(name, &addr) == 0)
+		rte_pci_device_name(&addr, sub->pci_addr, sizeof(sub->pci_addr));
+	else
+		snprintf(sub->pci_addr, sizeof(sub->pci_addr), "%s", name);
+}
+
+static void
+fs_identity_write(struct fs_sub *sub, const struct rte_devargs *da,
+		  const char *iface)
+{
+	struct fs_priv *priv = sub->priv;
+	uint32_t seq = priv->id_seq;
+
+	/* Writers hold the port lock; the uevent filter reads without it. */
+	__atomic_store_n(&priv->id_seq, seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	sub->iface[0] = '\0';
+	sub->pci_addr[0] = '\0';
+	if (strcmp(rte_bus_name(da->bus), "pci") == 0)
+		fs_identity_pci(sub, da->name);
+	else if (iface != NULL)
+		snprintf(sub->iface, sizeof(sub->iface), "%s", iface);
+	__atomic_store_n(&priv->id_seq, seq + 2, __ATOMIC_RELEASE);
+}
+
 static void
 fs_identity_from(struct fs_sub *sub, const struct rte_devargs *da)
 {
-	struct rte_kvargs *kv;
-	const char *iface;
+	struct rte_kvargs *kv = NULL;
 
-	sub->iface[0] = '\0';
-	sub->pci_addr[0] = '\0';
-	if (strcmp(rte_bus_name(da->bus), "pci") == 0) {
-		snprintf(sub->pci_addr, sizeof(sub->pci_addr), "%s", da->name);
-		return;
-	}
-	if (da->args == NULL || da->args[0] == '\0')
-		return;
-	kv = rte_kvargs_parse(da->args, NULL);
-	if (kv == NULL)
-		return;
-	iface = rte_kvargs_get(kv, "iface");
-	if (iface != NULL)
-		snprintf(sub->iface, sizeof(sub->iface), "%s", iface);
+	if (strcmp(rte_bus_name(da->bus), "pci") != 0 &&
+	    da->args != NULL && da->args[0] != '\0')
+		kv = rte_kvargs_parse(da->args, NULL);
+	fs_identity_write(sub, da, kv != NULL ? rte_kvargs_get(kv, "iface") : NULL);
 	rte_kvargs_free(kv);
 }
 
