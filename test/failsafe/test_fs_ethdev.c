@@ -878,6 +878,61 @@ test_foreign_uevents_are_cheap(void **state)
 	assert_non_null(strstr(opened_add, "address"));
 }
 
+struct late_writer {
+	pthread_t tid;
+	int fd;
+	unsigned int delay_ms;
+	const char *text;
+};
+
+static void *
+late_writer_run(void *arg)
+{
+	struct late_writer *w = arg;
+
+	usleep(w->delay_ms * 1000);
+	if (write(w->fd, w->text, strlen(w->text)) < 0)
+		perror("late_writer");
+	return NULL;
+}
+
+/*
+ * fd(): a descriptor with no data yet (its writer is alive) must not hold
+ * the probe, nor later the interrupt thread re-probing every hotplug_poll;
+ * the line written later is taken by the next poll.
+ */
+static void
+test_fd_devargs_never_block(void **state)
+{
+	struct late_writer w = { .delay_ms = 1500, .text = "net_null14\n" };
+	char args[128];
+	uint64_t t0, probe_ms;
+	uint16_t port;
+	int p[2];
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	w.fd = p[1];
+	assert_int_equal(pthread_create(&w.tid, NULL, late_writer_run, &w), 0);
+	snprintf(args, sizeof(args), "fd(%d),dev(net_null15),hotplug_poll=20", p[0]);
+	t0 = now_ms();
+	port = fs_create("net_failsafe12", args);
+	probe_ms = now_ms() - t0;
+	assert_true(port < RTE_MAX_ETHPORTS);
+	print_message("probe with an empty fd() took %" PRIu64 " ms\n", probe_ms);
+	assert_true(probe_ms < 1000);
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_EMPTY);
+	assert_true(sub_xstat(port, 0, "probe_failures") >= 1);
+	assert_int_equal(sub_xstat(port, 1, "state"), 1);
+	pthread_join(w.tid, NULL);
+	/* hotplug_poll reads the line now there. */
+	assert_true(wait_sub_xstat(port, 0, "state", 1));
+	assert_true(port_of("net_null14") < RTE_MAX_ETHPORTS);
+	fs_destroy("net_failsafe12");
+	close(p[0]);
+	close(p[1]);
+}
+
 /* --- main --------------------------------------------------------------- */
 
 static int
@@ -949,6 +1004,7 @@ main(void)
 		cmocka_unit_test(test_stats_across_hotplug_remove),
 		cmocka_unit_test(test_api_misuse),
 		cmocka_unit_test(test_foreign_uevents_are_cheap),
+		cmocka_unit_test(test_fd_devargs_never_block),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */

@@ -11,12 +11,15 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <rte_common.h>
 #include <rte_kvargs.h>
 
 #include "fs_args.h"
@@ -448,25 +451,105 @@ fs_resolve_exec(const struct fs_sub_args *sa, char *out, size_t out_len,
 	return 0;
 }
 
+static uint64_t
+fs_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+/* Wait at most ms for fd to be readable: 1 readable, 0 not, -errno. */
+static int
+fs_fd_wait(int fd, int ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int ret;
+
+	do {
+		ret = poll(&pfd, 1, ms);
+	} while (ret < 0 && errno == EINTR);
+	if (ret < 0)
+		return -errno;
+	if (ret > 0 && (pfd.revents & POLLNVAL))
+		return -EBADF;
+	return ret;
+}
+
+/*
+ * One line, one byte at a time, so that what follows stays for the next
+ * probe.  Nothing to read yet: -EAGAIN at once; a line begun but not
+ * ended: at most FS_FD_LINE_MS for the rest, then -ETIMEDOUT.
+ */
+static int
+fs_fd_read_line(int fd, char *out, size_t out_len)
+{
+	uint64_t deadline = 0;
+	size_t n = 0;
+	ssize_t r;
+	char c;
+	int ret;
+
+	for (;;) {
+		int wait_ms = deadline == 0 ? 0 : (int)(deadline - RTE_MIN(deadline, fs_now_ms()));
+
+		ret = fs_fd_wait(fd, wait_ms);
+		if (ret < 0)
+			return ret;
+		if (ret == 0)
+			return n == 0 ? -EAGAIN : -ETIMEDOUT;
+		r = read(fd, &c, 1);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0 || c == '\n')
+			break;
+		if (n + 1 >= out_len)
+			return -ENAMETOOLONG;
+		if (c != '\r')
+			out[n++] = c;
+		if (deadline == 0)
+			deadline = fs_now_ms() + FS_FD_LINE_MS;
+	}
+	out[n] = '\0';
+	return n == 0 ? -ENODATA : 0;
+}
+
+/*
+ * Re-probes run in the EAL interrupt thread (hotplug_poll): a read that
+ * waits for a writer would stall every alarm and interrupt of the
+ * process, so the descriptor is only read as far as it has data.
+ */
 static int
 fs_resolve_fd(const struct fs_sub_args *sa, char *out, size_t out_len,
 	      char *err, size_t err_len)
 {
-	int fd = dup(sa->fd);
-	FILE *f;
-	int ret;
+	int ret = fs_fd_read_line(sa->fd, out, out_len);
 
-	if (fd < 0 || (f = fdopen(fd, "r")) == NULL) {
-		ret = -errno;
-		snprintf(err, err_len, "fd(%d): %s", sa->fd, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return ret;
-	}
-	ret = fs_read_line(f, out, out_len);
-	fclose(f);
-	if (ret < 0)
+	switch (ret) {
+	case 0:
+		return 0;
+	case -EAGAIN:
+		snprintf(err, err_len, "fd(%d): no devargs to read yet (not waiting for a writer)",
+			 sa->fd);
+		break;
+	case -ETIMEDOUT:
+		snprintf(err, err_len, "fd(%d): devargs line not ended within %d ms (write it with one write(), newline included)",
+			 sa->fd, FS_FD_LINE_MS);
+		break;
+	case -ENODATA:
 		snprintf(err, err_len, "fd(%d): no devargs line to read", sa->fd);
+		break;
+	case -ENAMETOOLONG:
+		snprintf(err, err_len, "fd(%d): devargs line longer than %zu characters",
+			 sa->fd, out_len - 1);
+		break;
+	default:
+		snprintf(err, err_len, "fd(%d): %s", sa->fd, strerror(-ret));
+		break;
+	}
 	return ret;
 }
 

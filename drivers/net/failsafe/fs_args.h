@@ -16,6 +16,7 @@
 #define FS_HOTPLUG_POLL_DEFAULT	2000	/* ms, as DPDK's fail-safe */
 #define FS_HOTPLUG_POLL_MAX	3600000
 #define FS_ARGS_ERR_MAX		256
+#define FS_FD_LINE_MS		50	/* for the rest of a begun fd() line */
 
 /* How a slot obtains the devargs of its sub-device. */
 enum fs_sub_kind {

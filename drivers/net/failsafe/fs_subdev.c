@@ -241,6 +241,9 @@ fs_sub_resolve(struct fs_sub *sub, struct rte_devargs *da)
 	} else {
 		ret = fs_args_resolve(sa, sub->devargs, sizeof(sub->devargs),
 				      err, sizeof(err));
+		/* An fd() still empty is polled often: say so once. */
+		if (ret == -EAGAIN && strcmp(err, sub->last_error) == 0)
+			return ret;
 		if (ret < 0)
 			return fs_sub_fail(sub, ret, "%s",
 					   err[0] ? err : "cannot resolve devargs");
