@@ -16,7 +16,9 @@
 # with link up, OVS statistics monotonic and rising, traffic back on vA0,
 # frames lost per yank and per re-plug reported); traffic in the other
 # direction; mtu_request reaches every sub-device, a re-plugged one too;
-# link state follows the sub-devices.
+# link state follows the carrier (peers down, up) and a returning vA0
+# without carrier does not take TX until its peer is up; link state
+# follows the sub-devices' presence.
 #
 # FS_OVS_BASELINE=1 runs the same with Debian's own net_failsafe (no -d):
 # nothing is asserted, every check is only reported (see the how-to).
@@ -33,6 +35,9 @@ FS_DEVARGS='net_failsafe0,dev(net_af_packet0,iface=vA0),dev(net_af_packet1,iface
 # any single one less than a second (CI shares 2 cores: a descheduled
 # PMD thread drops frames at the injecting port as well).
 MAX_LOSS_MS=${FS_OVS_MAX_LOSS_MS:-50}
+# How long OVS may take to show a carrier change in link_state: it polls a
+# DPDK port's link every 5 s, the PMD its sub-devices' every 100 ms.
+LINK_S=${FS_OVS_LINK_S:-8}
 
 for bin in "$OVS_VSWITCHD" ovsdb-server ovsdb-tool ovs-vsctl ovs-ofctl ovs-appctl; do
 	command -v "$bin" >/dev/null || {
@@ -138,6 +143,16 @@ link_is() { [ "$(iface_get fs0 link_state)" = "$1" ]; }
 port_in_bridge() { vsctl list-ports br0 | grep -qx fs0; }
 veth_mtu() { fs_in_netns cat "/sys/class/net/$1/mtu" 2>/dev/null; }
 no_error() { [ "$(iface_get fs0 error)" = "[]" ]; }
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+link_set() { ip -n "$FS_NETNS" link set "$1" "$2"; }
+
+# A packet socket (af_packet's) is bound to the interface in the netns.
+af_packet_on() {
+	local idx
+	idx=$(fs_in_netns cat "/sys/class/net/$1/ifindex" 2>/dev/null) || return 1
+	fs_in_netns awk -v i="$idx" 'NR > 1 && $5 == i { f = 1 } END { exit !f }' \
+		/proc/net/packet
+}
 
 # --- traffic: ovs_traffic.py in the netns, driven through a FIFO ------------
 
@@ -297,6 +312,41 @@ fs_check "traffic back on the re-plugged vA0 after the MTU change" fs_rx_grows v
 vsctl set Interface fs0 mtu_request=1500
 fs_check "mtu_request=1500 reaches vA0 and vB0" fs_wait_for 10 eval \
 	'[ "$(veth_mtu vA0)" = 1500 ] && [ "$(veth_mtu vB0)" = 1500 ]'
+
+# --- link state follows the carrier -----------------------------------------
+
+# The PMD checks its sub-devices' links (and their interfaces' carrier)
+# every 100 ms; OVS polls a DPDK port's link every 5 s.
+fs_check "traffic on vA0 before the carrier steps" fs_rx_grows vA1 3
+t=$(now_ms)
+link_set vA1 down && link_set vB1 down
+fs_check "peers vA1 and vB1 down: link_state down within $LINK_S s" \
+	fs_wait_for "$LINK_S" link_is down
+fs_log "link_state down $(($(now_ms) - t)) ms after both carriers went"
+t=$(now_ms)
+link_set vB1 up
+fs_check "vB1 up: link_state up within $LINK_S s" fs_wait_for "$LINK_S" link_is up
+fs_log "link_state up $(($(now_ms) - t)) ms after vB0's carrier came"
+fs_check "traffic on vB0 while vA0 has no carrier" fs_rx_grows vB1 3
+# A returning vA0 whose peer is still down must not take TX.
+traffic_cmd mark carrier-yank
+fs_veth_del vA0
+fs_rx_grows vB1 2
+traffic_cmd mark carrier-replug
+ip -n "$FS_NETNS" link add vA0 type veth peer name vA1 && link_set vA0 up
+fs_check "vA0 re-created with its peer down is probed again" \
+	fs_wait_for 3 af_packet_on vA0
+sleep 1
+fs_check "traffic stays on vB0 while the returned vA0 has no carrier" fs_rx_grows vB1 2
+fs_check "link_state stays up meanwhile" link_is up
+traffic_cmd mark carrier-up
+link_set vA1 up
+fs_check "vA1 up: traffic moves back to vA0" fs_rx_grows vA1 3
+sleep 0.3
+carrier_lost=$(traffic_report '" ".join("%d/%d" % (i["lost"], i["sent"]) for i in r["intervals"] if i["name"] == "carrier-replug")')
+fs_check "frames lost while vA0 returned without carrier: ${carrier_lost:-?} (lost/sent), at most ${MAX_LOSS_MS} ms of traffic" \
+	[ "${carrier_lost%%/*}" -le "$((RATE * MAX_LOSS_MS / 1000))" ]
+fs_log "frames lost/sent: $(traffic_report '" ".join("%s=%d/%d" % (i["name"], i["lost"], i["sent"]) for i in r["intervals"] if i["name"].startswith("carrier"))')"
 traffic_stop
 
 # --- link state follows the sub-devices ---------------------------------
