@@ -4,9 +4,10 @@
 """Paced, numbered traffic for the OVS integration test.
 
 Sends frames of a local experimental ethertype at a fixed rate on one
-interface and receives them on others, keeping the set of sequence numbers
-seen.  A receiving interface may vanish and come back (it is the peer of a
-veth being yanked): its socket is reopened as soon as it exists again.
+interface (or in turn on several) and receives them on others, keeping the
+set of sequence numbers seen.  An interface may vanish and come back (it is
+the peer of a veth being yanked): its socket is reopened as soon as it
+exists again; what is sent meanwhile is counted as a send error.
 
 Driven through a control FIFO, one command a line:
   mark <name>     sequence numbers from here on belong to interval <name>
@@ -37,6 +38,37 @@ def frame(run_id, seq):
 	hdr = b"\x02\x00\x00\x00\x00\x02" + b"\x02\x00\x00\x00\x00\x01" + \
 		struct.pack("!H", ETH_P)
 	return (hdr + payload).ljust(64, b"\0")
+
+
+class Sender:
+	"""A packet socket to send on an interface that may come and go."""
+
+	def __init__(self, ifname):
+		self.ifname = ifname
+		self.sock = None
+		self.next_try = 0.0
+
+	def send(self, data, now):
+		"""Send one frame; False if it could not be sent."""
+		if self.sock is None and now >= self.next_try:
+			self.next_try = now + 0.01
+			try:
+				s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+				s.bind((self.ifname, 0))
+				self.sock = s
+			except OSError:
+				pass
+		if self.sock is None:
+			return False
+		try:
+			self.sock.send(data)
+			return True
+		except OSError as e:
+			# The interface was deleted: bind again once it is back.
+			if e.errno in (errno.ENXIO, errno.ENODEV):
+				self.sock.close()
+				self.sock = None
+			return False
 
 
 class Receiver:
@@ -116,7 +148,8 @@ def report(path, args, sent, sent_at, seen, marks, rxs, tx_errors):
 
 def main():
 	ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	ap.add_argument("--tx", required=True, help="interface to send on")
+	ap.add_argument("--tx", action="append", required=True,
+			help="interface to send on (repeatable: in turn)")
 	ap.add_argument("--rx", action="append", default=[],
 			help="interface to receive on (repeatable)")
 	ap.add_argument("--rate", type=int, default=4000, help="frames/s")
@@ -127,8 +160,7 @@ def main():
 	args = ap.parse_args()
 
 	run_id = os.getpid()
-	tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-	tx.bind((args.tx, 0))
+	txs = [Sender(i) for i in args.tx]
 	rxs = [Receiver(i) for i in args.rx]
 	# O_RDWR: the FIFO never reports EOF when a writer closes it.
 	ctl_fd = os.open(args.ctl, os.O_RDWR | os.O_NONBLOCK)
@@ -155,9 +187,7 @@ def main():
 			t0 += (due - sent - cap) * period
 			due = sent + cap
 		while sent < due:
-			try:
-				tx.send(frame(run_id, sent))
-			except OSError:
+			if not txs[sent % len(txs)].send(frame(run_id, sent), now):
 				tx_errors += 1
 			sent_at.append(now)
 			sent += 1

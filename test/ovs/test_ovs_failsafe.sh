@@ -12,9 +12,12 @@
 #        --> counted on vA1 / vB1 by sequence number
 #
 # Scenarios: a sub-device missing at port creation joins when it appears;
-# vA0 yanked and re-plugged under traffic (daemon alive, port in the bridge
-# with link up, OVS statistics monotonic and rising, traffic back on vA0,
-# frames lost per yank and per re-plug reported); traffic in the other
+# vA0 yanked and re-plugged under traffic in both directions (daemon alive,
+# port in the bridge with link up after every cycle,
+# the port's rx and tx counters read live after every yank and re-plug
+# never going backwards and rising every cycle, the statistics column
+# monotonic, traffic back on vA0, frames lost per yank and per re-plug
+# reported); traffic in the other
 # direction; mtu_request reaches every sub-device, a re-plugged one too;
 # link state follows the carrier (peers down, up) and a returning vA0
 # without carrier does not take TX until its peer is up; link state
@@ -28,6 +31,8 @@ OVS_VSWITCHD=/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk
 OVS_SCHEMA=/usr/share/openvswitch/vswitch.ovsschema
 CYCLES=${FS_OVS_CYCLES:-20}
 RATE=${FS_OVS_RATE:-4000}
+# The reverse stream, vA1 and vB1 in turn into fs0, during the yank loop.
+REV_RATE=${FS_OVS_REV_RATE:-1000}
 BASELINE=${FS_OVS_BASELINE:-0}
 TRAFFIC="$(dirname "$0")/ovs_traffic.py"
 FS_DEVARGS='net_failsafe0,dev(net_af_packet0,iface=vA0),dev(net_af_packet1,iface=vB0)'
@@ -64,7 +69,7 @@ export OVS_RUNDIR="$OVS_DIR" OVS_LOGDIR="$OVS_DIR" OVS_DBDIR="$OVS_DIR" \
 	OVS_SYSCONFDIR="$OVS_DIR"
 OVSDB_PID=""
 VSWITCHD_PID=""
-TRAFFIC_PID=""
+declare -A TRAFFIC_PIDS=()	# ovs_traffic.py per stream name
 
 vsctl() { timeout 30 ovs-vsctl --timeout=20 "$@"; }
 ofctl() { timeout 30 ovs-ofctl "$@"; }
@@ -85,10 +90,11 @@ stop_pid() {
 }
 
 ovs_cleanup() {
-	if [ -n "$TRAFFIC_PID" ]; then
-		stop_pid "$TRAFFIC_PID" 2
-		wait "$TRAFFIC_PID" 2>/dev/null
-	fi
+	local pid
+	for pid in "${TRAFFIC_PIDS[@]}"; do
+		stop_pid "$pid" 2
+		wait "$pid" 2>/dev/null
+	done
 	if vswitchd_alive; then
 		timeout 10 ovs-appctl -t "$OVS_DIR/ovs-vswitchd.ctl" exit >/dev/null 2>&1
 		stop_pid "$VSWITCHD_PID" 10
@@ -146,6 +152,15 @@ no_error() { [ "$(iface_get fs0 error)" = "[]" ]; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 link_set() { ip -n "$FS_NETNS" link set "$1" "$2"; }
 
+# "<rx packets> <tx packets>" of fs0 as ovs-vswitchd reads them from the
+# PMD when asked (ofproto's port stats call netdev_get_stats), unlike the
+# statistics column, which is refreshed every 5 s.
+live_stats() {
+	ofctl dump-ports br0 1 |
+		sed -n 's/.* rx pkts=\([0-9]*\),.*/\1/p; s/.* tx pkts=\([0-9]*\),.*/\1/p' |
+		paste -sd' '
+}
+
 # A packet socket (af_packet's) is bound to the interface in the netns.
 af_packet_on() {
 	local idx
@@ -155,37 +170,49 @@ af_packet_on() {
 }
 
 # --- traffic: ovs_traffic.py in the netns, driven through a FIFO ------------
+#
+# Streams are named: "fwd" (vC1 -> fs0 -> vA1/vB1, the one losses are
+# counted on) and "rev" (vA1 and vB1 in turn -> fs0 -> vC1, so that the
+# port's RX counters move during the yank loop too).
 
-TRAFFIC_CTL="$FS_TMP/traffic.ctl"
 REPORTS=0
 
-traffic_start() {	# <tx if> <rx if>...
-	local tx=$1 a=()
-	shift
+traffic_ctl() { echo "$FS_TMP/traffic.$1.ctl"; }
+
+traffic_start() {	# <stream> <rate> <tx if[,tx if...]> <rx if>...
+	local name=$1 rate=$2 tx=$3 ctl a=() i
+	shift 3
+	ctl=$(traffic_ctl "$name")
+	for i in ${tx//,/ }; do a+=(--tx "$i"); done
 	for i in "$@"; do a+=(--rx "$i"); done
-	rm -f "$TRAFFIC_CTL"
-	mkfifo "$TRAFFIC_CTL"
-	ip netns exec "$FS_NETNS" python3 "$TRAFFIC" --tx "$tx" "${a[@]}" --rate "$RATE" \
-		--ctl "$TRAFFIC_CTL" --max-seconds 400 &
-	TRAFFIC_PID=$!
+	rm -f "$ctl"
+	mkfifo "$ctl"
+	ip netns exec "$FS_NETNS" python3 "$TRAFFIC" "${a[@]}" --rate "$rate" \
+		--ctl "$ctl" --max-seconds 400 &
+	TRAFFIC_PIDS[$name]=$!
 }
 
-traffic_cmd() { echo "$*" > "$TRAFFIC_CTL"; }
+traffic_cmd() {	# <stream> <command...>
+	local name=$1
+	shift
+	echo "$*" > "$(traffic_ctl "$name")"
+}
 
-# traffic_report <jq-like python expression on the report r>
+# traffic_report <stream> <python expression on the report r>
 traffic_report() {
-	local f="$FS_TMP/report.$((REPORTS += 1)).json"
-	traffic_cmd report "$f"
+	local f="$FS_TMP/report.$1.$((REPORTS += 1)).json"
+	traffic_cmd "$1" report "$f" || return 1
 	fs_wait_for 5 test -f "$f" || return 1
 	python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
-		"$f" "$1"
+		"$f" "$2"
 }
 
-traffic_stop() {
-	traffic_cmd quit
-	fs_wait_for 5 eval '! pid_alive $TRAFFIC_PID'
-	wait "$TRAFFIC_PID" 2>/dev/null
-	TRAFFIC_PID=""
+traffic_stop() {	# <stream>
+	local pid=${TRAFFIC_PIDS[$1]:-}
+	traffic_cmd "$1" quit
+	fs_wait_for 5 eval '! pid_alive $pid'
+	wait "$pid" 2>/dev/null
+	unset "TRAFFIC_PIDS[$1]"
 }
 
 # --- the bridge -------------------------------------------------------------
@@ -214,10 +241,10 @@ ofctl add-flow br0 in_port=1,actions=output:2
 fs_check "fail-safe port added, no error" no_error
 fs_check "fail-safe port link up" fs_wait_for 10 link_is up
 
-traffic_start vC1 vA1 vB1
+traffic_start fwd "$RATE" vC1 vA1 vB1
 if [ "$LATE_JOIN" = 1 ]; then
 	fs_check "traffic flows through the bridge to vB0" fs_rx_grows vB1 5
-	traffic_cmd mark late-join
+	traffic_cmd fwd mark late-join
 	fs_veth_add vA0 vA1
 	fs_check "vA0, missing at creation, joins when it appears and carries the traffic" \
 		fs_rx_grows vA1 3
@@ -227,33 +254,55 @@ fi
 
 # --- yank and re-plug under traffic --------------------------------------
 
+# The reverse stream alternates vA1 and vB1: fs0's RX counters then move
+# in every cycle, and vA0's share of them is folded at each yank.
+traffic_start rev "$REV_RATE" vA1,vB1 vC1
+
+# live_sample <label>: fs0's live counters; none may go backwards.
+live_bad=""
+live_sample() {
+	local cur
+	read -r -a cur <<< "$(live_stats)"
+	if [ "${#cur[@]}" -ne 2 ]; then
+		live_bad+=" $1:unreadable"
+		return 1
+	fi
+	[ "${cur[0]}" -ge "${live_prev[0]}" ] && [ "${cur[1]}" -ge "${live_prev[1]}" ] ||
+		live_bad+=" $1:${live_prev[*]}->${cur[*]}"
+	live_prev=("${cur[@]}")
+}
+
+live_prev=(0 0)
+live_sample start
+live_first=("${live_prev[@]}")
 stats_prev_tx=$(fs_stat tx_packets)
 stats_first_tx=$stats_prev_tx
 stats_monotonic=1
 stats_updates=0
 switched=0 returned=0 up_all=1 alive_all=1 in_bridge_all=1
+rx_rises=0 tx_rises=0
 t_yank=$SECONDS
 for i in $(seq 1 "$CYCLES"); do
-	traffic_cmd mark "yank$i"
+	cycle_start=("${live_prev[@]}")
+	traffic_cmd fwd mark "yank$i"
 	fs_veth_del vA0
 	fs_rx_grows vB1 2 && switched=$((switched + 1))
-	traffic_cmd mark "replug$i"
+	live_sample "yank$i"
+	traffic_cmd fwd mark "replug$i"
 	fs_veth_add vA0 vA1
 	fs_rx_grows vA1 2 && returned=$((returned + 1))
 	vswitchd_alive || { alive_all=0; break; }
 	port_in_bridge || in_bridge_all=0
 	link_is up || up_all=0
+	live_sample "replug$i" &&
+		[ "${live_prev[0]}" -gt "${cycle_start[0]}" ] && rx_rises=$((rx_rises + 1))
+	[ "${live_prev[1]}" -gt "${cycle_start[1]}" ] && tx_rises=$((tx_rises + 1))
 	tx=$(fs_stat tx_packets)
 	[ "${tx:-0}" -ge "${stats_prev_tx:-0}" ] || stats_monotonic=0
 	[ "${tx:-0}" -gt "${stats_prev_tx:-0}" ] && stats_updates=$((stats_updates + 1))
 	stats_prev_tx=$tx
 done
-traffic_cmd mark steady
-# OVS refreshes the statistics column every 5 s: wait for one more update.
-fs_wait_for 7 eval '[ "$(fs_stat tx_packets)" -gt "$stats_prev_tx" ]'
-tx=$(fs_stat tx_packets)
-[ "${tx:-0}" -ge "${stats_prev_tx:-0}" ] || stats_monotonic=0
-fs_log "yank loop: $CYCLES cycles in $((SECONDS - t_yank)) s; OVS tx_packets $stats_first_tx -> $tx ($stats_updates rises seen)"
+fs_log "yank loop: $CYCLES cycles in $((SECONDS - t_yank)) s; live rx/tx packets ${live_first[*]} -> ${live_prev[*]}"
 fs_check "ovs-vswitchd kept running through $CYCLES yanks" [ "$alive_all" -eq 1 ]
 vswitchd_alive || fs_done
 fs_check "every yank moved traffic to vB0 ($switched/$CYCLES)" [ "$switched" -eq "$CYCLES" ]
@@ -261,17 +310,32 @@ fs_check "every re-plug brought traffic back to vA0 ($returned/$CYCLES)" \
 	[ "$returned" -eq "$CYCLES" ]
 fs_check "fs0 stayed in br0 after every cycle" [ "$in_bridge_all" -eq 1 ]
 fs_check "fs0 link_state stayed up after every cycle" [ "$up_all" -eq 1 ]
+fs_check "live rx and tx packets never went backwards (sampled after every yank and re-plug)${live_bad:+:$live_bad}" \
+	[ -z "$live_bad" ]
+fs_check "live rx packets rose across every cycle ($rx_rises/$CYCLES), tx packets too ($tx_rises/$CYCLES)" \
+	[ "$rx_rises" -eq "$CYCLES" ] && [ "$tx_rises" -eq "$CYCLES" ]
+
+traffic_cmd fwd mark steady
+
+# The statistics column: refreshed every 5 s, so judged over the loop.
+fs_wait_for 7 eval '[ "$(fs_stat tx_packets)" -gt "$stats_prev_tx" ]'
+tx=$(fs_stat tx_packets)
+[ "${tx:-0}" -ge "${stats_prev_tx:-0}" ] || stats_monotonic=0
+fs_log "OVS statistics column tx_packets $stats_first_tx -> $tx ($stats_updates rises seen in the loop)"
 fs_check "OVS statistics tx_packets never went backwards" [ "$stats_monotonic" -eq 1 ]
 fs_check "OVS statistics tx_packets rose during the loop ($stats_updates times) and after it ($stats_first_tx -> $tx)" \
 	[ "$stats_updates" -ge 1 ] && [ "${tx:-0}" -gt "$stats_prev_tx" ]
 
 sleep 0.3
-losses=$(traffic_report '" ".join("%s=%d/%d" % (i["name"], i["lost"], i["sent"]) for i in r["intervals"])')
+rev=$(traffic_report rev '"%d of %d" % (r["received"], r["sent"])')
+traffic_stop rev
+fs_log "reverse stream (vA1/vB1 -> vC1) during the loop: $rev frames received"
+losses=$(traffic_report fwd '" ".join("%s=%d/%d" % (i["name"], i["lost"], i["sent"]) for i in r["intervals"])')
 fs_log "frames lost/sent per interval at $RATE frames/s: $losses"
-yank_lost=$(traffic_report 'sorted(i["lost"] for i in r["intervals"] if i["name"].startswith("yank"))')
-replug_lost=$(traffic_report 'sorted(i["lost"] for i in r["intervals"] if i["name"].startswith("replug"))')
-max_loss=$(traffic_report 'max(i["lost"] for i in r["intervals"] if i["name"][:4] in ("yank", "repl"))')
-median() { traffic_report "sorted(i['lost'] for i in r['intervals'] if i['name'].startswith('$1'))[$CYCLES // 2]"; }
+yank_lost=$(traffic_report fwd 'sorted(i["lost"] for i in r["intervals"] if i["name"].startswith("yank"))')
+replug_lost=$(traffic_report fwd 'sorted(i["lost"] for i in r["intervals"] if i["name"].startswith("replug"))')
+max_loss=$(traffic_report fwd 'max(i["lost"] for i in r["intervals"] if i["name"][:4] in ("yank", "repl"))')
+median() { traffic_report fwd "sorted(i['lost'] for i in r['intervals'] if i['name'].startswith('$1'))[$CYCLES // 2]"; }
 med_yank=$(median yank)
 med_replug=$(median replug)
 fs_log "frames lost per yank (sorted): $yank_lost; per re-plug: $replug_lost"
@@ -280,21 +344,21 @@ fs_check "median frames lost per yank ($med_yank) and per re-plug ($med_replug) 
 	[ "${med_replug:-999999}" -le "$((RATE * MAX_LOSS_MS / 1000))" ]
 fs_check "no yank or re-plug lost a second of traffic (worst: $max_loss frames)" \
 	[ "${max_loss:-999999}" -lt "$RATE" ]
-traffic_stop
+traffic_stop fwd
 
 # --- the other direction, through the re-plugged vA0 --------------------
 
-traffic_start vA1 vC1
+traffic_start back "$RATE" vA1 vC1
 sleep 1
 sleep 0.3
-back=$(traffic_report 'r["received"]')
-traffic_stop
+back=$(traffic_report back 'r["received"]')
+traffic_stop back
 fs_check "traffic from the re-plugged vA0's peer reaches the other port ($back frames)" \
 	[ "${back:-0}" -gt "$((RATE / 2))" ]
 
 # --- MTU through mtu_request ---------------------------------------------
 
-traffic_start vC1 vA1 vB1
+traffic_start fwd "$RATE" vC1 vA1 vB1
 vsctl set Interface fs0 mtu_request=1400
 fs_check "mtu_request=1400 applied (Interface mtu)" \
 	fs_wait_for 10 eval '[ "$(iface_get fs0 mtu)" = 1400 ]'
@@ -329,25 +393,25 @@ fs_check "vB1 up: link_state up within $LINK_S s" fs_wait_for "$LINK_S" link_is 
 fs_log "link_state up $(($(now_ms) - t)) ms after vB0's carrier came"
 fs_check "traffic on vB0 while vA0 has no carrier" fs_rx_grows vB1 3
 # A returning vA0 whose peer is still down must not take TX.
-traffic_cmd mark carrier-yank
+traffic_cmd fwd mark carrier-yank
 fs_veth_del vA0
 fs_rx_grows vB1 2
-traffic_cmd mark carrier-replug
+traffic_cmd fwd mark carrier-replug
 ip -n "$FS_NETNS" link add vA0 type veth peer name vA1 && link_set vA0 up
 fs_check "vA0 re-created with its peer down is probed again" \
 	fs_wait_for 3 af_packet_on vA0
 sleep 1
 fs_check "traffic stays on vB0 while the returned vA0 has no carrier" fs_rx_grows vB1 2
 fs_check "link_state stays up meanwhile" link_is up
-traffic_cmd mark carrier-up
+traffic_cmd fwd mark carrier-up
 link_set vA1 up
 fs_check "vA1 up: traffic moves back to vA0" fs_rx_grows vA1 3
 sleep 0.3
-carrier_lost=$(traffic_report '" ".join("%d/%d" % (i["lost"], i["sent"]) for i in r["intervals"] if i["name"] == "carrier-replug")')
+carrier_lost=$(traffic_report fwd '" ".join("%d/%d" % (i["lost"], i["sent"]) for i in r["intervals"] if i["name"] == "carrier-replug")')
 fs_check "frames lost while vA0 returned without carrier: ${carrier_lost:-?} (lost/sent), at most ${MAX_LOSS_MS} ms of traffic" \
 	[ "${carrier_lost%%/*}" -le "$((RATE * MAX_LOSS_MS / 1000))" ]
-fs_log "frames lost/sent: $(traffic_report '" ".join("%s=%d/%d" % (i["name"], i["lost"], i["sent"]) for i in r["intervals"] if i["name"].startswith("carrier"))')"
-traffic_stop
+fs_log "frames lost/sent: $(traffic_report fwd '" ".join("%s=%d/%d" % (i["name"], i["lost"], i["sent"]) for i in r["intervals"] if i["name"].startswith("carrier"))')"
+traffic_stop fwd
 
 # --- link state follows the sub-devices ---------------------------------
 
