@@ -393,13 +393,16 @@ th_plot(const struct th_options *opt, const char *dir,
 
 		if (!ok[i])
 			continue;
-		fprintf(f, "set title \"%s: frames per ms (10 ms means), coloured by the sub-device carrying TX; yank (red) and re-add (green)\"\n",
+		fprintf(f, "set title \"%s: frames per ms (10 ms means): received (points, coloured by the sub-device carrying TX as the port reports it), on each sub-device's wire (lines); yank (red) and re-add (green)\"\n",
 			t);
 		fprintf(f, "plot '%s/%s.10ms.dat' u ($1/1000):2 w l lw 3 lc rgb '#d0d0d0' t 'sent'", dir, t);
 		for (s = 0; s < opt->nb_subs; s++)
-			fprintf(f, ", '' u ($1/1000):($4==%u?$3:1/0) w p pt 7 ps 0.5 t 'rx, TX on sub %u'",
-				s, s);
+			fprintf(f, ", '' u ($1/1000):($4==%u?$3:1/0) w p pt 7 ps 0.5 lc %u t 'rx, TX on sub %u'",
+				s, s + 1, s);
 		fprintf(f, ", '' u ($1/1000):($4<0?$3:1/0) w p pt 7 ps 0.5 lc rgb 'black' t 'rx'");
+		for (s = 0; s < opt->nb_subs; s++)
+			fprintf(f, ", '' u ($1/1000):%u w l lw 1.5 lc %u t 'wire of sub %u (v%c0)'",
+				5 + s, s + 1, s, 'A' + s);
 		fprintf(f, ", '%s/%s.ev' u ($1/1000):($2==0?%.1f:1/0) w impulses lw 2 lc rgb 'red' t 'yank'",
 			dir, t, ymax);
 		fprintf(f, ", '' u ($1/1000):($2==2?%.1f:1/0) w impulses lw 2 lc rgb 'dark-green' t 're-add'\n",

@@ -28,9 +28,32 @@ th_timeline_init(struct th_timeline *tl, uint64_t t0, uint64_t hz,
 	return 0;
 }
 
+int
+th_timeline_init_wires(struct th_timeline *tl, unsigned int nb)
+{
+	unsigned int i;
+
+	if (nb > TH_MAX_SUBS)
+		return -EINVAL;
+	for (i = 0; i < nb; i++) {
+		tl->wire[i] = calloc(tl->nb_bins, sizeof(*tl->wire[i]));
+		if (tl->wire[i] == NULL)
+			return -ENOMEM;
+		tl->nb_wires = i + 1;
+	}
+	return 0;
+}
+
 void
 th_timeline_free(struct th_timeline *tl)
 {
+	unsigned int i;
+
+	for (i = 0; i < tl->nb_wires; i++) {
+		free(tl->wire[i]);
+		tl->wire[i] = NULL;
+	}
+	tl->nb_wires = 0;
 	free(tl->sent);
 	free(tl->rcvd);
 	free(tl->txsub);
@@ -101,6 +124,36 @@ th_timeline_rates(const struct th_timeline *tl, uint64_t tsc,
 		pps[s] *= 1000.0 / (end > from ? end - from : 1);
 }
 
+uint64_t
+th_timeline_wire_sum(const struct th_timeline *tl, unsigned int sub,
+		     uint64_t from, uint64_t to)
+{
+	uint32_t b, e = th_timeline_bin(tl, to);
+	uint64_t n = 0;
+
+	if (sub >= tl->nb_wires)
+		return 0;
+	for (b = th_timeline_bin(tl, from); b < e; b++)
+		n += tl->wire[sub][b];
+	return n;
+}
+
+void
+th_timeline_wire_rates(const struct th_timeline *tl, uint64_t tsc,
+		       unsigned int window_ms, double *pps)
+{
+	uint32_t end = th_timeline_bin(tl, tsc), from, b;
+	unsigned int s;
+
+	from = end > window_ms ? end - window_ms : 0;
+	for (s = 0; s < tl->nb_wires; s++) {
+		pps[s] = 0;
+		for (b = from; b < end; b++)
+			pps[s] += tl->wire[s][b];
+		pps[s] *= 1000.0 / (end > from ? end - from : 1);
+	}
+}
+
 unsigned int
 th_timeline_outage(const struct th_timeline *tl, uint64_t from, uint64_t to)
 {
@@ -118,7 +171,7 @@ th_timeline_write(const struct th_timeline *tl, uint64_t end_tsc,
 		  const char *dat_path, unsigned int width, const char *ev_path)
 {
 	uint32_t end = th_timeline_bin(tl, end_tsc), b, k;
-	uint64_t sent, rcvd;
+	uint64_t sent, rcvd, wire[TH_MAX_SUBS];
 	FILE *f;
 	int last = -1, sub = -1;
 	unsigned int i;
@@ -126,17 +179,23 @@ th_timeline_write(const struct th_timeline *tl, uint64_t end_tsc,
 	f = fopen(dat_path, "w");
 	if (f == NULL)
 		return -errno;
-	fprintf(f, "# ms sent rcvd txsub (frames per ms, mean over %u ms)\n",
-		width);
+	fprintf(f, "# ms sent rcvd txsub wire0..wire%d (frames per ms, mean over %u ms)\n",
+		(int)tl->nb_wires - 1, width);
 	for (b = 0; b + width <= end; b += width) {
 		sent = rcvd = 0;
+		memset(wire, 0, sizeof(wire));
 		for (k = b; k < b + width; k++) {
 			sent += tl->sent[k];
 			rcvd += tl->rcvd[k];
 			sub = th_txsub_at(tl, k, &last);
+			for (i = 0; i < tl->nb_wires; i++)
+				wire[i] += tl->wire[i][k];
 		}
-		fprintf(f, "%u %.2f %.2f %d\n", b, (double)sent / width,
+		fprintf(f, "%u %.2f %.2f %d", b, (double)sent / width,
 			(double)rcvd / width, sub);
+		for (i = 0; i < tl->nb_wires; i++)
+			fprintf(f, " %.2f", (double)wire[i] / width);
+		fputc('\n', f);
 	}
 	fclose(f);
 	if (ev_path == NULL)

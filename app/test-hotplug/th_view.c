@@ -2,7 +2,8 @@
  * Copyright(c) 2026 The failsafe-uevent authors
  *
  * Live view: every event as a line; on a terminal, a progress line below
- * them with the counters and the receive rate per sub-device carrying TX.
+ * them with the counters and the rate on each sub-device's wire (or, when
+ * the wires are not counted, the receive rate per sub-device carrying TX).
  */
 #include <stdio.h>
 #include <string.h>
@@ -51,20 +52,27 @@ th_view_progress(struct th_view *v, const struct th_traffic *t,
 
 	if (!v->live)
 		return;
-	th_timeline_rates(t->tl, now, 200, pps, v->nb_subs + 1);
-	for (i = 0; i < v->nb_subs && off < sizeof(rates); i++)
-		off += snprintf(rates + off, sizeof(rates) - off, " sub%u %6.0f",
-				i, pps[i]);
-	if (pps[v->nb_subs] > 0 && off < sizeof(rates))
-		snprintf(rates + off, sizeof(rates) - off, " ? %6.0f",
-			 pps[v->nb_subs]);
+	if (t->tl->nb_wires > 0) {
+		th_timeline_wire_rates(t->tl, now, 200, pps);
+		for (i = 0; i < t->tl->nb_wires && off < sizeof(rates); i++)
+			off += snprintf(rates + off, sizeof(rates) - off,
+					" sub%u %6.0f", i, pps[i]);
+	} else {
+		th_timeline_rates(t->tl, now, 200, pps, v->nb_subs + 1);
+		for (i = 0; i < v->nb_subs && off < sizeof(rates); i++)
+			off += snprintf(rates + off, sizeof(rates) - off,
+					" sub%u %6.0f", i, pps[i]);
+		if (pps[v->nb_subs] > 0 && off < sizeof(rates))
+			snprintf(rates + off, sizeof(rates) - off, " ? %6.0f",
+				 pps[v->nb_subs]);
+	}
 	th_view_clear(v);
 	/* Counters read while the traffic lcore runs: a live estimate. */
-	printf("%s %7.1fs sent %9lu rcvd %9lu dup %lu reord %lu | rx pps:%s | %s",
+	printf("%s %7.1fs sent %9lu rcvd %9lu dup %lu reord %lu | %s pps:%s | %s",
 	       v->label, th_timeline_ms(t->tl, now) / 1000.0,
 	       (unsigned long)sent, (unsigned long)t->received,
 	       (unsigned long)t->duplicated, (unsigned long)t->reordered,
-	       rates, state);
+	       t->tl->nb_wires > 0 ? "wire" : "rx", rates, state);
 	fflush(stdout);
 	v->drawn = true;
 }

@@ -240,7 +240,8 @@ th_worker_main(const struct th_options *o)
 	fflush(stdout);
 
 	t->t0 = rte_rdtsc();
-	if (th_timeline_init(tl, t->t0, t->hz, run_ms) < 0)
+	if (th_timeline_init(tl, t->t0, t->hz, run_ms) < 0 ||
+	    th_timeline_init_wires(tl, o->nb_subs) < 0)
 		goto out;
 	t->tl = tl;
 	rte_eal_remote_launch(th_traffic_loop, t, lcore);

@@ -370,6 +370,30 @@ th_world_restore(struct th_world *w, unsigned int i, int rename)
 	return th_pair_up(w, w->sub_if[i], w->sub_mac[i]);
 }
 
+int
+th_world_wire_rx(const struct th_world *w, unsigned int i, uint64_t *rx)
+{
+	char peer[16], path[96], buf[32];
+	ssize_t n;
+	int fd;
+
+	th_peer_name(w->sub_if[i], peer, sizeof(peer));
+	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/rx_packets",
+		 peer);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? (int)n : -EIO;
+	buf[n] = '\0';
+	*rx = strtoull(buf, NULL, 10);
+	return 0;
+}
+
 void
 th_world_close(struct th_world *w)
 {

@@ -38,6 +38,9 @@ int th_world_build(struct th_world *w);
 int th_world_yank(struct th_world *w, unsigned int i);
 /* Re-create it, under a new name when rename is set; same MAC. */
 int th_world_restore(struct th_world *w, unsigned int i, int rename);
+/* Frames sub-device i has put on its wire: rx_packets of its pair's
+ * bridge end; -ENOENT while the pair is away.  A new pair starts at 0. */
+int th_world_wire_rx(const struct th_world *w, unsigned int i, uint64_t *rx);
 void th_world_close(struct th_world *w);
 void th_mac_str(const uint8_t mac[6], char *buf, size_t sz);
 

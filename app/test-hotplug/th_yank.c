@@ -62,6 +62,50 @@ th_receiving(const struct th_traffic *t, uint64_t since, uint64_t now)
 }
 
 /*
+ * Once per timeline bin: what each sub-device put on its wire since the
+ * last sample.  This sees which device carries the traffic whatever the
+ * port under test reports (Debian's failsafe and bonding report nothing).
+ * A pair that was away and is back counts from 0, so all of its counter
+ * is new.
+ */
+static void
+th_wire_sample(struct th_yank_ctx *c, uint64_t now)
+{
+	struct th_timeline *tl = c->traffic->tl;
+	uint32_t bin = th_timeline_bin(tl, now);
+	unsigned int i;
+	uint64_t rx;
+
+	if (tl->nb_wires == 0 || bin == c->wire_bin)
+		return;
+	c->wire_bin = bin;
+	for (i = 0; i < tl->nb_wires; i++) {
+		if (th_world_wire_rx(c->world, i, &rx) < 0) {
+			c->wire_seen[i] = false;
+			continue;
+		}
+		if (c->wire_seen[i] && rx >= c->wire_last[i])
+			th_timeline_add_wire(tl, now, i, rx - c->wire_last[i]);
+		else
+			th_timeline_add_wire(tl, now, i, rx);
+		c->wire_last[i] = rx;
+		c->wire_seen[i] = true;
+	}
+}
+
+/* The counters before the traffic starts: what came before is not ours. */
+static void
+th_wire_start(struct th_yank_ctx *c)
+{
+	unsigned int i;
+
+	c->wire_bin = UINT32_MAX;
+	for (i = 0; i < c->traffic->tl->nb_wires; i++)
+		c->wire_seen[i] = th_world_wire_rx(c->world, i,
+						   &c->wire_last[i]) == 0;
+}
+
+/*
  * Traffic is back after the re-add of yank y.  With fs_tx_subdevice: TX is
  * on the sub-device that carried it before the yank and, when that was not
  * the yanked one (TX never moved), the PMD has handled an ADD since.
@@ -108,6 +152,7 @@ th_poll(struct th_yank_ctx *c, uint64_t deadline, enum th_until until,
 		now = rte_rdtsc();
 		if (c->have_tx_sub)
 			th_timeline_set_txsub(t->tl, now, txsub);
+		th_wire_sample(c, now);
 		if (until == TH_UNTIL_SWITCH && txsub >= 0 &&
 		    (unsigned int)txsub != y->sub)
 			return now;
@@ -269,6 +314,7 @@ th_yank_run(struct th_yank_ctx *c)
 	struct th_traffic *t = c->traffic;
 	unsigned int i;
 
+	th_wire_start(c);
 	th_poll(c, rte_rdtsc() + th_ms_to_cyc(t, o->warmup_ms), TH_UNTIL_TIME,
 		NULL, 0, "warm-up");
 	for (i = 0; i < o->cycles && !*c->interrupted; i++) {
@@ -280,6 +326,9 @@ th_yank_run(struct th_yank_ctx *c)
 	t->tx_stop = true;
 	c->t_traffic_end = rte_rdtsc();
 	th_sleep_us(300 * 1000);
+	/* The last frames sent, into the last bin of the traffic. */
+	c->wire_bin = UINT32_MAX;
+	th_wire_sample(c, c->t_traffic_end);
 	t->stop = true;
 	th_view_end(c->view);
 	return *c->interrupted ? -EINTR : 0;
@@ -465,6 +514,21 @@ th_print_table(const struct th_yank_ctx *c, const char *target,
 	       th_hist_pct_us(t->hist[1].rx, 0.99));
 }
 
+/* Frames on each sub-device's wire in [from, to); absent when not counted. */
+static void
+th_json_wires(struct th_json *j, const struct th_timeline *tl, uint64_t from,
+	      uint64_t to)
+{
+	unsigned int s;
+
+	if (tl->nb_wires == 0)
+		return;
+	th_json_arr_open(j, "wire_frames");
+	for (s = 0; s < tl->nb_wires; s++)
+		th_json_u64(j, NULL, th_timeline_wire_sum(tl, s, from, to));
+	th_json_arr_close(j);
+}
+
 static uint64_t
 th_lost_total(const struct th_traffic *t)
 {
@@ -539,6 +603,7 @@ th_yank_report(struct th_yank_ctx *c, const char *target,
 	th_json_u64(&j, "tx_skipped", t->tx_skipped);
 	th_json_u64(&j, "foreign_frames", t->foreign);
 	th_json_u64(&j, "port_rx_frames", t->port_rx);
+	th_json_wires(&j, t->tl, t->t0, c->t_traffic_end + t->tl->cyc_per_ms);
 	th_json_obj_close(&j);
 	th_json_obj_open(&j, "steady_state");
 	th_json_dbl(&j, "tx_burst_max_us", steady_tx);
@@ -568,6 +633,7 @@ th_yank_report(struct th_yank_ctx *c, const char *target,
 		th_json_u64(&j, "reordered", y->reordered);
 		th_json_u64(&j, "tx_rejected", y->tx_rejected);
 		th_json_u64(&j, "outage_ms", y->outage_ms);
+		th_json_wires(&j, t->tl, y->t_start, y->t_end);
 		th_json_arr_open(&j, "loss_runs");
 		for (k = 0; k < y->nb_loss_runs; k++) {
 			th_json_obj_open(&j, NULL);

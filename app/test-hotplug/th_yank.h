@@ -40,6 +40,10 @@ struct th_yank_ctx {
 	struct th_view *view;
 	volatile sig_atomic_t *interrupted;
 	bool have_tx_sub;	/* the port reports fs_tx_subdevice */
+	/* Wire sampler: last counter of each pair, and whether it was there. */
+	uint64_t wire_last[TH_MAX_SUBS];
+	bool wire_seen[TH_MAX_SUBS];
+	uint32_t wire_bin;	/* bin of the last sample */
 	struct th_yank *yanks;
 	unsigned int nb_yanks;	/* done */
 	uint64_t t_traffic_end;

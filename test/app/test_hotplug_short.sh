@@ -56,6 +56,12 @@ for run in runs:
     need(t["sent"] > 1000, "traffic flowed (%d sent)" % t["sent"])
     need(t["received"] >= 0.9 * t["sent"], "at least 90%% received")
     need(len(run["yanks"]) == 2, "2 yanks")
+    # Each frame received crossed one sub-device's wire; only the frames
+    # sent just before a delete can go uncounted.
+    w = t.get("wire_frames", [])
+    need(len(w) == run["subdevices"] and w[0] > 0 and
+         0.95 * t["received"] <= sum(w) <= t["sent"],
+         "wire_frames %s against received %d, sent %d" % (w, t["received"], t["sent"]))
     for y in run["yanks"]:
         need(y["sent"] == y["received"] + y["lost"] - y["duplicated"],
              "yank %d adds up" % y["index"])
@@ -63,8 +69,13 @@ for run in runs:
         for k in ("observed_switch_ms", "uevent_to_switch_us",
                   "add_to_switch_back_ms", "tx_burst_max_us", "rx_burst_max_us"):
             need(k in y and (y[k] is None or y[k] >= 0), "yank.%s" % k)
+        need(len(y.get("wire_frames", [])) == run["subdevices"],
+             "yank %d: wire_frames per sub-device" % y["index"])
         if run["target"] != "ours":
             continue
+        # While vA0 was away, vB0 carried the traffic: its wire says so.
+        need(y["wire_frames"][1] > 0,
+             "yank %d: traffic on vB0's wire" % y["index"])
         # Ours reports its own timings and switches at every yank; null
         # would mean the uevent was missed or the switch not seen.
         for k in ("observed_switch_ms", "observed_back_ms",
