@@ -13,11 +13,11 @@
 #
 # Scenarios: a sub-device missing at port creation joins when it appears;
 # vA0 yanked and re-plugged under traffic in both directions (daemon alive,
-# port in the bridge with link up after every cycle,
+# port in the bridge with link up while vA0 is gone and after it is back,
 # the port's rx and tx counters read live after every yank and re-plug
 # never going backwards and rising every cycle, the statistics column
 # monotonic, traffic back on vA0, frames lost per yank and per re-plug
-# reported); traffic in the other
+# reported); vA0 gone longer than OVS's link poll; traffic in the other
 # direction; mtu_request reaches every sub-device, a re-plugged one too;
 # link state follows the carrier (peers down, up) and a returning vA0
 # without carrier does not take TX until its peer is up; link state
@@ -280,13 +280,16 @@ stats_first_tx=$stats_prev_tx
 stats_monotonic=1
 stats_updates=0
 switched=0 returned=0 up_all=1 alive_all=1 in_bridge_all=1
-rx_rises=0 tx_rises=0
+gone_up=0 gone_in_bridge=0 rx_rises=0 tx_rises=0
 t_yank=$SECONDS
 for i in $(seq 1 "$CYCLES"); do
 	cycle_start=("${live_prev[@]}")
 	traffic_cmd fwd mark "yank$i"
 	fs_veth_del vA0
 	fs_rx_grows vB1 2 && switched=$((switched + 1))
+	# While vA0 is gone, not only once it is back.
+	link_is up && gone_up=$((gone_up + 1))
+	port_in_bridge && gone_in_bridge=$((gone_in_bridge + 1))
 	live_sample "yank$i"
 	traffic_cmd fwd mark "replug$i"
 	fs_veth_add vA0 vA1
@@ -306,6 +309,8 @@ fs_log "yank loop: $CYCLES cycles in $((SECONDS - t_yank)) s; live rx/tx packets
 fs_check "ovs-vswitchd kept running through $CYCLES yanks" [ "$alive_all" -eq 1 ]
 vswitchd_alive || fs_done
 fs_check "every yank moved traffic to vB0 ($switched/$CYCLES)" [ "$switched" -eq "$CYCLES" ]
+fs_check "while vA0 was gone, fs0 was in br0 ($gone_in_bridge/$CYCLES) with link_state up ($gone_up/$CYCLES)" \
+	[ "$gone_in_bridge" -eq "$CYCLES" ] && [ "$gone_up" -eq "$CYCLES" ]
 fs_check "every re-plug brought traffic back to vA0 ($returned/$CYCLES)" \
 	[ "$returned" -eq "$CYCLES" ]
 fs_check "fs0 stayed in br0 after every cycle" [ "$in_bridge_all" -eq 1 ]
@@ -315,6 +320,24 @@ fs_check "live rx and tx packets never went backwards (sampled after every yank 
 fs_check "live rx packets rose across every cycle ($rx_rises/$CYCLES), tx packets too ($tx_rises/$CYCLES)" \
 	[ "$rx_rises" -eq "$CYCLES" ] && [ "$tx_rises" -eq "$CYCLES" ]
 
+# OVS polls a port's link every 5 s: a longer absence must not show as down.
+traffic_cmd fwd mark long-yank
+fs_veth_del vA0
+gone_samples=0 gone_bad=""
+t_gone=$SECONDS
+while [ $((SECONDS - t_gone)) -lt 7 ]; do
+	gone_samples=$((gone_samples + 1))
+	link_is up || gone_bad+=" link_state=$(iface_get fs0 link_state)@$((SECONDS - t_gone))s"
+	port_in_bridge || gone_bad+=" not-in-br0@$((SECONDS - t_gone))s"
+	live_sample "long-yank$gone_samples"
+	sleep 0.5
+done
+fs_check "vA0 gone for 7 s: fs0 stayed in br0 with link_state up ($gone_samples samples)${gone_bad:+:$gone_bad}" \
+	[ -z "$gone_bad" ]
+fs_check "traffic stays on vB0 while vA0 is gone" fs_rx_grows vB1 2
+traffic_cmd fwd mark long-replug
+fs_veth_add vA0 vA1
+fs_check "traffic back on vA0 after the long absence" fs_rx_grows vA1 3
 traffic_cmd fwd mark steady
 
 # The statistics column: refreshed every 5 s, so judged over the loop.
@@ -325,6 +348,9 @@ fs_log "OVS statistics column tx_packets $stats_first_tx -> $tx ($stats_updates 
 fs_check "OVS statistics tx_packets never went backwards" [ "$stats_monotonic" -eq 1 ]
 fs_check "OVS statistics tx_packets rose during the loop ($stats_updates times) and after it ($stats_first_tx -> $tx)" \
 	[ "$stats_updates" -ge 1 ] && [ "${tx:-0}" -gt "$stats_prev_tx" ]
+live_sample after
+fs_check "live rx and tx packets still monotonic after the long absence${live_bad:+:$live_bad}" \
+	[ -z "$live_bad" ]
 
 sleep 0.3
 rev=$(traffic_report rev '"%d of %d" % (r["received"], r["sent"])')
