@@ -95,6 +95,10 @@ HOTPLUG_EXPORT const char *hotplug_subsystem_str(enum hotplug_subsystem s);
  * @return
  *   0 on success; -EINVAL for a malformed datagram; -ENOTSUP for a well
  *   formed event of a subsystem we do not handle, or a libudev message.
+ *   On failure *ev is unspecified except ev->seqnum: the SEQNUM value when
+ *   that field was read as a number, else 0 (the kernel never sends 0),
+ *   so that a caller can follow the kernel's sequence through events it
+ *   does not use.
  */
 HOTPLUG_EXPORT int hotplug_uevent_parse(const char *buf, size_t len,
 		struct hotplug_event *ev, const char **reason);
@@ -129,7 +133,10 @@ struct hotplug_monitor_stats {
 	uint64_t enobufs;           /**< socket overruns (events lost) */
 	uint64_t resyncs;           /**< sysfs rescans */
 	uint64_t resync_events;     /**< events synthesized by rescans */
-	uint64_t seqnum_gaps;       /**< SEQNUM jumps (expected across netns) */
+	/** SEQNUM jumps: events lost, or sent to other network namespaces
+	 * (net device uevents reach only the owner's namespace).
+	 */
+	uint64_t seqnum_gaps;
 	uint64_t synthetic_ignored; /**< add/remove that sysfs contradicts */
 };
 

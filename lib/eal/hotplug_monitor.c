@@ -133,8 +133,9 @@ now_ns(void)
 /* Receive path (monitor thread) */
 
 /* Kernel messages carry port id 0 and, with SO_PASSCRED, uid 0. */
-static bool
-sender_is_kernel(const struct msghdr *msg, const struct sockaddr_nl *sa)
+bool
+hotplug_monitor_sender_is_kernel(const struct msghdr *msg,
+		const struct sockaddr_nl *sa)
 {
 	struct cmsghdr *cm;
 
@@ -245,39 +246,46 @@ seqnum_check(uint64_t seqnum)
 }
 
 static void
-monitor_handle(const char *buf, size_t len, uint64_t rx_ns)
+monitor_dispatch(struct hotplug_event *ev, uint64_t rx_ns)
+{
+	ev->rx_ns = rx_ns;
+	if (!event_confirmed(ev)) {
+		STAT_INC(synthetic_ignored);
+		HOTPLUG_LOG(INFO, "%s %s ignored: sysfs disagrees%s",
+			hotplug_action_str(ev->action), ev->name,
+			ev->synth ? " (synthetic)" : "");
+		return;
+	}
+	STAT_INC(accepted);
+	HOTPLUG_LOG(DEBUG, "%s %s %s seq %" PRIu64,
+		hotplug_action_str(ev->action),
+		hotplug_subsystem_str(ev->subsystem), ev->name, ev->seqnum);
+	hotplug_callback_process(ev);
+}
+
+void
+hotplug_monitor_handle(const char *buf, size_t len, uint64_t rx_ns)
 {
 	struct hotplug_event ev;
 	const char *reason;
-	bool gap;
 	int ret;
 
 	ret = hotplug_uevent_parse(buf, len, &ev, &reason);
+	/*
+	 * Every kernel uevent takes a SEQNUM, including those we go on to
+	 * ignore (a net device's queue kobjects): follow all of them, or
+	 * each ignored one would look like lost events.
+	 */
+	if (ev.seqnum != 0 && seqnum_check(ev.seqnum))
+		mon.resync_pending = true;
 	if (ret == -ENOTSUP) {
 		STAT_INC(ignored_subsystem);
-		return;
-	}
-	if (ret < 0) {
+	} else if (ret < 0) {
 		STAT_INC(dropped_malformed);
 		HOTPLUG_LOG(WARNING, "malformed uevent dropped: %s", reason);
-		return;
-	}
-	ev.rx_ns = rx_ns;
-	gap = seqnum_check(ev.seqnum);
-	if (!event_confirmed(&ev)) {
-		STAT_INC(synthetic_ignored);
-		HOTPLUG_LOG(INFO, "%s %s ignored: sysfs disagrees%s",
-			hotplug_action_str(ev.action), ev.name,
-			ev.synth ? " (synthetic)" : "");
 	} else {
-		STAT_INC(accepted);
-		HOTPLUG_LOG(DEBUG, "%s %s %s seq %" PRIu64,
-			hotplug_action_str(ev.action),
-			hotplug_subsystem_str(ev.subsystem), ev.name, ev.seqnum);
-		hotplug_callback_process(&ev);
+		monitor_dispatch(&ev, rx_ns);
 	}
-	if (gap)
-		mon.resync_pending = true;
 }
 
 /*
@@ -345,13 +353,13 @@ monitor_read_one(int fd)
 		HOTPLUG_LOG(WARNING, "truncated datagram dropped (%zd bytes)", n);
 		return 1;
 	}
-	if (!sender_is_kernel(&msg, &sa)) {
+	if (!hotplug_monitor_sender_is_kernel(&msg, &sa)) {
 		STAT_INC(dropped_sender);
 		HOTPLUG_LOG(WARNING, "uevent not from the kernel dropped "
 			"(port id %u)", sa.nl_pid);
 		return 1;
 	}
-	monitor_handle(buf, (size_t)n, rx_ns);
+	hotplug_monitor_handle(buf, (size_t)n, rx_ns);
 	return 1;
 }
 

@@ -51,4 +51,18 @@ int hotplug_monitor_rcvbuf_get(void);
 /** Count one resync that synthesized events. */
 void hotplug_monitor_stat_resync(unsigned int events);
 
+struct msghdr;
+struct sockaddr_nl;
+
+/** Did the kernel send this (port id 0, SCM_CREDENTIALS with uid 0)? */
+bool hotplug_monitor_sender_is_kernel(const struct msghdr *msg,
+		const struct sockaddr_nl *sa);
+
+/**
+ * What the monitor thread does with a datagram the kernel sent: parse,
+ * follow SEQNUM, confirm, dispatch.  Tests call it while the monitor is
+ * stopped (the SEQNUM state belongs to the monitor thread).
+ */
+void hotplug_monitor_handle(const char *buf, size_t len, uint64_t rx_ns);
+
 #endif /* HOTPLUG_PRIVATE_H */
