@@ -264,6 +264,9 @@ th_yank_one(struct th_yank_ctx *c, unsigned int i)
 	y->t_start = rte_rdtsc();
 	t->phase = i + 1;
 
+	/* The delete takes the counter with it: read what it has first. */
+	c->wire_bin = UINT32_MAX;
+	th_wire_sample(c, rte_rdtsc());
 	if (o->yank_cmd != NULL)
 		y->del_rc = th_shell(o->yank_cmd, y->iface_old);
 	else
