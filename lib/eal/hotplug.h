@@ -131,8 +131,11 @@ struct hotplug_monitor_stats {
 	uint64_t dropped_malformed; /**< parser said -EINVAL */
 	uint64_t ignored_subsystem; /**< parser said -ENOTSUP */
 	uint64_t enobufs;           /**< socket overruns (events lost) */
-	uint64_t resyncs;           /**< sysfs rescans */
-	uint64_t resync_events;     /**< events synthesized by rescans */
+	uint64_t resyncs;           /**< sysfs rescans (ENOBUFS, SEQNUM gap) */
+	/** Events synthesized: by rescans, and REMOVEs of an interface whose
+	 * successor's ADD arrived first (same name, new ifindex).
+	 */
+	uint64_t resync_events;
 	/** SEQNUM jumps: events lost, or sent to other network namespaces
 	 * (net device uevents reach only the owner's namespace).
 	 */
@@ -146,8 +149,10 @@ HOTPLUG_EXPORT void hotplug_monitor_stats_reset(void);
 
 /**
  * Rescan sysfs for every tracked device and dispatch an ADD or REMOVE
- * (resync flag set) for each one whose presence differs from the registry.
- * Runs by itself on ENOBUFS and on SEQNUM gaps.
+ * (resync flag set) for each one whose presence differs from the registry;
+ * for a net device present under another ifindex than the registry's (it
+ * was deleted and re-created), a REMOVE with the old ifindex then an ADD
+ * with the new one.  Runs by itself on ENOBUFS and on SEQNUM gaps.
  * @return number of events synthesized.
  */
 HOTPLUG_EXPORT int hotplug_resync(void);

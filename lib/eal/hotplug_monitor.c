@@ -260,6 +260,9 @@ monitor_dispatch(struct hotplug_event *ev, uint64_t rx_ns)
 	HOTPLUG_LOG(DEBUG, "%s %s %s seq %" PRIu64,
 		hotplug_action_str(ev->action),
 		hotplug_subsystem_str(ev->subsystem), ev->name, ev->seqnum);
+	/* An ADD under a new ifindex means the old one's REMOVE was lost. */
+	if (hotplug_resync_replaced(ev) > 0)
+		__atomic_fetch_add(&stats.resync_events, 1, __ATOMIC_RELAXED);
 	hotplug_callback_process(ev);
 }
 

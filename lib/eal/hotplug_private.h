@@ -29,6 +29,12 @@ void hotplug_registry_apply(const struct hotplug_event *ev);
 /** Is the registry's view of name "present" (PARSED or PROBED)? */
 int hotplug_registry_present(const char *name);
 
+/**
+ * The ifindex the registry last saw for name (from an ADD, or sysfs when
+ * tracked): 0 when none (PCI devices), -ENOENT when unknown.
+ */
+int hotplug_registry_ifindex(const char *name);
+
 /** Copy up to max tracked names into names[]; returns the count. */
 unsigned int hotplug_registry_tracked(char names[][HOTPLUG_NAME_MAX],
 		unsigned int max);
@@ -48,8 +54,15 @@ void hotplug_monitor_rcvbuf_set(int bytes);
 /** Effective receive buffer size of the running monitor, or -ENOTCONN. */
 int hotplug_monitor_rcvbuf_get(void);
 
-/** Count one resync that synthesized events. */
+/** Count one resync (rescan) and the events it synthesized. */
 void hotplug_monitor_stat_resync(unsigned int events);
+
+/**
+ * Before a confirmed ADD is dispatched: if the registry holds the name,
+ * present, under another ifindex, the REMOVE of that earlier interface
+ * was lost; dispatch it (resync flag set).  @return events dispatched.
+ */
+int hotplug_resync_replaced(const struct hotplug_event *add);
 
 struct msghdr;
 struct sockaddr_nl;

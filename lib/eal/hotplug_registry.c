@@ -21,6 +21,7 @@ struct registry_entry {
 	bool used;
 	bool tracked;
 	enum hotplug_device_state state;
+	int ifindex;    /* net: the instance last seen; a re-add changes it */
 	char name[HOTPLUG_NAME_MAX];
 };
 
@@ -97,11 +98,24 @@ entry_set_state(struct registry_entry *e, enum hotplug_device_state state)
 	hotplug_sigbus_arm(e->name, state == HOTPLUG_DEV_FAULT);
 }
 
+/* The current instance of a net device, 0 when absent or not net. */
+static int
+sysfs_ifindex(const char *name)
+{
+	int idx;
+
+	if (hotplug_pci_addr_valid(name))
+		return 0;
+	idx = hotplug_ifname_to_ifindex(name);
+	return idx > 0 ? idx : 0;
+}
+
 int
 hotplug_device_track(const char *name)
 {
 	enum hotplug_device_state state;
 	struct registry_entry *e;
+	int ifindex = 0;
 	int ret = 0;
 
 	if (!name_valid(name))
@@ -109,6 +123,8 @@ hotplug_device_track(const char *name)
 	/* sysfs first, outside the lock: it may be slow. */
 	state = hotplug_device_present(name) ? HOTPLUG_DEV_PARSED :
 		HOTPLUG_DEV_FAULT;
+	if (state == HOTPLUG_DEV_PARSED)
+		ifindex = sysfs_ifindex(name);
 	pthread_mutex_lock(&registry_lock);
 	e = entry_find(name);
 	if (e == NULL) {
@@ -117,6 +133,8 @@ hotplug_device_track(const char *name)
 			ret = -ENOSPC;
 		else
 			hotplug_sigbus_arm(name, state == HOTPLUG_DEV_FAULT);
+		if (e != NULL)
+			e->ifindex = ifindex;
 	}
 	if (e != NULL)
 		e->tracked = true;
@@ -215,6 +233,8 @@ hotplug_registry_apply(const struct hotplug_event *ev)
 			e = entry_new(ev->name, HOTPLUG_DEV_PARSED);
 		else if (e->state == HOTPLUG_DEV_FAULT)
 			entry_set_state(e, HOTPLUG_DEV_PARSED);
+		if (e != NULL && ev->ifindex > 0)
+			e->ifindex = ev->ifindex;
 	} else if (e != NULL) {
 		entry_set_state(e, HOTPLUG_DEV_FAULT);
 		if (!e->tracked)
@@ -231,6 +251,22 @@ hotplug_registry_present(const char *name)
 	if (state < 0)
 		return state;
 	return state != HOTPLUG_DEV_FAULT;
+}
+
+int
+hotplug_registry_ifindex(const char *name)
+{
+	struct registry_entry *e;
+	int ret = -ENOENT;
+
+	if (!name_valid(name))
+		return -EINVAL;
+	pthread_mutex_lock(&registry_lock);
+	e = entry_find(name);
+	if (e != NULL)
+		ret = e->ifindex;
+	pthread_mutex_unlock(&registry_lock);
+	return ret;
 }
 
 unsigned int

@@ -40,6 +40,7 @@
 
 struct seen {
 	enum hotplug_action action;
+	uint64_t seqnum;
 	char name[HOTPLUG_NAME_MAX];
 	int ifindex;
 	bool resync;
@@ -64,6 +65,7 @@ record_cb(const struct hotplug_event *ev, void *arg)
 	pthread_mutex_lock(&seen_lock);
 	if (n_seen < MAX_SEEN) {
 		seen[n_seen].action = ev->action;
+		seen[n_seen].seqnum = ev->seqnum;
 		seen[n_seen].ifindex = ev->ifindex;
 		seen[n_seen].resync = ev->resync;
 		seen[n_seen].rx_ns = ev->rx_ns;
@@ -334,6 +336,206 @@ test_enobufs_resync(void **state)
 	assert_int_equal(hotplug_monitor_stop(), 0);
 }
 
+/*
+ * A gate in the monitor thread: the first callback for a name starting
+ * with gate_name blocks until the test opens it (bounded), so the socket
+ * overruns exactly while the test changes things.
+ */
+static pthread_mutex_t gate_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cond = PTHREAD_COND_INITIALIZER;
+static const char *gate_name;
+static bool gate_closed;
+static bool gate_waiting;
+
+static int
+gate_cb(const struct hotplug_event *ev, void *arg)
+{
+	struct timespec until;
+	int ret = 0;
+
+	(void)arg;
+	pthread_mutex_lock(&gate_lock);
+	if (gate_closed && gate_name != NULL &&
+			strncmp(ev->name, gate_name, strlen(gate_name)) == 0) {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 10;
+		gate_waiting = true;
+		pthread_cond_broadcast(&gate_cond);
+		while (gate_closed && ret == 0)
+			ret = pthread_cond_timedwait(&gate_cond, &gate_lock,
+				&until);
+		gate_closed = false;
+		gate_name = NULL;
+	}
+	pthread_mutex_unlock(&gate_lock);
+	return 0;
+}
+
+static void
+gate_close(const char *name)
+{
+	pthread_mutex_lock(&gate_lock);
+	gate_name = name;
+	gate_closed = true;
+	gate_waiting = false;
+	pthread_mutex_unlock(&gate_lock);
+}
+
+/* Wait (bounded) until the monitor thread blocks in the gate. */
+static bool
+gate_wait_blocked(void)
+{
+	struct timespec until;
+	int ret = 0;
+	bool blocked;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += WAIT_MS / 1000;
+	pthread_mutex_lock(&gate_lock);
+	while (!gate_waiting && ret == 0)
+		ret = pthread_cond_timedwait(&gate_cond, &gate_lock, &until);
+	blocked = gate_waiting;
+	pthread_mutex_unlock(&gate_lock);
+	return blocked;
+}
+
+static void
+gate_open(void)
+{
+	pthread_mutex_lock(&gate_lock);
+	gate_closed = false;
+	pthread_cond_broadcast(&gate_cond);
+	pthread_mutex_unlock(&gate_lock);
+}
+
+/* Index of the first event for name at or after from with resync set. */
+static int
+seen_find_resync(enum hotplug_action action, const char *name, int from)
+{
+	unsigned int i;
+	int ret = -1;
+
+	pthread_mutex_lock(&seen_lock);
+	for (i = (unsigned int)from; i < n_seen && ret < 0; i++)
+		if (seen[i].action == action && seen[i].resync &&
+				strcmp(seen[i].name, name) == 0)
+			ret = (int)i;
+	pthread_mutex_unlock(&seen_lock);
+	return ret;
+}
+
+#define FILLER_PAIRS 6
+
+/*
+ * A tracked interface deleted and re-created under its name while its
+ * uevents are lost: present before, present after, but it is another
+ * device; the resync must say REMOVE (old ifindex) then ADD (new one).
+ */
+static void
+test_enobufs_replaced(void **state)
+{
+	struct hotplug_monitor_stats st0, st;
+	int old_idx, new_idx, ir = -1, ia = -1, i;
+	FILE *batch;
+
+	(void)state;
+	run("ip link add rr0 type veth peer name rp0");
+	old_idx = hotplug_ifname_to_ifindex("rr0");
+	assert_true(old_idx > 0);
+	assert_int_equal(hotplug_device_track("rr0"), 0);
+	assert_int_equal(hotplug_device_state("rr0"), HOTPLUG_DEV_PARSED);
+	hotplug_monitor_rcvbuf_set(1); /* the kernel's minimum */
+	assert_int_equal(hotplug_monitor_start(), 0);
+	hotplug_monitor_rcvbuf_set(0);
+	seen_reset();
+	assert_int_equal(hotplug_callback_register(NULL, gate_cb, NULL), 0);
+	assert_int_equal(hotplug_callback_register(NULL, record_cb, NULL), 0);
+	hotplug_monitor_stats_get(&st0);
+
+	/* Whichever end comes first: it reaches an empty socket. */
+	gate_close("rg");
+	run("ip link add rg0 type veth peer name rg1");
+	if (!gate_wait_blocked()) {
+		gate_open();
+		fail_msg("the monitor never delivered rg0's or rg1's ADD");
+	}
+	/* Enough uevents to fill the smallest buffer, then the yank. */
+	batch = fopen("/tmp/fs-eal-replaced.batch", "w");
+	assert_non_null(batch);
+	for (i = 0; i < FILLER_PAIRS; i++)
+		fprintf(batch, "link add rf%d type veth peer name rq%d\n", i, i);
+	fprintf(batch, "link del rr0\n");
+	fprintf(batch, "link add rr0 type veth peer name rp0\n");
+	fclose(batch);
+	i = system("ip -batch /tmp/fs-eal-replaced.batch");
+	unlink("/tmp/fs-eal-replaced.batch");
+	gate_open();
+	assert_int_equal(i, 0);
+	new_idx = hotplug_ifname_to_ifindex("rr0");
+	assert_true(new_idx > 0 && new_idx != old_idx);
+
+	for (i = 0; i < WAIT_MS && ia < 0; i++) {
+		ir = seen_find_resync(HOTPLUG_ACTION_REMOVE, "rr0", 0);
+		if (ir >= 0)
+			ia = seen_find(HOTPLUG_ACTION_ADD, "rr0");
+		if (ia < 0)
+			usleep(1000);
+	}
+	hotplug_monitor_stats_get(&st);
+	print_message("enobufs %" PRIu64 " resyncs %" PRIu64 " resync events %"
+		PRIu64 "\n", st.enobufs - st0.enobufs, st.resyncs - st0.resyncs,
+		st.resync_events - st0.resync_events);
+	assert_true(st.enobufs > st0.enobufs);
+	assert_true(ir >= 0);
+	assert_int_equal(seen[ir].ifindex, old_idx);
+	assert_true(ia > ir);
+	assert_int_equal(seen[ia].ifindex, new_idx);
+	/* rr0's own uevents were lost: what told us is the resync */
+	assert_int_equal(seen_find_resync(HOTPLUG_ACTION_ADD, "rr0", ir), ia);
+	assert_int_equal(seen_last("rr0"), HOTPLUG_ACTION_ADD);
+	assert_int_equal(hotplug_device_state("rr0"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_registry_ifindex("rr0"), new_idx);
+
+	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
+	assert_int_equal(hotplug_callback_unregister(NULL, gate_cb, NULL), 0);
+	assert_int_equal(hotplug_monitor_stop(), 0);
+	hotplug_device_untrack("rr0");
+	run("ip link del rr0");
+	run("ip link del rg0");
+	for (i = 0; i < FILLER_PAIRS; i++) {
+		char cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "ip link del rf%d", i);
+		run(cmd);
+	}
+}
+
+/* After a failed assertion too: leave nothing to the next test. */
+static int
+teardown_kernel(void **state)
+{
+	static const char * const links[] = { "rr0", "rg0",
+		"rf0", "rf1", "rf2", "rf3", "rf4", "rf5" };
+	char cmd[64];
+	size_t i;
+
+	(void)state;
+	gate_open();
+	hotplug_callback_unregister(NULL, record_cb, NULL);
+	hotplug_callback_unregister(NULL, gate_cb, NULL);
+	for (i = 0; i < 4 && hotplug_monitor_stop() == 0; i++)
+		;
+	hotplug_monitor_rcvbuf_set(0);
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		hotplug_device_untrack(links[i]);
+		snprintf(cmd, sizeof(cmd), "ip link del %s 2>/dev/null",
+			links[i]);
+		if (system(cmd) < 0)
+			fprintf(stderr, "teardown: %s failed\n", cmd);
+	}
+	return 0;
+}
+
 /* Private netns plus a sysfs that shows it; nothing survives us. */
 static int
 enter_private_netns(void)
@@ -356,6 +558,8 @@ main(void)
 		cmocka_unit_test(test_spoofed_uevent_dropped),
 		cmocka_unit_test(test_start_stop_cycles),
 		cmocka_unit_test(test_enobufs_resync),
+		cmocka_unit_test_teardown(test_enobufs_replaced,
+			teardown_kernel),
 	};
 	int ret = enter_private_netns();
 

@@ -5,8 +5,8 @@
 /*
  * The monitor's policy without a kernel: the sender check on crafted
  * message headers, and datagrams fed to the monitor thread's handler
- * (monitor stopped, sysfs faked), so SEQNUM following is checked
- * deterministically.  Real uevents
+ * (monitor stopped, sysfs faked), so SEQNUM following and the handling
+ * of a re-created interface are checked deterministically.  Real uevents
  * are test_monitor_kernel.c's business.
  */
 
@@ -216,6 +216,79 @@ test_seqnum_skipped_subsystem(void **state)
 	assert_int_equal(st.seqnum_gaps, st0.seqnum_gaps + 1);
 }
 
+/* Rescan: v0 was deleted and re-created (new ifindex) while events were
+ * lost.  Presence alone says nothing changed.
+ */
+static void
+test_resync_replaced(void **state)
+{
+	(void)state;
+	assert_int_equal(fake_sysfs_add_netdev("v0", 7, "02:00:00:00:00:07",
+		NULL), 0);
+	assert_int_equal(hotplug_device_track("v0"), 0);
+	assert_int_equal(hotplug_registry_ifindex("v0"), 7);
+	assert_int_equal(hotplug_device_state_set("v0", HOTPLUG_DEV_PROBED),
+		0);
+	/* unchanged: nothing to say */
+	assert_int_equal(hotplug_resync(), 0);
+	assert_int_equal(n_seen, 0);
+
+	assert_int_equal(fake_sysfs_del_netdev("v0"), 0);
+	assert_int_equal(fake_sysfs_add_netdev("v0", 9, "02:00:00:00:00:07",
+		NULL), 0);
+	assert_int_equal(hotplug_resync(), 2);
+	assert_int_equal(n_seen, 2);
+	assert_int_equal(seen[0].action, HOTPLUG_ACTION_REMOVE);
+	assert_true(seen[0].resync);
+	assert_int_equal(seen[0].ifindex, 7);
+	assert_string_equal(seen[0].name, "v0");
+	assert_int_equal(seen[1].action, HOTPLUG_ACTION_ADD);
+	assert_true(seen[1].resync);
+	assert_int_equal(seen[1].ifindex, 9);
+	/* the probed instance is gone: the new one starts over */
+	assert_int_equal(hotplug_device_state("v0"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_registry_ifindex("v0"), 9);
+	assert_int_equal(hotplug_resync(), 0);
+	assert_int_equal(hotplug_device_untrack("v0"), 0);
+}
+
+/* The REMOVE of the old instance was lost, its successor's ADD was not. */
+static void
+test_add_of_replacement(void **state)
+{
+	struct hotplug_monitor_stats st0, st;
+
+	(void)state;
+	assert_int_equal(fake_sysfs_add_netdev("v1", 7, "02:00:00:00:00:17",
+		NULL), 0);
+	assert_int_equal(hotplug_device_track("v1"), 0);
+	assert_int_equal(hotplug_device_state_set("v1", HOTPLUG_DEV_PROBED),
+		0);
+	hotplug_monitor_stats_get(&st0);
+	/* the same instance announced again changes nothing */
+	feed_net("add", "v1", 7, 200);
+	assert_int_equal(n_seen, 1);
+	assert_int_equal(hotplug_device_state("v1"), HOTPLUG_DEV_PROBED);
+
+	assert_int_equal(fake_sysfs_del_netdev("v1"), 0);
+	assert_int_equal(fake_sysfs_add_netdev("v1", 12, "02:00:00:00:00:17",
+		NULL), 0);
+	n_seen = 0;
+	feed_net("add", "v1", 12, 201);
+	assert_int_equal(n_seen, 2);
+	assert_int_equal(seen[0].action, HOTPLUG_ACTION_REMOVE);
+	assert_true(seen[0].resync);
+	assert_int_equal(seen[0].ifindex, 7);
+	assert_int_equal(seen[1].action, HOTPLUG_ACTION_ADD);
+	assert_false(seen[1].resync);
+	assert_int_equal(seen[1].ifindex, 12);
+	assert_int_equal(hotplug_device_state("v1"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_registry_ifindex("v1"), 12);
+	hotplug_monitor_stats_get(&st);
+	assert_int_equal(st.resync_events, st0.resync_events + 1);
+	assert_int_equal(hotplug_device_untrack("v1"), 0);
+}
+
 int
 main(void)
 {
@@ -223,6 +296,10 @@ main(void)
 		cmocka_unit_test(test_sender_kernel_accepted),
 		cmocka_unit_test(test_sender_rejected),
 		cmocka_unit_test_setup_teardown(test_seqnum_skipped_subsystem,
+			setup_fake, teardown_fake),
+		cmocka_unit_test_setup_teardown(test_resync_replaced,
+			setup_fake, teardown_fake),
+		cmocka_unit_test_setup_teardown(test_add_of_replacement,
 			setup_fake, teardown_fake),
 	};
 
