@@ -397,6 +397,9 @@ fs_dev_close(struct rte_eth_dev *dev)
 	rte_eth_dev_owner_delete(priv->owner.id);
 	pthread_mutex_unlock(&priv->lock);
 	pthread_mutex_destroy(&priv->lock);
+	if (priv->sigbus_on)
+		hotplug_sigbus_uninstall();
+	priv->sigbus_on = false;
 	FS_PORT_LOG(INFO, priv, "closed");
 	return 0;
 }

@@ -130,6 +130,97 @@ fs_event_may_concern(struct fs_priv *priv, const struct hotplug_event *ev)
 	return false;
 }
 
+/* The name lib/eal's registry and SIGBUS table know a slot by, or NULL. */
+static const char *
+fs_sub_reg_name(const struct fs_sub *sub)
+{
+	if (fs_sub_is_pci(sub))
+		return sub->pci_addr;
+	return sub->iface[0] != '\0' ? sub->iface : NULL;
+}
+
+static struct rte_pci_device *
+fs_sub_pci_dev(const struct fs_sub *sub)
+{
+	struct rte_device *dev;
+
+	if (!fs_sub_is_pci(sub) || sub->port_id >= RTE_MAX_ETHPORTS)
+		return NULL;
+	dev = rte_eth_devices[sub->port_id].device;
+	if (dev == NULL ||
+	    strcmp(rte_bus_name(rte_bus_find_by_device(dev)), "pci") != 0)
+		return NULL;
+	return RTE_DEV_TO_PCI(dev);
+}
+
+/*
+ * After a successful probe: the registry says PROBED, and the BARs join
+ * the SIGBUS table, armed by the registry once the device is in FAULT.
+ */
+void
+fs_hotplug_sub_probed(struct fs_sub *sub)
+{
+	const char *name = fs_sub_reg_name(sub);
+	struct rte_pci_device *pdev;
+	int ret;
+
+	if (name == NULL)
+		return;
+	ret = hotplug_device_track(name);
+	/* Back by hotplug_poll, with no ADD seen: the probe proves it. */
+	if (ret == 0 && hotplug_device_state(name) == HOTPLUG_DEV_FAULT)
+		ret = hotplug_device_state_set(name, HOTPLUG_DEV_PARSED);
+	if (ret == 0)
+		ret = hotplug_device_state_set(name, HOTPLUG_DEV_PROBED);
+	if (ret < 0)
+		FS_PORT_LOG(WARNING, sub->priv, "sub-device %u: device registry refused %s as probed: %s",
+			    sub->idx, name, strerror(-ret));
+	pdev = fs_sub_pci_dev(sub);
+	if (pdev == NULL)
+		return;
+	hotplug_sigbus_region_del(pdev->name);	/* its previous instance's BARs */
+	ret = hotplug_sigbus_device_add(pdev);
+	if (ret < 0)
+		FS_PORT_LOG(WARNING, sub->priv, "sub-device %u: no SIGBUS safety net for its BARs: %s",
+			    sub->idx, strerror(-ret));
+}
+
+/* Gone from the system: FAULT arms the SIGBUS safety net of its BARs. */
+static void
+fs_hotplug_sub_fault(struct fs_sub *sub)
+{
+	const char *name = fs_sub_reg_name(sub);
+
+	if (name != NULL)
+		hotplug_device_state_set(name, HOTPLUG_DEV_FAULT);
+}
+
+/*
+ * Before it is closed, while its BARs are still mapped: once unmapped,
+ * their addresses may be reused, and the safety net must not remap them.
+ */
+void
+fs_hotplug_sub_released(struct fs_sub *sub)
+{
+	const char *name = fs_sub_reg_name(sub);
+	struct rte_pci_device *pdev = fs_sub_pci_dev(sub);
+
+	if (pdev != NULL)
+		hotplug_sigbus_region_del(pdev->name);
+	if (name != NULL && hotplug_device_state(name) == HOTPLUG_DEV_PROBED)
+		hotplug_device_state_set(name, HOTPLUG_DEV_PARSED);
+}
+
+/* Taken out by its PMD's RMV event (under lock). */
+void
+fs_hotplug_rmv(struct fs_sub *sub)
+{
+	if (sub->state == FS_SUB_EMPTY || sub->retiring)
+		return;
+	fs_switch_remove_sub(sub, "RMV event from its PMD");
+	fs_hotplug_sub_fault(sub);
+}
+
 static void
 fs_hotplug_remove(struct fs_priv *priv, struct fs_sub *sub, uint64_t rx_ns,
 		  const char *what)
@@ -140,6 +231,7 @@ fs_hotplug_remove(struct fs_priv *priv, struct fs_sub *sub, uint64_t rx_ns,
 	if (sub->state == FS_SUB_EMPTY || sub->retiring)
 		return;	/* a repeated REMOVE */
 	fs_switch_remove_sub(sub, what);
+	fs_hotplug_sub_fault(sub);
 	t->remove_events++;
 	t->last_remove_switch_ns = priv->last_publish_ns - rx_ns;
 	sub->remove_rx_ns = rx_ns;
@@ -285,7 +377,8 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 	int ret;
 
 	sub = fs_hotplug_add_slot(priv, ev, &replacement);
-	if (sub == NULL || !priv->cfg.configured)
+	/* An unconfigured port takes it too, as its probe took the others. */
+	if (sub == NULL)
 		return;
 	if (sub->retiring) {
 		/* Its predecessor is still leaving: come back once it is gone. */
@@ -417,7 +510,11 @@ fs_hotplug_attach(struct fs_priv *priv)
 		hotplug_monitor_stop();
 		return ret;
 	}
-	rte_dev_event_callback_register(NULL, fs_dev_event_cb, priv);
+	/* Without it, a vfio device's removal waits for the close. */
+	ret = rte_dev_event_callback_register(NULL, fs_dev_event_cb, priv);
+	if (ret < 0 && ret != -EEXIST)
+		FS_PORT_LOG(WARNING, priv, "no vfio release requests (rte_dev_event_callback_register: %s): a vfio device is released at its REMOVE uevent only",
+			    rte_strerror(-ret));
 	pthread_mutex_lock(&priv->lock);
 	priv->uevent_on = true;
 	FS_FOREACH_SUB(priv, sub)

@@ -206,6 +206,7 @@ struct fs_priv {
 	 * the uevent filter reads identities without the port lock.
 	 */
 	uint32_t id_seq;
+	bool sigbus_on;		/* holds a reference on lib/eal's SIGBUS handler */
 	struct rte_eth_link link;
 	uint64_t switches;
 	uint64_t last_publish_ns;
@@ -278,6 +279,9 @@ void fs_hotplug_pending_add(struct fs_sub *sub);
 bool fs_hotplug_covers(const struct fs_sub *sub);
 bool fs_hotplug_present(const struct fs_sub *sub);
 void fs_sub_identity(struct fs_sub *sub, const char *devargs);
+void fs_hotplug_sub_probed(struct fs_sub *sub);
+void fs_hotplug_sub_released(struct fs_sub *sub);
+void fs_hotplug_rmv(struct fs_sub *sub);
 
 /* fs_flow.c */
 extern const struct rte_flow_ops fs_flow_ops;

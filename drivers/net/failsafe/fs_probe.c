@@ -145,6 +145,8 @@ fs_probe(struct rte_vdev_device *vdev)
 	priv->next_poll_ns = fs_time_ns() + args.hotplug_poll_ms * 1000000ULL;
 	fs_service_run(priv, NULL);
 	pthread_mutex_unlock(&priv->lock);
+	/* Refcounted in lib/eal: the first port installs, the last removes. */
+	priv->sigbus_on = hotplug_sigbus_install() == 0;
 	if (args.uevent)
 		fs_hotplug_attach(priv);
 	FS_PORT_LOG(INFO, priv, "%s probed: port %u over %u sub-device(s)",

@@ -66,7 +66,7 @@ fs_service_rmv(struct fs_priv *priv)
 	FS_FOREACH_SUB(priv, sub)
 		if (__atomic_exchange_n(&sub->rmv_pending, false,
 					__ATOMIC_ACQ_REL))
-			fs_switch_remove_sub(sub, "RMV event from its PMD");
+			fs_hotplug_rmv(sub);
 }
 
 /* When the service must run again; UINT64_MAX: not before an event. */

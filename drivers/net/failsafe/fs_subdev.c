@@ -63,6 +63,7 @@ fs_sub_destroyed(struct fs_sub *sub)
 		struct fs_retired *r;
 
 		fs_switch_remove_sub(sub, "its port was released");
+		fs_hotplug_sub_released(sub);
 		/* Released by its remover: the grace period must not close it. */
 		for (r = priv->retired; r != NULL; r = r->next)
 			r->sub_mask &= ~RTE_BIT32(sub->idx);
@@ -101,7 +102,8 @@ fs_sub_event_cb(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 		 * never wait for it.
 		 */
 		if (pthread_mutex_trylock(&priv->lock) == 0) {
-			fs_switch_remove_sub(sub, "RMV event from its PMD");
+			if (!priv->closing)
+				fs_hotplug_rmv(sub);
 			pthread_mutex_unlock(&priv->lock);
 			fs_lsc_emit_pending(priv);
 			return 0;
@@ -313,6 +315,7 @@ fs_sub_probe(struct fs_sub *sub)
 	fs_sub_callbacks(sub, true);
 	sub->ifindex = ifindex;
 	sub->state = FS_SUB_PROBED;
+	fs_hotplug_sub_probed(sub);
 	sub->last_error[0] = '\0';
 	FS_PORT_LOG(INFO, sub->priv, "sub-device %u probed: %s (port %u)",
 		    sub->idx, sub->devargs, sub->port_id);
@@ -382,6 +385,7 @@ fs_sub_detach_begin(struct fs_sub *sub)
 void
 fs_sub_detach_close(struct fs_sub *sub)
 {
+	fs_hotplug_sub_released(sub);
 	if (sub->state == FS_SUB_STARTED)
 		rte_eth_dev_stop(sub->port_id);
 	rte_eth_dev_close(sub->port_id);
