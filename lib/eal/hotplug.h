@@ -109,13 +109,18 @@ HOTPLUG_EXPORT int hotplug_uevent_parse(const char *buf, size_t len,
 /**
  * Start the monitor, or take one more reference on the running one.
  * The netlink socket lives in the network namespace of the caller.
- * @return 0; -errno from socket, bind, epoll or thread creation.
+ * While the last stop() is joining the thread, a call from another thread
+ * waits for the stop to finish and then starts a new monitor.
+ * @return 0; -EBUSY from a callback while the monitor is being stopped;
+ *   -errno from socket, bind, epoll or thread creation.
  */
 HOTPLUG_EXPORT int hotplug_monitor_start(void);
 
 /**
- * Drop one reference; the last one stops the thread (joined) and closes
- * every descriptor.  Must not be called from a callback.
+ * Drop one reference; the last one stops the thread (joined, with no
+ * library lock held, so a callback still running may call any hotplug_
+ * function) and closes every descriptor.  Must not be called from a
+ * callback.
  * @return 0; -EALREADY when not running; -EDEADLK from the monitor thread.
  */
 HOTPLUG_EXPORT int hotplug_monitor_stop(void);

@@ -44,8 +44,10 @@
 
 struct monitor {
 	pthread_mutex_t lock;   /* start/stop and refcnt */
+	pthread_cond_t stopped; /* stopping went back to false */
 	unsigned int refcnt;
 	bool running;
+	bool stopping;          /* the last stop() is joining the thread */
 	struct mnl_socket *nl;
 	int epfd;
 	int stopfd;
@@ -58,6 +60,7 @@ struct monitor {
 
 static struct monitor mon = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.stopped = PTHREAD_COND_INITIALIZER,
 	.epfd = -1,
 	.stopfd = -1,
 };
@@ -509,28 +512,60 @@ monitor_open(void)
 	return ret;
 }
 
+/* The monitor thread itself, while it is being stopped and joined. */
+static bool
+monitor_stopping_self(void)
+{
+	return mon.stopping && pthread_equal(pthread_self(), mon.thread);
+}
+
 int
 hotplug_monitor_start(void)
 {
 	int ret = 0;
 
 	pthread_mutex_lock(&mon.lock);
-	if (mon.refcnt == 0) {
+	if (monitor_stopping_self())
+		ret = -EBUSY;	/* stop() is joining us: we cannot wait */
+	while (ret == 0 && mon.stopping)
+		pthread_cond_wait(&mon.stopped, &mon.lock);
+	if (ret == 0 && mon.refcnt == 0) {
 		ret = monitor_open();
 		__atomic_store_n(&mon.running, ret == 0, __ATOMIC_RELEASE);
+		if (ret == 0)
+			HOTPLUG_LOG(DEBUG, "monitor started, rcvbuf %d",
+				mon.rcvbuf);
 	}
 	if (ret == 0)
 		mon.refcnt++;
 	pthread_mutex_unlock(&mon.lock);
-	if (ret == 0 && mon.refcnt == 1)
-		HOTPLUG_LOG(DEBUG, "monitor started, rcvbuf %d", mon.rcvbuf);
 	return ret;
+}
+
+/*
+ * Join without the lock: a callback still running in the thread may call
+ * anything that takes it (rcvbuf_get, start), and would never return.
+ */
+static void
+monitor_join(void)
+{
+	uint64_t one = 1;
+
+	mon.stopping = true;
+	__atomic_store_n(&mon.running, false, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&mon.lock);
+	if (write(mon.stopfd, &one, sizeof(one)) < 0)
+		HOTPLUG_LOG(ERR, "wake monitor: %s", strerror(errno));
+	pthread_join(mon.thread, NULL);
+	pthread_mutex_lock(&mon.lock);
+	monitor_close();
+	mon.stopping = false;
+	pthread_cond_broadcast(&mon.stopped);
 }
 
 int
 hotplug_monitor_stop(void)
 {
-	uint64_t one = 1;
 	int ret = 0;
 
 	pthread_mutex_lock(&mon.lock);
@@ -538,13 +573,8 @@ hotplug_monitor_stop(void)
 		ret = -EALREADY;
 	else if (pthread_equal(pthread_self(), mon.thread))
 		ret = -EDEADLK;
-	else if (--mon.refcnt == 0) {
-		if (write(mon.stopfd, &one, sizeof(one)) < 0)
-			HOTPLUG_LOG(ERR, "wake monitor: %s", strerror(errno));
-		pthread_join(mon.thread, NULL);
-		__atomic_store_n(&mon.running, false, __ATOMIC_RELEASE);
-		monitor_close();
-	}
+	else if (--mon.refcnt == 0)
+		monitor_join();
 	pthread_mutex_unlock(&mon.lock);
 	return ret;
 }

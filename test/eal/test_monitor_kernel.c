@@ -510,11 +510,81 @@ test_enobufs_replaced(void **state)
 	}
 }
 
+/*
+ * The last stop() while a callback still runs in the monitor thread and
+ * calls into the library: stop must not hold the lock the callback needs
+ * while it joins the thread.
+ */
+static int race_rcvbuf;
+static int race_start;
+
+static int
+race_cb(const struct hotplug_event *ev, void *arg)
+{
+	(void)arg;
+	if (strcmp(ev->name, "sr0") != 0 || ev->action != HOTPLUG_ACTION_ADD)
+		return 0;
+	gate_cb(ev, NULL);	/* until the test is inside stop() */
+	usleep(100 * 1000);	/* and joining */
+	race_rcvbuf = hotplug_monitor_rcvbuf_get();
+	race_start = hotplug_monitor_start();
+	return 0;
+}
+
+static void *
+stop_thread(void *arg)
+{
+	*(int *)arg = hotplug_monitor_stop();
+	return NULL;
+}
+
+static void
+test_stop_while_callback_runs(void **state)
+{
+	struct timespec until;
+	pthread_t th;
+	int stop_ret = 1;
+
+	(void)state;
+	race_rcvbuf = 1;
+	race_start = 1;
+	assert_int_equal(hotplug_monitor_start(), 0);
+	assert_int_equal(hotplug_callback_register(NULL, race_cb, NULL), 0);
+	gate_close("sr0");
+	run("ip link add sr0 type veth peer name sr1");
+	if (!gate_wait_blocked()) {
+		gate_open();
+		fail_msg("the monitor never delivered sr0's ADD");
+	}
+	assert_int_equal(pthread_create(&th, NULL, stop_thread, &stop_ret), 0);
+	usleep(50 * 1000);	/* stop() is waiting for the thread */
+	gate_open();
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += 10;
+	if (pthread_timedjoin_np(th, NULL, &until) != 0) {
+		/* Deadlocked: nothing later could run; the netns dies with us. */
+		fprintf(stderr, "hotplug_monitor_stop() deadlocked with a "
+			"callback calling into the library\n");
+		_exit(1);
+	}
+	assert_int_equal(stop_ret, 0);
+	assert_int_equal(race_rcvbuf, -ENOTCONN);
+	assert_int_equal(race_start, -EBUSY);
+	assert_false(hotplug_monitor_running());
+	assert_int_equal(hotplug_callback_unregister(NULL, race_cb, NULL), 0);
+	/* and the monitor starts again as usual */
+	assert_int_equal(hotplug_monitor_start(), 0);
+	assert_true(hotplug_monitor_running());
+	assert_int_equal(hotplug_monitor_stop(), 0);
+	assert_int_equal(hotplug_monitor_stop(), -EALREADY);
+	run("ip link del sr0");
+}
+
 /* After a failed assertion too: leave nothing to the next test. */
 static int
 teardown_kernel(void **state)
 {
-	static const char * const links[] = { "rr0", "rg0",
+	static const char * const links[] = { "rr0", "rg0", "sr0",
 		"rf0", "rf1", "rf2", "rf3", "rf4", "rf5" };
 	char cmd[64];
 	size_t i;
@@ -523,6 +593,7 @@ teardown_kernel(void **state)
 	gate_open();
 	hotplug_callback_unregister(NULL, record_cb, NULL);
 	hotplug_callback_unregister(NULL, gate_cb, NULL);
+	hotplug_callback_unregister(NULL, race_cb, NULL);
 	for (i = 0; i < 4 && hotplug_monitor_stop() == 0; i++)
 		;
 	hotplug_monitor_rcvbuf_set(0);
@@ -559,6 +630,8 @@ main(void)
 		cmocka_unit_test(test_start_stop_cycles),
 		cmocka_unit_test(test_enobufs_resync),
 		cmocka_unit_test_teardown(test_enobufs_replaced,
+			teardown_kernel),
+		cmocka_unit_test_teardown(test_stop_while_callback_runs,
 			teardown_kernel),
 	};
 	int ret = enter_private_netns();
