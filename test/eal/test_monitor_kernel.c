@@ -151,6 +151,28 @@ count_dir(const char *path)
 	return n;
 }
 
+/* Wait until the counter at offset off in the stats reaches want. */
+static uint64_t
+stat_wait(size_t off, uint64_t want)
+{
+	struct hotplug_monitor_stats st;
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < WAIT_MS; i++) {
+		hotplug_monitor_stats_get(&st);
+		memcpy(&v, (const char *)&st + off, sizeof(v));
+		if (v >= want)
+			break;
+		usleep(1000);
+	}
+	return v;
+}
+
+#define STAT_WAIT(st0, field, n) \
+	stat_wait(offsetof(struct hotplug_monitor_stats, field), \
+		(st0).field + (n))
+
 static void
 test_veth_add_remove(void **state)
 {
@@ -334,6 +356,113 @@ test_enobufs_resync(void **state)
 	}
 	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
 	assert_int_equal(hotplug_monitor_stop(), 0);
+}
+
+/* As root, SO_RCVBUFFORCE is allowed: the full size, not rmem_max's. */
+static void
+test_rcvbuf_root(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	assert_int_equal(hotplug_monitor_rcvbuf_get(), -ENOTCONN);
+	assert_int_equal(hotplug_monitor_start(), 0);
+	assert_true(hotplug_monitor_rcvbuf_get() >= 16 * 1024 * 1024);
+	assert_int_equal(hotplug_monitor_stop(), 0);
+	assert_int_equal(hotplug_monitor_rcvbuf_get(), -ENOTCONN);
+}
+
+/* Writing "remove" to a sysfs uevent file makes the kernel itself send
+ * a REMOVE (port id 0, uid 0, SYNTH_UUID) for a device that is there.
+ */
+static void
+test_synthetic_remove_ignored(void **state)
+{
+	struct hotplug_monitor_stats st0, st;
+	FILE *f;
+
+	(void)state;
+	run("ip link add sy0 type veth peer name sy1");
+	assert_int_equal(hotplug_device_track("sy0"), 0);
+	assert_int_equal(hotplug_device_state("sy0"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_monitor_start(), 0);
+	seen_reset();
+	assert_int_equal(hotplug_callback_register(NULL, record_cb, NULL), 0);
+	hotplug_monitor_stats_get(&st0);
+	f = fopen("/sys/class/net/sy0/uevent", "w");
+	assert_non_null(f);
+	assert_true(fputs("remove", f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	STAT_WAIT(st0, synthetic_ignored, 1);
+	usleep(50 * 1000);
+	hotplug_monitor_stats_get(&st);
+	assert_int_equal(st.synthetic_ignored, st0.synthetic_ignored + 1);
+	assert_int_equal(st.dropped_sender, st0.dropped_sender);
+	assert_int_equal(seen_find(HOTPLUG_ACTION_REMOVE, "sy0"), -1);
+	assert_int_equal(hotplug_device_state("sy0"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
+	assert_int_equal(hotplug_monitor_stop(), 0);
+	run("ip link del sy0");
+	hotplug_device_untrack("sy0");
+}
+
+/* Larger than the monitor's receive buffer (HOTPLUG_UEVENT_MAX). */
+#define OVERSIZE (HOTPLUG_UEVENT_MAX + 1024)
+
+static int
+send_oversized_remove(const char *ifname)
+{
+	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	char *buf = malloc(OVERSIZE);
+	int fd, n, ret;
+
+	if (buf == NULL)
+		return -ENOMEM;
+	n = snprintf(buf, OVERSIZE, "remove@/devices/virtual/net/%s%c"
+		"ACTION=remove%cDEVPATH=/devices/virtual/net/%s%c"
+		"SUBSYSTEM=net%cINTERFACE=%s%cIFINDEX=%d%cSEQNUM=999998%c"
+		"PAD=", ifname, 0, 0, ifname, 0, 0, ifname, 0,
+		hotplug_ifname_to_ifindex(ifname), 0, 0);
+	memset(buf + n, 'x', OVERSIZE - (size_t)n - 1);
+	buf[OVERSIZE - 1] = '\0';
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+		NETLINK_KOBJECT_UEVENT);
+	ret = fd < 0 ? -errno : 0;
+	if (fd >= 0 && sendto(fd, buf, OVERSIZE, 0, (struct sockaddr *)&dst,
+			sizeof(dst)) != OVERSIZE)
+		ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return ret;
+}
+
+/* Truncation is checked before the sender: it is what gets counted. */
+static void
+test_truncated_dropped(void **state)
+{
+	struct hotplug_monitor_stats st0, st;
+
+	(void)state;
+	run("ip link add tr0 type veth peer name tr1");
+	assert_int_equal(hotplug_device_track("tr0"), 0);
+	assert_int_equal(hotplug_monitor_start(), 0);
+	seen_reset();
+	assert_int_equal(hotplug_callback_register(NULL, record_cb, NULL), 0);
+	hotplug_monitor_stats_get(&st0);
+	assert_int_equal(send_oversized_remove("tr0"), 0);
+	STAT_WAIT(st0, dropped_truncated, 1);
+	usleep(50 * 1000);
+	hotplug_monitor_stats_get(&st);
+	assert_int_equal(st.dropped_truncated, st0.dropped_truncated + 1);
+	assert_int_equal(st.dropped_sender, st0.dropped_sender);
+	assert_int_equal(st.accepted, st0.accepted);
+	assert_int_equal(seen_find(HOTPLUG_ACTION_REMOVE, "tr0"), -1);
+	assert_int_equal(hotplug_device_state("tr0"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
+	assert_int_equal(hotplug_monitor_stop(), 0);
+	run("ip link del tr0");
+	hotplug_device_untrack("tr0");
 }
 
 /*
@@ -584,8 +713,8 @@ test_stop_while_callback_runs(void **state)
 static int
 teardown_kernel(void **state)
 {
-	static const char * const links[] = { "rr0", "rg0", "sr0",
-		"rf0", "rf1", "rf2", "rf3", "rf4", "rf5" };
+	static const char * const links[] = { "sy0", "tr0", "rr0", "rg0",
+		"sr0", "rf0", "rf1", "rf2", "rf3", "rf4", "rf5" };
 	char cmd[64];
 	size_t i;
 
@@ -629,6 +758,12 @@ main(void)
 		cmocka_unit_test(test_spoofed_uevent_dropped),
 		cmocka_unit_test(test_start_stop_cycles),
 		cmocka_unit_test(test_enobufs_resync),
+		cmocka_unit_test_teardown(test_rcvbuf_root,
+			teardown_kernel),
+		cmocka_unit_test_teardown(test_synthetic_remove_ignored,
+			teardown_kernel),
+		cmocka_unit_test_teardown(test_truncated_dropped,
+			teardown_kernel),
 		cmocka_unit_test_teardown(test_enobufs_replaced,
 			teardown_kernel),
 		cmocka_unit_test_teardown(test_stop_while_callback_runs,
