@@ -192,10 +192,26 @@ traffic_start() {	# <stream> <rate> <tx if[,tx if...]> <rx if>...
 	TRAFFIC_PIDS[$name]=$!
 }
 
-traffic_cmd() {	# <stream> <command...>
-	local name=$1
+# traffic_cmd <stream> <command...>: the generator keeps its FIFO open, so
+# the write returns at once while it lives; bounded, as a dead generator
+# would leave the write blocked until meson's timeout.
+traffic_cmd() {
+	local name=$1 pid=${TRAFFIC_PIDS[$1]:-}
 	shift
-	echo "$*" > "$(traffic_ctl "$name")"
+	local why="it is not running"
+	if pid_alive "$pid"; then
+		timeout 5 bash -c 'echo "$1" > "$2"' _ "$*" "$(traffic_ctl "$name")" &&
+			return 0
+		why="writing to its FIFO timed out after 5 s"
+		pid_alive "$pid" || why+=" (it has exited)"
+	fi
+	fs_log "FAIL: traffic generator \"$name\" (ovs_traffic.py, pid ${pid:-none}) cannot take \"$*\": $why" >&2
+	# From the test's own shell (not a $(...) subshell): stop here.
+	if [ "$BASHPID" = "$$" ]; then
+		FS_FAILS=$((FS_FAILS + 1))
+		fs_done
+	fi
+	return 1
 }
 
 # traffic_report <stream> <python expression on the report r>
