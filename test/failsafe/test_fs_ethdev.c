@@ -1039,6 +1039,57 @@ test_registry_follows_sub_device(void **state)
 	assert_true(released);
 }
 
+static unsigned int
+count_lines(const char *text, const char *what)
+{
+	unsigned int n = 0;
+	const char *p;
+
+	for (p = text; (p = strstr(p, what)) != NULL; p += strlen(what))
+		n++;
+	return n;
+}
+
+/*
+ * net_af_packet has no all-multicast: the port refuses it each time (OVS
+ * asks at every port start), but says why once, at INFO, not as an error.
+ */
+static void
+test_allmulti_enotsup_logged_once(void **state)
+{
+	int level = rte_log_get_level(rte_log_register("pmd.net.failsafe.uevent"));
+	char *text = NULL;
+	size_t len = 0;
+	int rets[3], i;
+	uint16_t port;
+	FILE *f;
+
+	(void)state;
+	if (!netns_ok)
+		skip();
+	assert_int_equal(sh("ip link add fsm0 type veth peer name fsm1 && ip link set fsm0 up && ip link set fsm1 up"), 0);
+	port = fs_create("net_failsafe14", "dev(net_af_packet14,iface=fsm0),hotplug_poll=20");
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	rte_log_set_level_pattern("pmd.net.failsafe.uevent", RTE_LOG_INFO);
+	rte_openlog_stream(f);
+	for (i = 0; i < 3; i++)
+		rets[i] = rte_eth_allmulticast_enable(port);
+	rte_openlog_stream(NULL);
+	rte_log_set_level_pattern("pmd.net.failsafe.uevent", level);
+	fclose(f);
+	fs_destroy("net_failsafe14");
+	sh("ip link del fsm0");
+	print_message("log: %s", text);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(rets[i], -ENOTSUP);
+	assert_int_equal(count_lines(text, "cannot do all-multicast mode"), 1);
+	assert_int_equal(count_lines(text, "refused the change"), 0);
+	free(text);
+}
+
 /* --- main --------------------------------------------------------------- */
 
 static int
@@ -1126,6 +1177,7 @@ main(void)
 		cmocka_unit_test(test_foreign_uevents_are_cheap),
 		cmocka_unit_test(test_fd_devargs_never_block),
 		cmocka_unit_test(test_registry_follows_sub_device),
+		cmocka_unit_test(test_allmulti_enotsup_logged_once),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */

@@ -32,14 +32,35 @@ fs_sub_has_config(const struct fs_sub *sub)
 	return sub->state >= FS_SUB_CONFIGURED && !sub->retiring;
 }
 
+/* A refusal that says what the sub-device is, not what went wrong. */
+static void
+fs_apply_log(struct fs_sub *sub, int ret, uint8_t cap_bit, const char *cap)
+{
+	struct fs_priv *priv = sub->priv;
+
+	if (ret != -ENOTSUP || cap_bit == 0) {
+		FS_PORT_LOG(ERR, priv, "sub-device %u (%s) refused the change: %s",
+			    sub->idx, sub->dev_name, rte_strerror(-ret));
+		return;
+	}
+	/* Asked again at every port start (OVS): once is enough. */
+	if (sub->notsup_logged & cap_bit)
+		return;
+	sub->notsup_logged |= cap_bit;
+	FS_PORT_LOG(INFO, priv, "sub-device %u (%s) cannot do %s: the port cannot either while it is present",
+		    sub->idx, sub->dev_name, cap);
+}
+
 /*
  * Apply fn to every configured sub-device; on the first failure undo the
  * ones already done and return the error.  -ENOTSUP from a sub-device is
- * an error only when tolerate_enotsup is false.
+ * an error only when tolerate_enotsup is false; with a cap_bit it is a
+ * capability the sub-device lacks, logged once per sub-device.
  */
 static int
-fs_apply(struct fs_priv *priv, fs_sub_fn fn, const void *arg,
-	 fs_sub_fn undo, const void *undo_arg, bool tolerate_enotsup)
+fs_apply_cap(struct fs_priv *priv, fs_sub_fn fn, const void *arg,
+	     fs_sub_fn undo, const void *undo_arg, bool tolerate_enotsup,
+	     uint8_t cap_bit, const char *cap)
 {
 	struct fs_sub *sub, *done;
 	int ret;
@@ -55,12 +76,19 @@ fs_apply(struct fs_priv *priv, fs_sub_fn fn, const void *arg,
 	}
 	return 0;
 undo:
-	FS_PORT_LOG(ERR, priv, "sub-device %u (%s) refused the change: %s",
-		    sub->idx, sub->dev_name, rte_strerror(-ret));
+	fs_apply_log(sub, ret, cap_bit, cap);
 	for (done = &priv->subs[0]; undo != NULL && done < sub; done++)
 		if (fs_sub_has_config(done))
 			undo(done->port_id, undo_arg);
 	return ret;
+}
+
+static int
+fs_apply(struct fs_priv *priv, fs_sub_fn fn, const void *arg,
+	 fs_sub_fn undo, const void *undo_arg, bool tolerate_enotsup)
+{
+	return fs_apply_cap(priv, fn, arg, undo, undo_arg, tolerate_enotsup,
+			    0, NULL);
 }
 
 static void
@@ -500,37 +528,43 @@ fs_sub_allmulti(uint16_t port_id, const void *on)
 }
 
 static int
-fs_mode_set(struct rte_eth_dev *dev, fs_sub_fn fn, bool on)
+fs_mode_set(struct rte_eth_dev *dev, fs_sub_fn fn, bool on, uint8_t cap_bit,
+	    const char *cap)
 {
 	struct fs_priv *priv = fs_priv(dev);
 	const bool off = !on;
 
 	/* Failing to turn a mode off loses no traffic: tolerate -ENOTSUP. */
-	return FS_LOCKED(priv, fs_apply(priv, fn, &on, fn, &off, !on));
+	return FS_LOCKED(priv, fs_apply_cap(priv, fn, &on, fn, &off, !on,
+					    cap_bit, cap));
 }
 
 static int
 fs_promisc_enable(struct rte_eth_dev *dev)
 {
-	return fs_mode_set(dev, fs_sub_promisc, true);
+	return fs_mode_set(dev, fs_sub_promisc, true, FS_NOTSUP_PROMISC,
+			   "promiscuous mode");
 }
 
 static int
 fs_promisc_disable(struct rte_eth_dev *dev)
 {
-	return fs_mode_set(dev, fs_sub_promisc, false);
+	return fs_mode_set(dev, fs_sub_promisc, false, FS_NOTSUP_PROMISC,
+			   "promiscuous mode");
 }
 
 static int
 fs_allmulti_enable(struct rte_eth_dev *dev)
 {
-	return fs_mode_set(dev, fs_sub_allmulti, true);
+	return fs_mode_set(dev, fs_sub_allmulti, true, FS_NOTSUP_ALLMULTI,
+			   "all-multicast mode");
 }
 
 static int
 fs_allmulti_disable(struct rte_eth_dev *dev)
 {
-	return fs_mode_set(dev, fs_sub_allmulti, false);
+	return fs_mode_set(dev, fs_sub_allmulti, false, FS_NOTSUP_ALLMULTI,
+			   "all-multicast mode");
 }
 
 static int

@@ -74,8 +74,11 @@ struct fs_sub {
 	uint64_t removals;
 	uint64_t additions;
 	uint64_t probe_failures;
+	uint8_t notsup_logged;		/* FS_NOTSUP_*: said once, not at every start */
 	char last_error[128];
 };
+#define FS_NOTSUP_PROMISC	RTE_BIT32(0)
+#define FS_NOTSUP_ALLMULTI	RTE_BIT32(1)
 
 /* One entry of the active set: what a burst needs to reach a sub-device. */
 struct fs_path {

@@ -315,6 +315,7 @@ fs_sub_probe(struct fs_sub *sub)
 	fs_sub_callbacks(sub, true);
 	sub->ifindex = ifindex;
 	sub->state = FS_SUB_PROBED;
+	sub->notsup_logged = 0;	/* another device: it may say otherwise */
 	fs_hotplug_sub_probed(sub);
 	sub->last_error[0] = '\0';
 	FS_PORT_LOG(INFO, sub->priv, "sub-device %u probed: %s (port %u)",
