@@ -1090,6 +1090,42 @@ test_allmulti_enotsup_logged_once(void **state)
 	free(text);
 }
 
+/*
+ * The vfio release request, as Debian's EAL raises it: the sub-device
+ * named leaves the port (TX moves to the other), and comes back by poll.
+ */
+static void
+test_vfio_request_removes_sub(void **state)
+{
+	uint16_t port = port_of("net_failsafe0");
+	struct rte_eth_stats a, b;
+	uint64_t removals, deadline;
+
+	(void)state;
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
+	removals = sub_xstat(port, 0, "removals");
+	rte_dev_event_callback_process("net_null0", RTE_DEV_EVENT_REMOVE);
+	deadline = now_ms() + WAIT_MS;
+	while (xstat(port, "fs_tx_subdevice") != 1 && now_ms() < deadline)
+		usleep(100);
+	assert_int_equal(xstat(port, "fs_tx_subdevice"), 1);
+	assert_true(sub_xstat(port, 0, "removals") > removals);
+	stats_of(port_of("net_null1"), &a);
+	assert_int_equal(send_fresh(port, 0, BURST), BURST);
+	stats_of(port_of("net_null1"), &b);
+	assert_int_equal(b.opackets - a.opackets, BURST);
+	/* A request about a device that is not a sub-device changes nothing. */
+	rte_dev_event_callback_process("net_nosuch0", RTE_DEV_EVENT_REMOVE);
+	assert_true(wait_sub_xstat(port, 0, "active", 1));
+	assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	assert_mempool_back();
+}
+
 /* --- main --------------------------------------------------------------- */
 
 static int
@@ -1178,6 +1214,7 @@ main(void)
 		cmocka_unit_test(test_fd_devargs_never_block),
 		cmocka_unit_test(test_registry_follows_sub_device),
 		cmocka_unit_test(test_allmulti_enotsup_logged_once),
+		cmocka_unit_test(test_vfio_request_removes_sub),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */
