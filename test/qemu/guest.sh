@@ -29,16 +29,11 @@ vfio) DRIVER=vfio-pci ;;
 esac
 PMDDIR=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0
 
-# --- the initial bind: sysfs writes; the PMD's ADD path does later ones ---
-bind() {	# bind <pci addr> <driver>
-	local d=/sys/bus/pci/devices/$1
-	echo "$2" > "$d/driver_override"
-	[ -e "$d/driver" ] && echo "$1" > "$d/driver/unbind"
-	echo "$1" > /sys/bus/pci/drivers_probe
-	[ "$(basename "$(readlink "$d/driver")")" = "$2" ]
-}
+# --- the initial bind: our hotplug_bind_driver, as the PMD's ADD path does ---
+BIND_TOOL=$(dirname "$PLUGIN")/../app/hotplug-bind/dpdk-hotplug-bind
 for a in $NIC0 $NIC1; do
-	bind "$a" "$DRIVER" || { say "error {\"why\": \"cannot bind $a to $DRIVER\"}"; exit 1; }
+	out=$("$BIND_TOOL" "$a" "$DRIVER" 5000 2>&1) ||
+		{ say "error {\"why\": \"cannot bind $a to $DRIVER: ${out//\"/}\"}"; exit 1; }
 done
 
 # Only the PMDs needed, in a 0755 tmpfs over Debian's PMD directory: the
