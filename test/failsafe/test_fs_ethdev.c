@@ -7,8 +7,10 @@
  * and the plugin loaded with -d: configure/start/stop/close cycles, queue
  * counts, bursts, statistics across a sub-device removed behind the
  * driver's back, replay to a sub-device that joins later, an RMV event
- * moving TX, and API misuse.  Sub-devices are net_null (RX allocates, TX
- * frees) and net_ring (TX on queue q comes back on RX queue q).
+ * moving TX, API misuse, LSC events to the application, exec() re-run on
+ * re-plug, per-port mac=/hotplug_poll=, RSS/RETA and queue start/stop.
+ * Sub-devices are net_null (RX allocates, TX frees) and net_ring (TX on
+ * queue q comes back on RX queue q).
  */
 
 #include <dlfcn.h>
@@ -1126,6 +1128,402 @@ test_vfio_request_removes_sub(void **state)
 	assert_mempool_back();
 }
 
+/* --- LSC, exec(), per-port devargs, RSS/RETA and queue ops -------------- */
+
+/* What the application's LSC callback saw; it may run in any thread. */
+struct lsc_log {
+	uint32_t n;
+	uint8_t last;	/* the port's link status when the event came */
+};
+
+static int
+lsc_cb(uint16_t port, enum rte_eth_event_type type, void *arg, void *ret)
+{
+	struct lsc_log *l = arg;
+
+	(void)ret;
+	if (type != RTE_ETH_EVENT_INTR_LSC)
+		return 0;
+	__atomic_store_n(&l->last, rte_eth_devices[port].data->dev_link.link_status,
+			 __ATOMIC_RELEASE);
+	__atomic_add_fetch(&l->n, 1, __ATOMIC_ACQ_REL);
+	return 0;
+}
+
+static uint32_t
+lsc_count(struct lsc_log *l)
+{
+	return __atomic_load_n(&l->n, __ATOMIC_ACQUIRE);
+}
+
+/* Bounded wait for the n-th event; true if it came with that link status. */
+static bool
+wait_lsc(struct lsc_log *l, uint32_t n, uint8_t status)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (lsc_count(l) < n && now_ms() < deadline)
+		usleep(1000);
+	return lsc_count(l) == n &&
+		__atomic_load_n(&l->last, __ATOMIC_ACQUIRE) == status;
+}
+
+static uint8_t
+link_status(uint16_t port)
+{
+	struct rte_eth_link link;
+
+	assert_int_equal(rte_eth_link_get_nowait(port, &link), 0);
+	return link.link_status;
+}
+
+static void
+port_setup_conf(uint16_t port, uint16_t nq, const struct rte_eth_conf *conf)
+{
+	uint16_t q;
+
+	assert_int_equal(rte_eth_dev_configure(port, nq, nq, conf), 0);
+	for (q = 0; q < nq; q++) {
+		assert_int_equal(rte_eth_rx_queue_setup(port, q, 256,
+				 rte_eth_dev_socket_id(port), NULL, mp), 0);
+		assert_int_equal(rte_eth_tx_queue_setup(port, q, 256,
+				 rte_eth_dev_socket_id(port), NULL), 0);
+	}
+}
+
+/* An RMV event on a sub-device, then (bounded) until it is back and started. */
+static bool
+rmv_and_back(uint16_t port, unsigned int sub, const char *sub_name)
+{
+	uint64_t adds = sub_xstat(port, sub, "additions");
+
+	raise_rmv(sub_name);
+	return wait_sub_counter_above(port, sub, "additions", adds) &&
+		wait_sub_xstat(port, sub, "state", SUB_STARTED) &&
+		wait_sub_xstat(port, sub, "active", 1);
+}
+
+#define LSC_POLL_MS	200
+#define LSC_QUIET_MS	250	/* more than two link-watch rounds (100 ms) */
+
+/*
+ * LSC reaches the application when the port's link status changes, and
+ * only then: the link is the leading sub-device's, down once no active
+ * sub-device is left.  net_null has no set_link_up/down: the port says so
+ * and its link does not move.
+ */
+static void
+test_lsc_only_on_link_change(void **state)
+{
+	struct lsc_log l = { 0 };
+	struct rte_eth_conf conf;
+	uint16_t port;
+
+	(void)state;
+	port = fs_create("net_failsafe15", "dev(net_null20),dev(net_null21),hotplug_poll="
+			 RTE_STR(LSC_POLL_MS));
+	assert_true(port < RTE_MAX_ETHPORTS);
+	memset(&conf, 0, sizeof(conf));
+	conf.intr_conf.lsc = 1;
+	port_setup_conf(port, 1, &conf);
+	assert_int_equal(rte_eth_dev_callback_register(port, RTE_ETH_EVENT_INTR_LSC,
+						       lsc_cb, &l), 0);
+	assert_int_equal(link_status(port), RTE_ETH_LINK_DOWN);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_lsc(&l, 1, RTE_ETH_LINK_UP));
+	assert_int_equal(link_status(port), RTE_ETH_LINK_UP);
+
+	/* Nothing happens: nothing is said, though the link is watched. */
+	usleep(LSC_QUIET_MS * 1000);
+	assert_int_equal(lsc_count(&l), 1);
+
+	/* Unsupported by net_null: an error, and the link stays up. */
+	assert_int_equal(rte_eth_dev_set_link_down(port), -ENOTSUP);
+	assert_int_equal(rte_eth_dev_set_link_up(port), -ENOTSUP);
+	assert_int_equal(link_status(port), RTE_ETH_LINK_UP);
+	assert_int_equal(lsc_count(&l), 1);
+
+	/* The second sub-device leaves and comes back: sub-device 0 leads. */
+	assert_true(rmv_and_back(port, 1, "net_null21"));
+	assert_int_equal(lsc_count(&l), 1);
+	assert_int_equal(link_status(port), RTE_ETH_LINK_UP);
+
+	/*
+	 * Both leave, well within a poll period of the last re-probe: the
+	 * first removal moves the lead, the second takes the link down.
+	 */
+	raise_rmv("net_null20");
+	assert_int_equal(lsc_count(&l), 1);
+	raise_rmv("net_null21");
+	assert_true(wait_lsc(&l, 2, RTE_ETH_LINK_DOWN));
+	assert_int_equal(link_status(port), RTE_ETH_LINK_DOWN);
+	/* hotplug_poll brings them back: up again, said once. */
+	assert_true(wait_sub_xstat(port, 0, "active", 1));
+	assert_true(wait_sub_xstat(port, 1, "active", 1));
+	assert_true(wait_lsc(&l, 3, RTE_ETH_LINK_UP));
+	assert_int_equal(link_status(port), RTE_ETH_LINK_UP);
+
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	assert_true(wait_lsc(&l, 4, RTE_ETH_LINK_DOWN));
+	assert_int_equal(rte_eth_dev_callback_unregister(port, RTE_ETH_EVENT_INTR_LSC,
+							 lsc_cb, &l), 0);
+	fs_destroy("net_failsafe15");
+}
+
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static bool
+wait_port_gone(const char *name)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (port_of(name) < RTE_MAX_ETHPORTS && now_ms() < deadline)
+		usleep(1000);
+	return port_of(name) == RTE_MAX_ETHPORTS;
+}
+
+/*
+ * exec(): the sub-device is what the command prints, and the command runs
+ * again when the slot is re-probed, so a changed answer is taken.
+ */
+static void
+test_exec_reruns_on_replug(void **state)
+{
+	char path[64], args[160];
+	struct rte_eth_stats a, b;
+	uint16_t port;
+
+	(void)state;
+	snprintf(path, sizeof(path), "/tmp/fs-ethdev-exec-%d", getpid());
+	write_text(path, "net_null50\n");
+	snprintf(args, sizeof(args), "exec(cat %s),dev(net_null51),hotplug_poll=20", path);
+	port = fs_create("net_failsafe19", args);
+	assert_true(port < RTE_MAX_ETHPORTS);
+	assert_int_equal(sub_xstat(port, 0, "state"), 1);
+	assert_true(port_of("net_null50") < RTE_MAX_ETHPORTS);
+	assert_string_equal(priv_of(port)->subs[0].dev_name, "net_null50");
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+
+	write_text(path, "net_null52\n");
+	assert_true(rmv_and_back(port, 0, "net_null50"));
+	assert_true(wait_port_gone("net_null50"));
+	assert_true(port_of("net_null52") < RTE_MAX_ETHPORTS);
+	assert_string_equal(priv_of(port)->subs[0].dev_name, "net_null52");
+	/* The new one leads and carries the traffic. */
+	assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
+	stats_of(port_of("net_null52"), &a);
+	assert_int_equal(send_fresh(port, 0, BURST), BURST);
+	stats_of(port_of("net_null52"), &b);
+	assert_int_equal(b.opackets - a.opackets, BURST);
+	fs_destroy("net_failsafe19");
+	assert_true(port_of("net_null52") == RTE_MAX_ETHPORTS);
+	unlink(path);
+	assert_mempool_back();
+}
+
+#define MAC_A	{{ 0x02, 0x00, 0x00, 0x00, 0x16, 0x01 }}
+#define MAC_B	{{ 0x02, 0x00, 0x00, 0x00, 0x17, 0x01 }}
+
+/*
+ * Two ports in one process keep their own mac= and hotplug_poll=: A polls
+ * every 20 ms, B never; a removal on each shows which one polls.
+ */
+static void
+test_two_ports_keep_own_devargs(void **state)
+{
+	const struct rte_ether_addr want_a = MAC_A, want_b = MAC_B;
+	struct rte_ether_addr got;
+	uint64_t t0, adds_b;
+	uint16_t pa, pb;
+
+	(void)state;
+	pa = fs_create("net_failsafe16", "dev(net_null40),dev(net_null41),"
+		       "mac=02:00:00:00:16:01,hotplug_poll=20");
+	pb = fs_create("net_failsafe17", "dev(net_null42),dev(net_null43),"
+		       "mac=02:00:00:00:17:01,hotplug_poll=0");
+	assert_true(pa < RTE_MAX_ETHPORTS && pb < RTE_MAX_ETHPORTS);
+	port_setup(pa, 1);
+	port_setup(pb, 1);
+	assert_int_equal(rte_eth_dev_start(pa), 0);
+	assert_int_equal(rte_eth_dev_start(pb), 0);
+	assert_int_equal(rte_eth_macaddr_get(pa, &got), 0);
+	assert_memory_equal(&got, &want_a, sizeof(got));
+	assert_int_equal(rte_eth_macaddr_get(pb, &got), 0);
+	assert_memory_equal(&got, &want_b, sizeof(got));
+	assert_sub_matches(pa, "net_null41", NULL);
+	assert_sub_matches(pb, "net_null43", NULL);
+
+	adds_b = sub_xstat(pb, 1, "additions");
+	raise_rmv("net_null43");
+	t0 = now_ms();
+	assert_true(rmv_and_back(pa, 1, "net_null41"));
+	assert_sub_matches(pa, "net_null41", NULL);
+	/* B's slot empties and stays empty: nothing polls it. */
+	assert_true(wait_sub_xstat(pb, 1, "state", SUB_EMPTY));
+	while (now_ms() < t0 + 300) {
+		assert_int_equal(sub_xstat(pb, 1, "state"), SUB_EMPTY);
+		usleep(10 * 1000);
+	}
+	assert_int_equal(sub_xstat(pb, 1, "additions"), adds_b);
+	assert_int_equal(xstat(pb, "fs_active_subdevices"), 1);
+	/* And each port kept its MAC. */
+	assert_int_equal(rte_eth_macaddr_get(pa, &got), 0);
+	assert_memory_equal(&got, &want_a, sizeof(got));
+	assert_int_equal(rte_eth_macaddr_get(pb, &got), 0);
+	assert_memory_equal(&got, &want_b, sizeof(got));
+	fs_destroy("net_failsafe16");
+	fs_destroy("net_failsafe17");
+}
+
+#define RSS_NQ		4
+#define RETA_GROUPS	(RTE_ETH_RSS_RETA_SIZE_128 / RTE_ETH_RETA_GROUP_SIZE)
+
+static void
+reta_fill(struct rte_eth_rss_reta_entry64 *reta, uint16_t size, unsigned int seed)
+{
+	unsigned int i;
+
+	memset(reta, 0, sizeof(*reta) * RETA_GROUPS);
+	for (i = 0; i < size; i++) {
+		reta[i / RTE_ETH_RETA_GROUP_SIZE].mask = UINT64_MAX;
+		reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE] =
+			(i * 3 + seed) % RSS_NQ;
+	}
+}
+
+static void
+reta_check(uint16_t port, const struct rte_eth_rss_reta_entry64 *want, uint16_t size)
+{
+	struct rte_eth_rss_reta_entry64 got[RETA_GROUPS];
+	unsigned int i;
+
+	memset(got, 0, sizeof(got));
+	for (i = 0; i < RETA_GROUPS; i++)
+		got[i].mask = UINT64_MAX;
+	assert_int_equal(rte_eth_dev_rss_reta_query(port, got, size), 0);
+	for (i = 0; i < size; i++) {
+		unsigned int g = i / RTE_ETH_RETA_GROUP_SIZE, b = i % RTE_ETH_RETA_GROUP_SIZE;
+
+		assert_int_equal(got[g].reta[b], want[g].reta[b]);
+	}
+}
+
+static void
+rss_check(uint16_t port, uint64_t hf, const uint8_t *key)
+{
+	struct rte_eth_rss_conf rc;
+	uint8_t got[40];
+
+	memset(got, 0, sizeof(got));
+	memset(&rc, 0, sizeof(rc));
+	rc.rss_key = got;
+	rc.rss_key_len = sizeof(got);
+	assert_int_equal(rte_eth_dev_rss_hash_conf_get(port, &rc), 0);
+	assert_int_equal(rc.rss_hf, hf);
+	if (key != NULL)
+		assert_memory_equal(got, key, sizeof(got));
+}
+
+/*
+ * RETA and RSS hash set on the port reach every sub-device and read back
+ * as set; a sub-device that joins later gets the RETA and the hash types.
+ */
+static void
+test_rss_reta_reach_every_sub(void **state)
+{
+	struct rte_eth_rss_reta_entry64 reta[RETA_GROUPS];
+	const char *subs[] = { "net_null60", "net_null61" };
+	struct rte_eth_rss_conf rc;
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf conf;
+	uint8_t key[40];
+	unsigned int i;
+	uint16_t port;
+
+	(void)state;
+	port = fs_create("net_failsafe20", "dev(net_null60),dev(net_null61),hotplug_poll=20");
+	assert_true(port < RTE_MAX_ETHPORTS);
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP;
+	port_setup_conf(port, RSS_NQ, &conf);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	assert_int_equal(rte_eth_dev_info_get(port, &info), 0);
+	assert_int_equal(info.reta_size, RTE_ETH_RSS_RETA_SIZE_128);
+
+	reta_fill(reta, info.reta_size, 1);
+	assert_int_equal(rte_eth_dev_rss_reta_update(port, reta, info.reta_size), 0);
+	reta_check(port, reta, info.reta_size);
+	for (i = 0; i < RTE_DIM(subs); i++)
+		reta_check(port_of(subs[i]), reta, info.reta_size);
+
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(0xa0 + i);
+	memset(&rc, 0, sizeof(rc));
+	rc.rss_hf = RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_NONFRAG_IPV4_UDP;
+	rc.rss_key = key;
+	rc.rss_key_len = sizeof(key);
+	assert_int_equal(rte_eth_dev_rss_hash_update(port, &rc), 0);
+	rss_check(port, rc.rss_hf, key);
+	for (i = 0; i < RTE_DIM(subs); i++)
+		rss_check(port_of(subs[i]), rc.rss_hf, key);
+
+	/* A sub-device that joins later is given them. */
+	assert_true(rmv_and_back(port, 1, "net_null61"));
+	reta_check(port_of("net_null61"), reta, info.reta_size);
+	rss_check(port_of("net_null61"), rc.rss_hf, NULL);
+	reta_check(port, reta, info.reta_size);
+	fs_destroy("net_failsafe20");
+}
+
+/*
+ * Queue start/stop: net_null cannot, so the port refuses, the queue stays
+ * started and keeps moving packets, and no sub-device was left stopped.
+ */
+static void
+test_queue_stop_unsupported(void **state)
+{
+	struct rte_eth_dev_data *d;
+	uint16_t port, q;
+	uint64_t txd;
+
+	(void)state;
+	port = fs_create("net_failsafe21", "dev(net_null62),dev(net_null63),hotplug_poll=20");
+	assert_true(port < RTE_MAX_ETHPORTS);
+	port_setup(port, 2);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	d = rte_eth_devices[port].data;
+	assert_int_equal(rte_eth_dev_rx_queue_stop(port, 1), -ENOTSUP);
+	assert_int_equal(rte_eth_dev_tx_queue_stop(port, 1), -ENOTSUP);
+	assert_int_equal(d->rx_queue_state[1], RTE_ETH_QUEUE_STATE_STARTED);
+	assert_int_equal(d->tx_queue_state[1], RTE_ETH_QUEUE_STATE_STARTED);
+	for (q = 0; q < 2; q++) {
+		assert_int_equal(rte_eth_devices[port_of("net_null62")].data->rx_queue_state[q],
+				 RTE_ETH_QUEUE_STATE_STARTED);
+		assert_int_equal(rte_eth_devices[port_of("net_null63")].data->tx_queue_state[q],
+				 RTE_ETH_QUEUE_STATE_STARTED);
+	}
+	txd = 0;
+	assert_true(forward_once(port, 2, &txd) > 0);
+	assert_int_equal(send_fresh(port, 1, BURST), BURST);
+	/* Already started: nothing to do, not an error (ethdev's rule). */
+	assert_int_equal(rte_eth_dev_rx_queue_start(port, 1), 0);
+	assert_int_equal(rte_eth_dev_tx_queue_start(port, 1), 0);
+	fs_destroy("net_failsafe21");
+	assert_mempool_back();
+}
+
 /* --- main --------------------------------------------------------------- */
 
 static int
@@ -1215,6 +1613,11 @@ main(void)
 		cmocka_unit_test(test_registry_follows_sub_device),
 		cmocka_unit_test(test_allmulti_enotsup_logged_once),
 		cmocka_unit_test(test_vfio_request_removes_sub),
+		cmocka_unit_test(test_lsc_only_on_link_change),
+		cmocka_unit_test(test_exec_reruns_on_replug),
+		cmocka_unit_test(test_two_ports_keep_own_devargs),
+		cmocka_unit_test(test_rss_reta_reach_every_sub),
+		cmocka_unit_test(test_queue_stop_unsupported),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */
