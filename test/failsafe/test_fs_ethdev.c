@@ -1597,6 +1597,110 @@ private_netns(void)
 	netns_ok = system("ip link set lo up") == 0;
 }
 
+/* An empty capture file: the pcap global header and no packet. */
+static void
+empty_pcap(const char *path)
+{
+	const uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0, 65535, 1 };
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(hdr, sizeof(hdr), 1, f), 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * Queue stop/start over sub-devices that can (net_pcap): the state changes
+ * on the port and on every sub-device, and the other queues keep going.
+ */
+static void
+test_queue_stop_start(void **state)
+{
+	char rx[64], tx0[64], tx1[64], args[640];
+	struct rte_eth_stats a, b;
+	uint16_t port, s0, s1;
+
+	(void)state;
+	snprintf(rx, sizeof(rx), "/tmp/fs-ethdev-rx-%d.pcap", getpid());
+	snprintf(tx0, sizeof(tx0), "/tmp/fs-ethdev-tx0-%d.pcap", getpid());
+	snprintf(tx1, sizeof(tx1), "/tmp/fs-ethdev-tx1-%d.pcap", getpid());
+	empty_pcap(rx);
+	snprintf(args, sizeof(args), "dev(net_pcap70,rx_pcap=%s,rx_pcap=%s,tx_pcap=%s,tx_pcap=%s),"
+		 "dev(net_pcap71,rx_pcap=%s,rx_pcap=%s,tx_pcap=%s,tx_pcap=%s),hotplug_poll=20",
+		 rx, rx, tx0, tx0, rx, rx, tx1, tx1);
+	port = fs_create("net_failsafe23", args);
+	assert_true(port < RTE_MAX_ETHPORTS);
+	s0 = port_of("net_pcap70");
+	s1 = port_of("net_pcap71");
+	assert_true(s0 < RTE_MAX_ETHPORTS && s1 < RTE_MAX_ETHPORTS);
+	port_setup(port, 2);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+
+	assert_int_equal(rte_eth_dev_tx_queue_stop(port, 1), 0);
+	assert_int_equal(rte_eth_dev_rx_queue_stop(port, 1), 0);
+	assert_int_equal(rte_eth_devices[port].data->tx_queue_state[1], RTE_ETH_QUEUE_STATE_STOPPED);
+	assert_int_equal(rte_eth_devices[port].data->rx_queue_state[1], RTE_ETH_QUEUE_STATE_STOPPED);
+	assert_int_equal(rte_eth_devices[s0].data->tx_queue_state[1], RTE_ETH_QUEUE_STATE_STOPPED);
+	assert_int_equal(rte_eth_devices[s1].data->rx_queue_state[1], RTE_ETH_QUEUE_STATE_STOPPED);
+	assert_int_equal(rte_eth_devices[s0].data->tx_queue_state[0], RTE_ETH_QUEUE_STATE_STARTED);
+	/* Queue 0 still sends, on the leading sub-device. */
+	stats_of(s0, &a);
+	assert_int_equal(send_fresh(port, 0, BURST), BURST);
+	stats_of(s0, &b);
+	assert_int_equal(b.opackets - a.opackets, BURST);
+	/* What a burst on the stopped queue does. */
+	stats_of(s0, &a);
+	print_message("tx on stopped queue 1: %u sent\n", send_fresh(port, 1, BURST));
+	stats_of(s0, &b);
+	print_message("sub0 opackets moved by %" PRIu64 "\n", b.opackets - a.opackets);
+
+	assert_int_equal(rte_eth_dev_tx_queue_start(port, 1), 0);
+	assert_int_equal(rte_eth_dev_rx_queue_start(port, 1), 0);
+	assert_int_equal(rte_eth_devices[port].data->tx_queue_state[1], RTE_ETH_QUEUE_STATE_STARTED);
+	assert_int_equal(rte_eth_devices[s0].data->tx_queue_state[1], RTE_ETH_QUEUE_STATE_STARTED);
+	assert_int_equal(rte_eth_devices[s1].data->rx_queue_state[1], RTE_ETH_QUEUE_STATE_STARTED);
+	stats_of(s0, &a);
+	assert_int_equal(send_fresh(port, 1, BURST), BURST);
+	stats_of(s0, &b);
+	assert_int_equal(b.opackets - a.opackets, BURST);
+	fs_destroy("net_failsafe23");
+	unlink(rx);
+	unlink(tx0);
+	unlink(tx1);
+	assert_mempool_back();
+}
+
+/*
+ * A RETA recorded while the port ran RSS must not outlive a
+ * reconfiguration without RSS: a sub-device joining after it is not
+ * refused for a table the port no longer has.
+ */
+static void
+test_reta_forgotten_on_reconfigure(void **state)
+{
+	struct rte_eth_rss_reta_entry64 reta[RETA_GROUPS];
+	struct rte_eth_conf conf;
+	uint16_t port;
+
+	(void)state;
+	port = fs_create("net_failsafe22", "dev(net_null64),dev(net_null65),hotplug_poll=20");
+	assert_true(port < RTE_MAX_ETHPORTS);
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP;
+	port_setup_conf(port, RSS_NQ, &conf);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	reta_fill(reta, RTE_ETH_RSS_RETA_SIZE_128, 2);
+	assert_int_equal(rte_eth_dev_rss_reta_update(port, reta, RTE_ETH_RSS_RETA_SIZE_128), 0);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(rmv_and_back(port, 1, "net_null65"));
+	assert_int_equal(xstat(port, "fs_active_subdevices"), 2);
+	fs_destroy("net_failsafe22");
+}
+
 int
 main(void)
 {
@@ -1618,6 +1722,8 @@ main(void)
 		cmocka_unit_test(test_two_ports_keep_own_devargs),
 		cmocka_unit_test(test_rss_reta_reach_every_sub),
 		cmocka_unit_test(test_queue_stop_unsupported),
+		cmocka_unit_test(test_queue_stop_start),
+		cmocka_unit_test(test_reta_forgotten_on_reconfigure),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */

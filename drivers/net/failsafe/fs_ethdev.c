@@ -187,6 +187,14 @@ fs_dev_configure(struct rte_eth_dev *dev)
 
 	pthread_mutex_lock(&priv->lock);
 	priv->cfg.configured = true;
+	/*
+	 * A new configuration resets RSS as on hardware: its rss_conf wins
+	 * over an earlier hash update, and a RETA recorded for the old
+	 * queue count would be refused by every sub-device.
+	 */
+	priv->cfg.rss_set = false;
+	priv->cfg.reta_size = 0;
+	memset(priv->cfg.reta, 0, sizeof(priv->cfg.reta));
 	FS_FOREACH_SUB(priv, sub) {
 		if (sub->state == FS_SUB_EMPTY || sub->retiring)
 			continue;
@@ -338,6 +346,20 @@ fs_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	pthread_mutex_unlock(&priv->lock);
 }
 
+/* A queue set up with deferred start stays stopped until started. */
+static uint8_t
+fs_queue_start_state(const struct fs_queue *q)
+{
+	bool deferred;
+
+	if (q == NULL)
+		return RTE_ETH_QUEUE_STATE_STOPPED;
+	deferred = q->is_tx ? q->txconf.tx_deferred_start :
+		q->rxconf.rx_deferred_start;
+	return deferred ? RTE_ETH_QUEUE_STATE_STOPPED :
+		RTE_ETH_QUEUE_STATE_STARTED;
+}
+
 static int
 fs_dev_start(struct rte_eth_dev *dev)
 {
@@ -348,6 +370,14 @@ fs_dev_start(struct rte_eth_dev *dev)
 
 	pthread_mutex_lock(&priv->lock);
 	priv->started = true;
+	/*
+	 * Before the sub-devices join: their replay stops every queue the
+	 * port shows as stopped.
+	 */
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		dev->data->rx_queue_state[i] = fs_queue_start_state(dev->data->rx_queues[i]);
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		dev->data->tx_queue_state[i] = fs_queue_start_state(dev->data->tx_queues[i]);
 	FS_FOREACH_SUB(priv, sub) {
 		if (!sub->retiring && fs_sub_join(sub) == 0 &&
 		    sub->state == FS_SUB_STARTED)
@@ -355,10 +385,6 @@ fs_dev_start(struct rte_eth_dev *dev)
 	}
 	fs_switch_publish(priv, 0);
 	fs_link_refresh(priv);
-	for (i = 0; i < dev->data->nb_rx_queues; i++)
-		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
-	for (i = 0; i < dev->data->nb_tx_queues; i++)
-		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
 	priv->next_poll_ns = fs_time_ns() + priv->args.hotplug_poll_ms * 1000000ULL;
 	fs_service_run(priv, NULL);
 	pthread_mutex_unlock(&priv->lock);
