@@ -368,6 +368,18 @@ fs_hotplug_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
 	return 0;
 }
 
+/* What a returning sub-device does once published, for the log. */
+static const char *
+fs_add_role(const struct fs_priv *priv, const struct fs_sub *sub)
+{
+	const struct fs_active *set = priv->active;
+
+	if (set->nb_paths > 0 && set->paths[0].sub_idx == sub->idx)
+		return "TX switched back to it";
+	return sub->link_ok ? "receiving; TX stays where it is" :
+		"waiting for its link before it leads";
+}
+
 static void
 fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 {
@@ -410,11 +422,11 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 	fs_link_refresh(priv);
 	t->add_events++;
 	t->last_add_switch_ns = fs_time_ns() - ev->rx_ns;
-	FS_PORT_LOG(INFO, priv, "sub-device %u back as %s%s: ADD received, bound %.2f, probed %.2f, configured %.2f, started %.2f, switched back %.2f ms later",
+	FS_PORT_LOG(INFO, priv, "sub-device %u back as %s%s: ADD received, bound %.2f, probed %.2f, configured %.2f, started %.2f, published %.2f ms later; %s",
 		    sub->idx, sub->devargs, replacement ? " (replacement)" : "",
 		    t->last_add_bind_ns / 1e6, t->last_add_probe_ns / 1e6,
 		    t->last_add_configure_ns / 1e6, t->last_add_start_ns / 1e6,
-		    t->last_add_switch_ns / 1e6);
+		    t->last_add_switch_ns / 1e6, fs_add_role(priv, sub));
 }
 
 /* Under lock: the ADD that came while this slot's device was leaving. */
