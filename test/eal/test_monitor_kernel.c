@@ -266,6 +266,75 @@ test_spoofed_uevent_dropped(void **state)
 	hotplug_device_untrack("vX");
 }
 
+/* A forged datagram of any action and subsystem, on the kernel's group. */
+static int
+send_forged(const char *action, const char *subsystem, const char *name)
+{
+	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	bool net = strcmp(subsystem, "net") == 0;
+	char buf[512];
+	int fd, n, ret;
+
+	n = snprintf(buf, sizeof(buf), "%s@/devices/%s/%s%cACTION=%s%c"
+		"DEVPATH=/devices/%s/%s%cSUBSYSTEM=%s%c%s=%s%cSEQNUM=999998%c",
+		action, net ? "virtual/net" : "pci0000:00", name, 0, action, 0,
+		net ? "virtual/net" : "pci0000:00", name, 0, subsystem, 0,
+		net ? "INTERFACE" : "PCI_SLOT_NAME", name, 0, 0);
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+		NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return -errno;
+	ret = sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&dst,
+		sizeof(dst)) == n ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
+/* Every action, for a tracked interface and a PCI address: none gets in. */
+static void
+test_spoofed_every_action(void **state)
+{
+	static const enum hotplug_action actions[] = { HOTPLUG_ACTION_ADD,
+		HOTPLUG_ACTION_REMOVE, HOTPLUG_ACTION_CHANGE, HOTPLUG_ACTION_MOVE,
+		HOTPLUG_ACTION_ONLINE, HOTPLUG_ACTION_OFFLINE, HOTPLUG_ACTION_BIND,
+		HOTPLUG_ACTION_UNBIND };
+	static const char *const subsystems[][2] = {
+		{ "net", "vX" }, { "pci", "0000:7f:00.0" } };
+	const unsigned int nb = RTE_DIM(actions) * RTE_DIM(subsystems);
+	struct hotplug_monitor_stats st0, st;
+	unsigned int a, k;
+	int i;
+
+	(void)state;
+	run("ip link add vX type veth peer name vY");
+	assert_int_equal(hotplug_device_track("vX"), 0);
+	assert_int_equal(hotplug_monitor_start(), 0);
+	seen_reset();
+	assert_int_equal(hotplug_callback_register(NULL, record_cb, NULL), 0);
+	hotplug_monitor_stats_get(&st0);
+	for (k = 0; k < RTE_DIM(subsystems); k++)
+		for (a = 0; a < RTE_DIM(actions); a++)
+			assert_int_equal(send_forged(hotplug_action_str(actions[a]),
+						     subsystems[k][0], subsystems[k][1]), 0);
+	for (i = 0; i < WAIT_MS; i++) {
+		hotplug_monitor_stats_get(&st);
+		if (st.dropped_sender >= st0.dropped_sender + nb)
+			break;
+		usleep(1000);
+	}
+	assert_int_equal(st.dropped_sender, st0.dropped_sender + nb);
+	assert_int_equal(st.accepted, st0.accepted);
+	usleep(50 * 1000);
+	for (a = 0; a < RTE_DIM(actions); a++)
+		for (k = 0; k < RTE_DIM(subsystems); k++)
+			assert_int_equal(seen_find(actions[a], subsystems[k][1]), -1);
+	assert_int_equal(hotplug_device_state("vX"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
+	assert_int_equal(hotplug_monitor_stop(), 0);
+	run("ip link del vX");
+	hotplug_device_untrack("vX");
+}
+
 static void
 test_start_stop_cycles(void **state)
 {
@@ -756,6 +825,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_veth_add_remove),
 		cmocka_unit_test(test_spoofed_uevent_dropped),
+		cmocka_unit_test(test_spoofed_every_action),
 		cmocka_unit_test(test_start_stop_cycles),
 		cmocka_unit_test(test_enobufs_resync),
 		cmocka_unit_test_teardown(test_rcvbuf_root,
