@@ -207,13 +207,13 @@ hotplug_ifname_to_ifindex(const char *ifname)
 	return (int)v;
 }
 
-int
-hotplug_netdev_carrier(const char *ifname)
+/* The carrier file: the kernel fails its reads (EINVAL) while the link is down. */
+static int
+netdev_carrier_file(const char *ifname)
 {
 	char val[8];
 	int ret;
 
-	/* The kernel fails reads of carrier (EINVAL) while the link is down. */
 	ret = netdev_attr(ifname, "carrier", val, sizeof(val));
 	if (ret == -EIO && hotplug_netdev_present(ifname))
 		return 0;
@@ -223,6 +223,36 @@ hotplug_netdev_carrier(const char *ifname)
 		return 1;
 	if (strcmp(val, "0") == 0)
 		return 0;
+	return -EIO;
+}
+
+/*
+ * operstate first: reading carrier takes the RTNL lock, which the kernel
+ * holds while it unregisters a device (any device of the namespace), so
+ * a carrier read during a yank waits for the yank; operstate does not.
+ * "unknown" (a driver that does not report its link) asks carrier.
+ */
+int
+hotplug_netdev_carrier(const char *ifname)
+{
+	static const char *const no_carrier[] = { "down", "lowerlayerdown",
+		"notpresent", "dormant", "testing" };
+	char val[16];
+	unsigned int i;
+	int ret;
+
+	ret = netdev_attr(ifname, "operstate", val, sizeof(val));
+	if (ret == -ENODEV && hotplug_netdev_present(ifname))
+		return netdev_carrier_file(ifname);	/* no operstate file */
+	if (ret < 0)
+		return ret;
+	if (strcmp(val, "up") == 0)
+		return 1;
+	for (i = 0; i < sizeof(no_carrier) / sizeof(no_carrier[0]); i++)
+		if (strcmp(val, no_carrier[i]) == 0)
+			return 0;
+	if (strcmp(val, "unknown") == 0)
+		return netdev_carrier_file(ifname);
 	return -EIO;
 }
 

@@ -139,6 +139,33 @@ test_removal_seen(void **state)
 	assert_false(hotplug_netdev_present("tmp0"));
 }
 
+static void
+test_carrier(void **state)
+{
+	(void)state;
+	fake_sysfs_add_netdev("car0", 40, "02:00:00:00:00:40", NULL);
+	/* No operstate file: the carrier file decides. */
+	assert_int_equal(fake_sysfs_write("class/net/car0/carrier", "1\n"), 0);
+	assert_int_equal(hotplug_netdev_carrier("car0"), 1);
+	assert_int_equal(fake_sysfs_write("class/net/car0/carrier", "0\n"), 0);
+	assert_int_equal(hotplug_netdev_carrier("car0"), 0);
+	/* operstate wins over carrier, which is read only for "unknown". */
+	assert_int_equal(fake_sysfs_write("class/net/car0/operstate", "up\n"), 0);
+	assert_int_equal(hotplug_netdev_carrier("car0"), 1);
+	assert_int_equal(fake_sysfs_write("class/net/car0/operstate",
+					  "lowerlayerdown\n"), 0);
+	assert_int_equal(fake_sysfs_write("class/net/car0/carrier", "1\n"), 0);
+	assert_int_equal(hotplug_netdev_carrier("car0"), 0);
+	assert_int_equal(fake_sysfs_write("class/net/car0/operstate", "down\n"), 0);
+	assert_int_equal(hotplug_netdev_carrier("car0"), 0);
+	assert_int_equal(fake_sysfs_write("class/net/car0/operstate", "unknown\n"), 0);
+	assert_int_equal(hotplug_netdev_carrier("car0"), 1);
+	assert_int_equal(fake_sysfs_write("class/net/car0/operstate", "bogus\n"), 0);
+	assert_int_equal(hotplug_netdev_carrier("car0"), -EIO);
+	fake_sysfs_del_netdev("car0");
+	assert_int_equal(hotplug_netdev_carrier("car0"), -ENODEV);
+}
+
 int
 main(void)
 {
@@ -148,6 +175,7 @@ main(void)
 		cmocka_unit_test(test_mac),
 		cmocka_unit_test(test_pci),
 		cmocka_unit_test(test_removal_seen),
+		cmocka_unit_test(test_carrier),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
