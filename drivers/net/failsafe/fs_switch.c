@@ -120,9 +120,16 @@ fs_switch_links_changed(struct fs_priv *priv)
 	return false;
 }
 
-/* Started, healthy sub-devices, links up first, each group in slot order. */
+/*
+ * Started, healthy sub-devices, links up first, each group in slot order.
+ * fresh_links false keeps the link states of the last build: a removal
+ * changes no other sub-device's link, and reading a carrier from sysfs
+ * waits for the RTNL lock, which the kernel holds while it unregisters
+ * the very device being removed (hundreds of microseconds, more under
+ * load).  The service's link watch catches real changes.
+ */
 static struct fs_active *
-fs_active_build(struct fs_priv *priv)
+fs_active_build(struct fs_priv *priv, bool fresh_links)
 {
 	struct fs_active *set;
 	struct fs_sub *sub;
@@ -134,7 +141,8 @@ fs_active_build(struct fs_priv *priv)
 	FS_FOREACH_SUB(priv, sub) {
 		sub->active = priv->started && sub->state == FS_SUB_STARTED &&
 			!sub->retiring;
-		sub->link_ok = sub->active && fs_sub_link_ok(sub);
+		sub->link_ok = sub->active &&
+			(fresh_links ? fs_sub_link_ok(sub) : sub->link_ok);
 	}
 	for (pass = 0; pass < 2; pass++)
 		FS_FOREACH_SUB(priv, sub)
@@ -236,7 +244,7 @@ fs_switch_reclaim(struct fs_priv *priv, bool force, uint32_t *closing)
 int
 fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask)
 {
-	struct fs_active *set = fs_active_build(priv);
+	struct fs_active *set = fs_active_build(priv, teardown_mask == 0);
 	struct fs_retired *r, **tail;
 	struct fs_active *old;
 
