@@ -211,19 +211,26 @@ test_veth_add_remove(void **state)
 	assert_int_equal(hotplug_monitor_stop(), -EALREADY);
 }
 
-/* A root process forges a kernel-looking uevent on the kernel's group. */
+/*
+ * A forged datagram of any action and subsystem, on the kernel's group,
+ * with one more KEY=value when extra is not NULL.
+ */
 static int
-send_forged_remove(const char *ifname)
+send_forged(const char *action, const char *subsystem, const char *name,
+	    const char *extra)
 {
 	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	bool net = strcmp(subsystem, "net") == 0;
+	const char *dir = net ? "virtual/net" : "pci0000:00";
 	char buf[512];
 	int fd, n, ret;
 
-	n = snprintf(buf, sizeof(buf), "remove@/devices/virtual/net/%s%c"
-		"ACTION=remove%cDEVPATH=/devices/virtual/net/%s%c"
-		"SUBSYSTEM=net%cINTERFACE=%s%cIFINDEX=%d%cSEQNUM=999999%c",
-		ifname, 0, 0, ifname, 0, 0, ifname, 0,
-		hotplug_ifname_to_ifindex(ifname), 0, 0);
+	n = snprintf(buf, sizeof(buf), "%s@/devices/%s/%s%cACTION=%s%c"
+		"DEVPATH=/devices/%s/%s%cSUBSYSTEM=%s%c%s=%s%cSEQNUM=999998%c",
+		action, dir, name, 0, action, 0, dir, name, 0, subsystem, 0,
+		net ? "INTERFACE" : "PCI_SLOT_NAME", name, 0, 0);
+	if (extra != NULL)
+		n += snprintf(buf + n, sizeof(buf) - n, "%s%c", extra, 0);
 	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
 		NETLINK_KOBJECT_UEVENT);
 	if (fd < 0)
@@ -232,6 +239,17 @@ send_forged_remove(const char *ifname)
 		sizeof(dst)) == n ? 0 : -errno;
 	close(fd);
 	return ret;
+}
+
+/* A root process forges a kernel-looking remove@ of a real interface. */
+static int
+send_forged_remove(const char *ifname)
+{
+	char extra[32];
+
+	snprintf(extra, sizeof(extra), "IFINDEX=%d",
+		 hotplug_ifname_to_ifindex(ifname));
+	return send_forged("remove", "net", ifname, extra);
 }
 
 static void
@@ -266,30 +284,6 @@ test_spoofed_uevent_dropped(void **state)
 	hotplug_device_untrack("vX");
 }
 
-/* A forged datagram of any action and subsystem, on the kernel's group. */
-static int
-send_forged(const char *action, const char *subsystem, const char *name)
-{
-	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_groups = 1 };
-	bool net = strcmp(subsystem, "net") == 0;
-	char buf[512];
-	int fd, n, ret;
-
-	n = snprintf(buf, sizeof(buf), "%s@/devices/%s/%s%cACTION=%s%c"
-		"DEVPATH=/devices/%s/%s%cSUBSYSTEM=%s%c%s=%s%cSEQNUM=999998%c",
-		action, net ? "virtual/net" : "pci0000:00", name, 0, action, 0,
-		net ? "virtual/net" : "pci0000:00", name, 0, subsystem, 0,
-		net ? "INTERFACE" : "PCI_SLOT_NAME", name, 0, 0);
-	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
-		NETLINK_KOBJECT_UEVENT);
-	if (fd < 0)
-		return -errno;
-	ret = sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&dst,
-		sizeof(dst)) == n ? 0 : -errno;
-	close(fd);
-	return ret;
-}
-
 /* Every action, for a tracked interface and a PCI address: none gets in. */
 static void
 test_spoofed_every_action(void **state)
@@ -315,7 +309,8 @@ test_spoofed_every_action(void **state)
 	for (k = 0; k < RTE_DIM(subsystems); k++)
 		for (a = 0; a < RTE_DIM(actions); a++)
 			assert_int_equal(send_forged(hotplug_action_str(actions[a]),
-						     subsystems[k][0], subsystems[k][1]), 0);
+						     subsystems[k][0], subsystems[k][1],
+						     NULL), 0);
 	for (i = 0; i < WAIT_MS; i++) {
 		hotplug_monitor_stats_get(&st);
 		if (st.dropped_sender >= st0.dropped_sender + nb)

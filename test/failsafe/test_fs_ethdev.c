@@ -1434,6 +1434,23 @@ rss_check(uint16_t port, uint64_t hf, const uint8_t *key)
 		assert_memory_equal(got, key, sizeof(got));
 }
 
+/* A started port in RSS mode over RSS_NQ queues. */
+static uint16_t
+rss_port_start(const char *name, const char *args)
+{
+	struct rte_eth_conf conf;
+	uint16_t port;
+
+	port = fs_create(name, args);
+	assert_true(port < RTE_MAX_ETHPORTS);
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP;
+	port_setup_conf(port, RSS_NQ, &conf);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	return port;
+}
+
 /*
  * RETA and RSS hash set on the port reach every sub-device and read back
  * as set; a sub-device that joins later gets the RETA and the hash types.
@@ -1445,19 +1462,12 @@ test_rss_reta_reach_every_sub(void **state)
 	const char *subs[] = { "net_null60", "net_null61" };
 	struct rte_eth_rss_conf rc;
 	struct rte_eth_dev_info info;
-	struct rte_eth_conf conf;
 	uint8_t key[40];
 	unsigned int i;
 	uint16_t port;
 
 	(void)state;
-	port = fs_create("net_failsafe20", "dev(net_null60),dev(net_null61),hotplug_poll=20");
-	assert_true(port < RTE_MAX_ETHPORTS);
-	memset(&conf, 0, sizeof(conf));
-	conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-	conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP;
-	port_setup_conf(port, RSS_NQ, &conf);
-	assert_int_equal(rte_eth_dev_start(port), 0);
+	port = rss_port_start("net_failsafe20", "dev(net_null60),dev(net_null61),hotplug_poll=20");
 	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
 	assert_int_equal(rte_eth_dev_info_get(port, &info), 0);
 	assert_int_equal(info.reta_size, RTE_ETH_RSS_RETA_SIZE_128);
@@ -1680,17 +1690,10 @@ static void
 test_reta_forgotten_on_reconfigure(void **state)
 {
 	struct rte_eth_rss_reta_entry64 reta[RETA_GROUPS];
-	struct rte_eth_conf conf;
 	uint16_t port;
 
 	(void)state;
-	port = fs_create("net_failsafe22", "dev(net_null64),dev(net_null65),hotplug_poll=20");
-	assert_true(port < RTE_MAX_ETHPORTS);
-	memset(&conf, 0, sizeof(conf));
-	conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-	conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP;
-	port_setup_conf(port, RSS_NQ, &conf);
-	assert_int_equal(rte_eth_dev_start(port), 0);
+	port = rss_port_start("net_failsafe22", "dev(net_null64),dev(net_null65),hotplug_poll=20");
 	reta_fill(reta, RTE_ETH_RSS_RETA_SIZE_128, 2);
 	assert_int_equal(rte_eth_dev_rss_reta_update(port, reta, RTE_ETH_RSS_RETA_SIZE_128), 0);
 	assert_int_equal(rte_eth_dev_stop(port), 0);
