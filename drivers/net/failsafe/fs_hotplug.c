@@ -226,7 +226,7 @@ fs_hotplug_remove(struct fs_priv *priv, struct fs_sub *sub, uint64_t rx_ns,
 		  const char *what)
 {
 	struct fs_hotplug_times *t = &priv->hp;
-	struct rte_eth_dev *sdev;
+	struct rte_pci_device *pdev;
 
 	if (sub->state == FS_SUB_EMPTY || sub->retiring)
 		return;	/* a repeated REMOVE */
@@ -235,10 +235,9 @@ fs_hotplug_remove(struct fs_priv *priv, struct fs_sub *sub, uint64_t rx_ns,
 	t->remove_events++;
 	t->last_remove_switch_ns = priv->last_publish_ns - rx_ns;
 	sub->remove_rx_ns = rx_ns;
-	sdev = &rte_eth_devices[sub->port_id];
-	if (fs_sub_is_pci(sub) && sdev->device != NULL &&
-	    strcmp(rte_bus_name(rte_bus_find_by_device(sdev->device)), "pci") == 0) {
-		int ret = hotplug_remap_device(RTE_DEV_TO_PCI(sdev->device));
+	pdev = fs_sub_pci_dev(sub);
+	if (pdev != NULL) {
+		int ret = hotplug_remap_device(pdev);
 
 		if (ret < 0)
 			FS_PORT_LOG(ERR, priv, "sub-device %u: BAR remap failed: %s",
