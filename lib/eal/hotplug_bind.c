@@ -112,11 +112,22 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/*
+ * A device that has just appeared is probed by the kernel itself: its
+ * native driver (virtio-pci, e1000e ...) may take it while we look, after
+ * we saw it unbound, and our drivers_probe then finds it taken.  Undo
+ * that and ask again, a bounded number of times.  (A device we unbound
+ * ourselves is not retried: the unbind may still be on its way.)
+ */
+#define BIND_STEAL_RETRIES	3
+
 static int
-wait_bound(const char *pci_addr, const char *driver, unsigned int timeout_ms)
+wait_bound(const char *pci_addr, const char *driver, unsigned int timeout_ms,
+	   bool was_unbound)
 {
 	uint64_t deadline = now_ms() + timeout_ms;
-	char cur[HOTPLUG_DRIVER_MAX];
+	char cur[HOTPLUG_DRIVER_MAX], undone[HOTPLUG_DRIVER_MAX] = "";
+	unsigned int retries = 0;
 	int ret;
 
 	for (;;) {
@@ -125,6 +136,19 @@ wait_bound(const char *pci_addr, const char *driver, unsigned int timeout_ms)
 			return ret; /* the device went away meanwhile */
 		if (strcmp(cur, driver) == 0)
 			return 0;
+		if (was_unbound && cur[0] != '\0' && strcmp(cur, undone) != 0 &&
+		    retries < BIND_STEAL_RETRIES) {
+			retries++;
+			memcpy(undone, cur, sizeof(undone));
+			HOTPLUG_LOG(NOTICE, "%s: taken by %s meanwhile, asking for %s again",
+				pci_addr, cur, driver);
+			ret = unbind_current(pci_addr, cur);
+			if (ret == 0)
+				ret = request_probe(pci_addr, driver);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
 		if (now_ms() >= deadline)
 			return -ETIMEDOUT;
 		usleep(BIND_POLL_US);
@@ -159,7 +183,7 @@ hotplug_bind_driver(const char *pci_addr, const char *driver,
 	}
 	ret = request_probe(pci_addr, driver);
 	if (ret == 0)
-		ret = wait_bound(pci_addr, driver, timeout_ms);
+		ret = wait_bound(pci_addr, driver, timeout_ms, cur[0] == '\0');
 	if (ret == -ETIMEDOUT)
 		HOTPLUG_LOG(ERR, "%s: not bound to %s after %u ms", pci_addr,
 			driver, timeout_ms);

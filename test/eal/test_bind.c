@@ -30,6 +30,8 @@
 static volatile int kernel_stop;
 static volatile int kernel_paused;
 static volatile int kernel_unbinds;
+/* The next drivers_probe binds the native driver, as for a new device. */
+static volatile int kernel_native_first;
 static pthread_t kernel_thread;
 
 static const char * const drivers[] = { "e1000e", "vfio-pci" };
@@ -50,10 +52,16 @@ kernel_step(void)
 		snprintf(rel, sizeof(rel), "bus/pci/drivers/%s/unbind",
 			drivers[i]);
 		if (fake_sysfs_read(rel, addr, sizeof(addr)) > 0) {
+			char cur[64];
+
 			strip(addr);
-			fake_sysfs_link_driver(addr, NULL);
 			fake_sysfs_write(rel, "");
-			kernel_unbinds++;
+			/* As the kernel: only a driver unbinds its own devices. */
+			if (hotplug_pci_driver(addr, cur, sizeof(cur)) == 0 &&
+			    strcmp(cur, drivers[i]) == 0) {
+				fake_sysfs_link_driver(addr, NULL);
+				kernel_unbinds++;
+			}
 		}
 	}
 	if (fake_sysfs_read("bus/pci/drivers_probe", addr, sizeof(addr)) <= 0)
@@ -61,7 +69,10 @@ kernel_step(void)
 	strip(addr);
 	snprintf(rel, sizeof(rel), "devices/pci0000:00/%s/driver_override",
 		addr);
-	if (fake_sysfs_read(rel, drv, sizeof(drv)) > 0) {
+	if (kernel_native_first) {
+		kernel_native_first = 0;
+		fake_sysfs_link_driver(addr, "e1000e");
+	} else if (fake_sysfs_read(rel, drv, sizeof(drv)) > 0) {
 		strip(drv);
 		fake_sysfs_link_driver(addr, drv);
 	}
@@ -164,6 +175,28 @@ test_timeout(void **state)
 	assert_int_equal(hotplug_bind_driver(PCI_B, "e1000e", 2000), 0);
 }
 
+/*
+ * A device just hot-added: the kernel's own probe gives it its native
+ * driver after we found it unbound; the bind must take it back.
+ */
+static void
+test_native_driver_wins_race(void **state)
+{
+	int before;
+	char drv[64];
+
+	(void)state;
+	fake_sysfs_add_pci("0000:00:05.0", "0x1af4\n", "0x1041\n", NULL);
+	/* Let the fake kernel finish what earlier tests asked of it. */
+	usleep(20 * 1000);
+	before = kernel_unbinds;
+	kernel_native_first = 1;
+	assert_int_equal(hotplug_bind_driver("0000:00:05.0", "vfio-pci", 2000), 0);
+	assert_int_equal(hotplug_pci_driver("0000:00:05.0", drv, sizeof(drv)), 0);
+	assert_string_equal(drv, "vfio-pci");
+	assert_int_equal(kernel_unbinds, before + 1);
+}
+
 int
 main(void)
 {
@@ -172,6 +205,7 @@ main(void)
 		cmocka_unit_test(test_rebind_unbinds_first),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_native_driver_wins_race),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
