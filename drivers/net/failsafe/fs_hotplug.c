@@ -344,6 +344,27 @@ fs_hotplug_bind(struct fs_priv *priv, struct fs_sub *sub, const char *pci_addr)
 	return 0;
 }
 
+/*
+ * Under lock, before hotplug_poll probes an empty PCI slot: the ADD
+ * path's bind, for a device that is back with another driver (its bind
+ * lost to the kernel's own probe, or its ADD was not seen), which the
+ * PCI bus could otherwise never probe.
+ */
+void
+fs_hotplug_poll_bind(struct fs_sub *sub)
+{
+	struct fs_priv *priv = sub->priv;
+	char cur[HOTPLUG_DRIVER_MAX];
+
+	if (!priv->args.uevent || !fs_sub_is_pci(sub) ||
+	    sub->state != FS_SUB_EMPTY)
+		return;
+	if (hotplug_pci_driver(sub->pci_addr, cur, sizeof(cur)) < 0 ||
+	    strcmp(cur, priv->args.bind_driver) == 0)
+		return;	/* not there, or ready for its probe */
+	fs_hotplug_bind(priv, sub, sub->pci_addr);
+}
+
 /* fs_sub_join(), step by step, with the time of each step recorded. */
 static int
 fs_hotplug_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,

@@ -279,6 +279,7 @@ void fs_xstats_forget(struct fs_priv *priv);
 int fs_hotplug_attach(struct fs_priv *priv);
 void fs_hotplug_detach(struct fs_priv *priv);
 void fs_hotplug_pending_add(struct fs_sub *sub);
+void fs_hotplug_poll_bind(struct fs_sub *sub);
 bool fs_hotplug_covers(const struct fs_sub *sub);
 bool fs_hotplug_present(const struct fs_sub *sub);
 void fs_sub_identity(struct fs_sub *sub, const char *devargs);

@@ -458,6 +458,7 @@ fs_subs_join_all(struct fs_priv *priv)
 
 		if (sub->retiring)
 			continue;
+		fs_hotplug_poll_bind(sub);
 		if (fs_sub_join(sub) == 0 && priv->started &&
 		    sub->state == FS_SUB_STARTED && !was_active)
 			changed = true;
