@@ -127,21 +127,28 @@ wait_sub_counter_above(uint16_t port, unsigned int sub, const char *what,
 }
 
 static void
-port_setup(uint16_t port, uint16_t nq)
+port_setup_conf(uint16_t port, uint16_t nq, const struct rte_eth_conf *conf)
 {
-	struct rte_eth_conf conf;
 	uint16_t q;
 
-	memset(&conf, 0, sizeof(conf));
-	/* A test that failed half-way may have left the port started. */
-	rte_eth_dev_stop(port);
-	assert_int_equal(rte_eth_dev_configure(port, nq, nq, &conf), 0);
+	assert_int_equal(rte_eth_dev_configure(port, nq, nq, conf), 0);
 	for (q = 0; q < nq; q++) {
 		assert_int_equal(rte_eth_rx_queue_setup(port, q, 256,
 				 rte_eth_dev_socket_id(port), NULL, mp), 0);
 		assert_int_equal(rte_eth_tx_queue_setup(port, q, 256,
 				 rte_eth_dev_socket_id(port), NULL), 0);
 	}
+}
+
+static void
+port_setup(uint16_t port, uint16_t nq)
+{
+	struct rte_eth_conf conf;
+
+	memset(&conf, 0, sizeof(conf));
+	/* A test that failed half-way may have left the port started. */
+	rte_eth_dev_stop(port);
+	port_setup_conf(port, nq, &conf);
 }
 
 /* RX one burst on every queue, TX it back on the same queue; free leftovers. */
@@ -1175,20 +1182,6 @@ link_status(uint16_t port)
 
 	assert_int_equal(rte_eth_link_get_nowait(port, &link), 0);
 	return link.link_status;
-}
-
-static void
-port_setup_conf(uint16_t port, uint16_t nq, const struct rte_eth_conf *conf)
-{
-	uint16_t q;
-
-	assert_int_equal(rte_eth_dev_configure(port, nq, nq, conf), 0);
-	for (q = 0; q < nq; q++) {
-		assert_int_equal(rte_eth_rx_queue_setup(port, q, 256,
-				 rte_eth_dev_socket_id(port), NULL, mp), 0);
-		assert_int_equal(rte_eth_tx_queue_setup(port, q, 256,
-				 rte_eth_dev_socket_id(port), NULL), 0);
-	}
 }
 
 /* An RMV event on a sub-device, then (bounded) until it is back and started. */
