@@ -104,6 +104,9 @@ storm() {
 	fs_check "round $round: vB0 untouched (fs_sub1_state $STARTED)" \
 		sub1_started
 	enob=$(xs fs_uevents_enobufs)
+	# The resync runs once the monitor has drained its backlog: wait.
+	[ "$enob" -gt "$enob0" ] &&
+		fs_wait_for 15 eval '[ "$(xs fs_uevents_resyncs)" -gt "$res0" ]'
 	res=$(xs fs_uevents_resyncs)
 	fs_log "round $round: fs_uevents_enobufs $enob0 -> $enob, fs_uevents_resyncs $res0 -> $res, received $(xs fs_uevents_received), accepted $(xs fs_uevents_accepted)"
 	fs_log "round $round: sub0 state $(xs fs_sub0_state) active $(xs fs_sub0_active) removals $(xs fs_sub0_removals) additions $(xs fs_sub0_additions) probe_failures $(xs fs_sub0_probe_failures); vA0 in the kernel: $(fs_in_netns test -e /sys/class/net/vA0 && echo yes || echo no)"
