@@ -77,7 +77,18 @@ if [ ! -f "$initrd" ]; then
 fi
 plugin="$build/drivers/librte_net_failsafe_uevent.so"
 [ -f "$plugin" ] || { log "$plugin not built"; exit 77; }
-plugin=$(readlink -f "$plugin")
+bind_tool="$build/app/hotplug-bind/dpdk-hotplug-bind"
+[ -x "$bind_tool" ] || { log "$bind_tool not built"; exit 77; }
+# The guest sees the host's root but a fresh tmpfs over /tmp: a checkout
+# or build under /tmp is invisible there.  Stage what the guest runs in
+# the cache, in the layout guest.sh expects, for this run only.
+stage=$(mktemp -d "$cache/stage.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/drivers" "$stage/app/hotplug-bind"
+install -m 0644 "$plugin" "$stage/drivers/"
+install -m 0755 "$bind_tool" "$stage/app/hotplug-bind/"
+install -m 0755 "$here/guest.sh" "$stage/"
+plugin="$stage/drivers/$(basename "$plugin")"
 
 rc=0
 results=()
@@ -89,7 +100,7 @@ for y in $yanks; do
 		log "run: $v, $b, $y yanked, $cycles cycle(s); logs in $w"
 		timeout -k 10 $((${run_timeout%.*} + 30)) python3 "$here/run_qemu.py" \
 			--kernel "$kernel" --initrd "$initrd" --plugin "$plugin" \
-			--guest-script "$here/guest.sh" --variant "$v" --bind "$b" --yank "$y" \
+			--guest-script "$stage/guest.sh" --variant "$v" --bind "$b" --yank "$y" \
 			--cycles "$cycles" --timeout "$run_timeout" \
 			--workdir "$w" --json "$w/result.json"
 		r=$?
