@@ -1697,6 +1697,50 @@ test_reta_forgotten_on_reconfigure(void **state)
 	fs_destroy("net_failsafe22");
 }
 
+/*
+ * A queue inside a burst holds the grace period: the removed sub-device
+ * stays open, a warning after a second names the queue, and the close
+ * goes through as soon as the queue leaves.  (The burst is simulated by
+ * in_burst itself: no PMD here can be made to block.)
+ */
+static void
+test_grace_held_by_queue_in_burst(void **state)
+{
+	int level = rte_log_get_level(rte_log_register("pmd.net.failsafe.uevent"));
+	struct fs_queue *q;
+	char *text = NULL;
+	size_t len = 0;
+	uint16_t port;
+	FILE *f;
+
+	(void)state;
+	port = fs_create("net_failsafe24", "dev(net_null72),dev(net_null73),hotplug_poll=0");
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	q = rte_eth_devices[port].data->tx_queues[0];
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	rte_log_set_level_pattern("pmd.net.failsafe.uevent", RTE_LOG_INFO);
+	rte_openlog_stream(f);
+	__atomic_store_n(&q->in_burst, 1, __ATOMIC_RELEASE);
+	raise_rmv("net_null73");
+	/* Out of the active set at once, but not closed while held. */
+	assert_true(wait_sub_xstat(port, 1, "active", 0));
+	usleep(1300 * 1000);
+	assert_int_equal(sub_xstat(port, 1, "state"), SUB_STARTED);
+	__atomic_store_n(&q->in_burst, 0, __ATOMIC_RELEASE);
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_EMPTY));
+	rte_openlog_stream(NULL);
+	rte_log_set_level_pattern("pmd.net.failsafe.uevent", level);
+	fclose(f);
+	print_message("log: %s", text);
+	assert_int_equal(count_lines(text, "tx queue 0 holds it"), 1);
+	free(text);
+	fs_destroy("net_failsafe24");
+	assert_mempool_back();
+}
+
 int
 main(void)
 {
@@ -1720,6 +1764,7 @@ main(void)
 		cmocka_unit_test(test_queue_stop_unsupported),
 		cmocka_unit_test(test_queue_stop_start),
 		cmocka_unit_test(test_reta_forgotten_on_reconfigure),
+		cmocka_unit_test(test_grace_held_by_queue_in_burst),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */

@@ -123,6 +123,8 @@ struct fs_retired {
 	struct fs_active *set;
 	uint64_t token;
 	uint64_t deadline_ns;
+	uint64_t born_ns;
+	bool warned;		/* said which queue holds it (FS_GRACE_WARN_NS) */
 	uint32_t sub_mask;	/* sub-devices to tear down after the grace period */
 };
 

@@ -16,6 +16,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <linux/membarrier.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -218,6 +219,42 @@ fs_retired_finish(struct fs_priv *priv, struct fs_retired *r, uint32_t *closing)
 	free(r);
 }
 
+/* A grace period this old is worth a log line: it names the queue. */
+#define FS_GRACE_WARN_NS	(1000ULL * 1000 * 1000)
+
+static bool
+fs_queue_holds(const struct fs_priv *priv, const struct fs_queue *q,
+	       const struct fs_retired *r, uint64_t now)
+{
+	if (q == NULL || fs_reader_left(priv, q, r, now))
+		return false;
+	FS_PORT_LOG(WARNING, priv, "a grace period is %.0f ms old: %s queue %u holds it (qsbr %" PRIu64 ", token %" PRIu64 ", in burst %u)",
+		    (now - r->born_ns) / 1e6, q->is_tx ? "tx" : "rx", q->qid,
+		    __atomic_load_n(&priv->qsbr->qsbr_cnt[q->reader_id].cnt,
+				    __ATOMIC_RELAXED),
+		    r->token, (unsigned int)q->in_burst);
+	return true;
+}
+
+/* Once per retired set: which queue keeps a sub-device from closing. */
+static void
+fs_grace_warn(struct fs_priv *priv, struct fs_retired *r)
+{
+	struct rte_eth_dev_data *data = priv->dev->data;
+	uint64_t now = fs_time_ns();
+	uint16_t i;
+
+	if (r->warned || now - r->born_ns < FS_GRACE_WARN_NS)
+		return;
+	r->warned = true;
+	for (i = 0; i < data->nb_rx_queues; i++)
+		if (fs_queue_holds(priv, data->rx_queues[i], r, now))
+			return;
+	for (i = 0; i < data->nb_tx_queues; i++)
+		if (fs_queue_holds(priv, data->tx_queues[i], r, now))
+			return;
+}
+
 /* Under priv->lock.  force: the caller knows no burst can run (port closed). */
 void
 fs_switch_reclaim(struct fs_priv *priv, bool force, uint32_t *closing)
@@ -228,8 +265,10 @@ fs_switch_reclaim(struct fs_priv *priv, bool force, uint32_t *closing)
 	while (*pr != NULL) {
 		struct fs_retired *r = *pr;
 
-		if (!force && !fs_grace_done(priv, r))
+		if (!force && !fs_grace_done(priv, r)) {
+			fs_grace_warn(priv, r);
 			break;
+		}
 		*pr = r->next;
 		fs_retired_finish(priv, r, closing);
 	}
@@ -265,7 +304,8 @@ fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask)
 	if (priv->membarrier_ok &&
 	    fs_membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED) != 0)
 		priv->membarrier_ok = false;
-	r->deadline_ns = fs_time_ns() + FS_GRACE_NO_MB_NS;
+	r->born_ns = fs_time_ns();
+	r->deadline_ns = r->born_ns + FS_GRACE_NO_MB_NS;
 	for (tail = &priv->retired; *tail != NULL; tail = &(*tail)->next)
 		;
 	*tail = r;
