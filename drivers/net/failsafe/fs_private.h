@@ -191,8 +191,8 @@ struct fs_priv {
 	bool membarrier_ok;
 
 	struct fs_retired *retired;
-	bool alarm_armed;
-	uint64_t alarm_due_ns;
+	uint32_t alarms_pending;	/* set by fs_service_arm, not yet run */
+	uint64_t alarm_due_ns;		/* none later than this is pending */
 	bool started;
 	bool closing;
 	bool lsc_pending;

@@ -12,7 +12,10 @@ static void fs_service_alarm(void *arg);
 /*
  * A sooner deadline adds an alarm rather than moving the pending one: a
  * surplus run finds nothing to do, and cancelling would wait for a run
- * in progress.
+ * in progress.  Alarms are counted, not compared by time: the EAL times
+ * them on another clock than ours, so one may run a little before the
+ * deadline computed here, and a service that took it for a surplus one
+ * would never be armed again.
  */
 void
 fs_service_arm(struct fs_priv *priv, uint64_t us)
@@ -22,12 +25,26 @@ fs_service_arm(struct fs_priv *priv, uint64_t us)
 	if (priv->closing || us == UINT64_MAX)
 		return;
 	due = fs_time_ns() + us * 1000;
-	if (priv->alarm_armed && due >= priv->alarm_due_ns)
+	if (priv->alarms_pending > 0 && due >= priv->alarm_due_ns)
 		return;
 	if (rte_eal_alarm_set(us, fs_service_alarm, priv) == 0) {
-		priv->alarm_armed = true;
+		priv->alarms_pending++;
 		priv->alarm_due_ns = due;
 	}
+}
+
+/* Under lock, in the alarm: one of ours has run. */
+static void
+fs_service_alarm_ran(struct fs_priv *priv)
+{
+	if (priv->alarms_pending > 0)
+		priv->alarms_pending--;	/* a kick is not counted */
+	/*
+	 * Which of the others is due when is not kept; none is later than
+	 * FS_SERVICE_MAX_US from now, the longest this file ever asks for.
+	 */
+	priv->alarm_due_ns = priv->alarms_pending > 0 ?
+		fs_time_ns() + FS_SERVICE_MAX_US * 1000ULL : 0;
 }
 
 void
@@ -41,7 +58,7 @@ void
 fs_service_cancel(struct fs_priv *priv)
 {
 	rte_eal_alarm_cancel(fs_service_alarm, priv);
-	priv->alarm_armed = false;
+	priv->alarms_pending = 0;
 }
 
 static bool
@@ -153,9 +170,7 @@ fs_service_alarm(void *arg)
 		rte_eal_alarm_set(FS_SERVICE_FAST_US, fs_service_alarm, priv);
 		return;
 	}
-	/* Surplus alarms (see fs_service_arm) fire after the tracked one. */
-	if (fs_time_ns() >= priv->alarm_due_ns)
-		priv->alarm_armed = false;
+	fs_service_alarm_ran(priv);
 	fs_service_run(priv, &closing);
 	pthread_mutex_unlock(&priv->lock);
 	if (closing != 0)
