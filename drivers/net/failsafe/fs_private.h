@@ -197,6 +197,7 @@ struct fs_priv {
 	bool closing;
 	bool lsc_pending;
 	uint64_t next_poll_ns;
+	uint64_t probe_after_ns;	/* no service probe before (fs_sub_destroyed) */
 
 	struct fs_config cfg;
 	TAILQ_HEAD(, fs_flow) flows;

@@ -99,6 +99,8 @@ fs_service_next_us(const struct fs_priv *priv, uint64_t now)
 					     (uint64_t)FS_SERVICE_MAX_US));
 	if (priv->started)
 		next = RTE_MIN(next, (uint64_t)FS_LINK_WATCH_US);
+	if (now < priv->probe_after_ns)
+		next = RTE_MIN(next, (priv->probe_after_ns - now) / 1000 + 1);
 	return next;
 }
 
@@ -112,11 +114,13 @@ fs_service_run(struct fs_priv *priv, uint32_t *closing)
 		return;
 	fs_service_rmv(priv);
 	fs_switch_reclaim(priv, false, closing);
-	FS_FOREACH_SUB(priv, sub)
-		fs_hotplug_pending_add(sub);
-	if (fs_service_needs_poll(priv) && now >= priv->next_poll_ns) {
-		priv->next_poll_ns = now + priv->args.hotplug_poll_ms * 1000000ULL;
-		fs_subs_join_all(priv);
+	if (now >= priv->probe_after_ns) {
+		FS_FOREACH_SUB(priv, sub)
+			fs_hotplug_pending_add(sub);
+		if (fs_service_needs_poll(priv) && now >= priv->next_poll_ns) {
+			priv->next_poll_ns = now + priv->args.hotplug_poll_ms * 1000000ULL;
+			fs_subs_join_all(priv);
+		}
 	}
 	if (priv->started && fs_switch_links_changed(priv))
 		fs_switch_publish(priv, 0);

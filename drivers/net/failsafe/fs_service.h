@@ -19,6 +19,8 @@ struct fs_priv;
  * an hour away) waits for that tick: the cap bounds that wait.
  */
 #define FS_SERVICE_MAX_US	100000
+/* After another caller released a sub-device: its hotplug call's tail. */
+#define FS_RELEASE_SETTLE_US	50000
 
 /*
  * The control-side service of a port runs from an rte_alarm: it finishes

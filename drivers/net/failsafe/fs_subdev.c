@@ -77,8 +77,13 @@ fs_sub_destroyed(struct fs_sub *sub)
 		sub->retiring = false;
 		sub->active = false;
 		sub->port_id = RTE_MAX_ETHPORTS;
-		fs_hotplug_pending_add(sub);
-		fs_service_arm(priv, FS_SERVICE_FAST_US);
+		/*
+		 * Its remover is still inside the EAL's hotplug code, which is
+		 * not safe against a probe from another thread (the devargs
+		 * list): no probe by the service until it is surely out.
+		 */
+		priv->probe_after_ns = fs_time_ns() + FS_RELEASE_SETTLE_US * 1000ULL;
+		fs_service_arm(priv, FS_RELEASE_SETTLE_US);
 	}
 	pthread_mutex_unlock(&priv->lock);
 	fs_lsc_emit_pending(priv);
@@ -272,6 +277,34 @@ fs_sub_ifindex(const struct fs_sub *sub)
 }
 
 /* EMPTY -> PROBED: attach the device and own its port. */
+/*
+ * The EAL's hotplug calls are not safe against each other from two
+ * threads (they share the devargs list): ours run in the monitor thread
+ * (ADD), the interrupt thread (hotplug_poll, closes) and the
+ * application's, so they go one at a time, process-wide.  Taken with or
+ * without a port lock, never the other way round.
+ */
+static pthread_mutex_t fs_plug_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int
+fs_plug_add(const char *bus, const char *name, const char *args)
+{
+	int ret;
+
+	pthread_mutex_lock(&fs_plug_lock);
+	ret = rte_eal_hotplug_add(bus, name, args);
+	pthread_mutex_unlock(&fs_plug_lock);
+	return ret;
+}
+
+static void
+fs_plug_remove(const char *bus, const char *name)
+{
+	pthread_mutex_lock(&fs_plug_lock);
+	rte_eal_hotplug_remove(bus, name);
+	pthread_mutex_unlock(&fs_plug_lock);
+}
+
 int
 fs_sub_probe(struct fs_sub *sub)
 {
@@ -286,14 +319,14 @@ fs_sub_probe(struct fs_sub *sub)
 	if (ret < 0)
 		goto fail;
 	ifindex = fs_sub_ifindex(sub);
-	ret = rte_eal_hotplug_add(sub->bus, sub->dev_name,
-				  da.args != NULL ? da.args : "");
+	ret = fs_plug_add(sub->bus, sub->dev_name,
+			  da.args != NULL ? da.args : "");
 	rte_devargs_reset(&da);
 	/* The interface was re-created under the probe: which one is bound
 	 * is unknown, so give up; its ADD event brings it back.
 	 */
 	if (ret == 0 && ifindex != fs_sub_ifindex(sub)) {
-		rte_eal_hotplug_remove(sub->bus, sub->dev_name);
+		fs_plug_remove(sub->bus, sub->dev_name);
 		ret = fs_sub_fail(sub, -EAGAIN, "interface %s changed during the probe",
 				  sub->iface);
 		goto fail;
@@ -306,7 +339,7 @@ fs_sub_probe(struct fs_sub *sub)
 	if (fs_sub_find_port(sub->dev_name, &sub->port_id) < 0) {
 		ret = fs_sub_fail(sub, -ENODEV, "'%s' was probed but has no ethdev port",
 				  sub->dev_name);
-		rte_eal_hotplug_remove(sub->bus, sub->dev_name);
+		fs_plug_remove(sub->bus, sub->dev_name);
 		goto fail;
 	}
 	ret = fs_sub_take_ownership(sub);
@@ -390,7 +423,7 @@ fs_sub_detach_close(struct fs_sub *sub)
 	if (sub->state == FS_SUB_STARTED)
 		rte_eth_dev_stop(sub->port_id);
 	rte_eth_dev_close(sub->port_id);
-	rte_eal_hotplug_remove(sub->bus, sub->dev_name);
+	fs_plug_remove(sub->bus, sub->dev_name);
 }
 
 /* end (locked): the slot is empty and may be filled again. */
