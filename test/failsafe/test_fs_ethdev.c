@@ -151,6 +151,16 @@ port_setup(uint16_t port, uint16_t nq)
 	port_setup_conf(port, nq, &conf);
 }
 
+/* One queue pair, started, with both sub-devices started. */
+static void
+port_start_both(uint16_t port)
+{
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+}
+
 /* RX one burst on every queue, TX it back on the same queue; free leftovers. */
 static uint64_t
 forward_once(uint16_t port, uint16_t nq, uint64_t *txd)
@@ -543,10 +553,7 @@ test_stats_across_hotplug_remove(void **state)
 	int i;
 
 	(void)state;
-	port_setup(port, 1);
-	assert_int_equal(rte_eth_dev_start(port), 0);
-	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
-	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	port_start_both(port);
 	/* From zero, so that the port's count can be compared with ours. */
 	assert_int_equal(rte_eth_stats_reset(port), 0);
 	for (i = 0; i < 100; i++)
@@ -775,10 +782,7 @@ test_rmv_event_switches_tx(void **state)
 	uint64_t removals, deadline;
 
 	(void)state;
-	port_setup(port, 1);
-	assert_int_equal(rte_eth_dev_start(port), 0);
-	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
-	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	port_start_both(port);
 	assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
 	p.sub0 = port_of("net_null0");
 	p.sub1 = port_of("net_null1");
@@ -1111,10 +1115,7 @@ test_vfio_request_removes_sub(void **state)
 	uint64_t removals, deadline;
 
 	(void)state;
-	port_setup(port, 1);
-	assert_int_equal(rte_eth_dev_start(port), 0);
-	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
-	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	port_start_both(port);
 	assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
 	removals = sub_xstat(port, 0, "removals");
 	rte_dev_event_callback_process("net_null0", RTE_DEV_EVENT_REMOVE);
