@@ -162,8 +162,9 @@ hotplug_device_untrack(const char *name)
 	return ret;
 }
 
-int
-hotplug_device_state(const char *name)
+/* A copy of name's entry, read under the lock: 0, -EINVAL or -ENOENT. */
+static int
+entry_copy(const char *name, struct registry_entry *copy)
 {
 	struct registry_entry *e;
 	int ret = -ENOENT;
@@ -172,10 +173,21 @@ hotplug_device_state(const char *name)
 		return -EINVAL;
 	pthread_mutex_lock(&registry_lock);
 	e = entry_find(name);
-	if (e != NULL)
-		ret = (int)e->state;
+	if (e != NULL) {
+		*copy = *e;
+		ret = 0;
+	}
 	pthread_mutex_unlock(&registry_lock);
 	return ret;
+}
+
+int
+hotplug_device_state(const char *name)
+{
+	struct registry_entry e;
+	int ret = entry_copy(name, &e);
+
+	return ret < 0 ? ret : (int)e.state;
 }
 
 static bool
@@ -256,17 +268,10 @@ hotplug_registry_present(const char *name)
 int
 hotplug_registry_ifindex(const char *name)
 {
-	struct registry_entry *e;
-	int ret = -ENOENT;
+	struct registry_entry e;
+	int ret = entry_copy(name, &e);
 
-	if (!name_valid(name))
-		return -EINVAL;
-	pthread_mutex_lock(&registry_lock);
-	e = entry_find(name);
-	if (e != NULL)
-		ret = e->ifindex;
-	pthread_mutex_unlock(&registry_lock);
-	return ret;
+	return ret < 0 ? ret : e.ifindex;
 }
 
 unsigned int
