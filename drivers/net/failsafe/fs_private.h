@@ -114,7 +114,6 @@ struct fs_queue {
 		struct rte_eth_txconf txconf;
 	};
 	struct rte_mempool *mp;
-	bool deferred_stopped;
 } __rte_cache_aligned;
 
 /* A retired active set, freed once every queue has passed a quiescent point. */
