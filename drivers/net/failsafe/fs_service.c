@@ -139,7 +139,8 @@ fs_lsc_emit_pending(struct fs_priv *priv)
 /*
  * Close retired sub-devices without the port lock, so that a REMOVE or an
  * ADD of another device, or the application's control path, never waits
- * for a slow close; then empty their slots and let waiting ADDs in.
+ * for a slow close; then empty their slots, and let the service's next
+ * run replay the ADDs that waited for them (fs_service_run).
  */
 static void
 fs_service_close(struct fs_priv *priv, uint32_t closing)
@@ -150,13 +151,9 @@ fs_service_close(struct fs_priv *priv, uint32_t closing)
 		if (closing & RTE_BIT32(sub->idx))
 			fs_sub_detach_close(sub);
 	pthread_mutex_lock(&priv->lock);
-	FS_FOREACH_SUB(priv, sub) {
-		if (!(closing & RTE_BIT32(sub->idx)))
-			continue;
-		fs_sub_detach_end(sub);
-		if (sub->add_pending)
-			fs_hotplug_pending_add(sub);
-	}
+	FS_FOREACH_SUB(priv, sub)
+		if (closing & RTE_BIT32(sub->idx))
+			fs_sub_detach_end(sub);
 	fs_service_arm(priv, FS_SERVICE_FAST_US);
 	pthread_mutex_unlock(&priv->lock);
 }
