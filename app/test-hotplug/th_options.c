@@ -16,7 +16,7 @@ enum {
 	OPT_MODE = 256, OPT_CYCLES, OPT_SHORT, OPT_SUBDEVS, OPT_RATE,
 	OPT_WARMUP, OPT_DOWN, OPT_SETTLE, OPT_GAP, OPT_REPLACE_MAC,
 	OPT_YANK_CMD, OPT_RESTORE_CMD, OPT_DEVARGS, OPT_COMPARE, OPT_NO_LIVE,
-	OPT_SECONDS, OPT_REPEAT, OPT_HUGE, OPT_PLUGIN_DIR, OPT_JSON, OPT_PNG,
+	OPT_SECONDS, OPT_REPEAT, OPT_PAIRED, OPT_HUGE, OPT_PLUGIN_DIR, OPT_JSON, OPT_PNG,
 	OPT_NO_PNG, OPT_WORK_DIR, OPT_WORKER, OPT_TARGET, OPT_NETNS,
 	OPT_OUT_PREFIX, OPT_YANK_SUB, OPT_HELP,
 };
@@ -40,6 +40,7 @@ static const struct option th_long_opts[] = {
 	{ "no-live", no_argument, NULL, OPT_NO_LIVE },
 	{ "seconds", required_argument, NULL, OPT_SECONDS },
 	{ "repeat", required_argument, NULL, OPT_REPEAT },
+	{ "paired-rounds", required_argument, NULL, OPT_PAIRED },
 	{ "huge", required_argument, NULL, OPT_HUGE },
 	{ "plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR },
 	{ "json", required_argument, NULL, OPT_JSON },
@@ -91,6 +92,8 @@ th_usage(const char *prog, FILE *f)
 "throughput mode:\n"
 "  --seconds S         measured seconds per run (default 5)\n"
 "  --repeat R          interleaved repetitions (default 3)\n"
+"  --paired-rounds N   rounds of the paired run, direct and ours taking\n"
+"                      turns in one testpmd (default 15, 0: none)\n"
 "  --huge auto|on|off  hugepages: both settings when they can be reserved\n"
 "                      (auto, default), only with, only without\n"
 "common:\n"
@@ -194,6 +197,7 @@ th_options_parse(struct th_options *opt, int argc, char **argv)
 	opt->live = true;
 	opt->tp_seconds = 5;
 	opt->tp_repeat = 3;
+	opt->tp_paired_rounds = 15;
 	opt->huge = TH_HUGE_AUTO;
 	opt->json_path = "test-hotplug.json";
 	opt->png_path = "test-hotplug.png";
@@ -276,6 +280,10 @@ th_options_parse(struct th_options *opt, int argc, char **argv)
 		case OPT_REPEAT:
 			ret = th_parse_uint("repeat", optarg, 1, 50,
 					    &opt->tp_repeat);
+			break;
+		case OPT_PAIRED:
+			ret = th_parse_uint("paired-rounds", optarg, 0, 200,
+					    &opt->tp_paired_rounds);
 			break;
 		case OPT_HUGE:
 			if (strcmp(optarg, "auto") == 0)

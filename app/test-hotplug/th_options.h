@@ -39,6 +39,7 @@ struct th_options {
 	/* throughput mode */
 	unsigned int tp_seconds;
 	unsigned int tp_repeat;
+	unsigned int tp_paired_rounds;	/* 0: no paired run */
 	enum th_huge huge;
 	/* common */
 	const char *plugin_dir;

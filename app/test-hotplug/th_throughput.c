@@ -20,6 +20,7 @@
 
 #include "th_json.h"
 #include "th_run.h"
+#include "th_testpmd.h"
 #include "th_throughput.h"
 
 #define TH_TP_WARMUP_MS 1500
@@ -30,7 +31,7 @@ struct th_tp_cfg {
 	const char *name;
 	const char *what;
 	bool plugin;
-	const char *vdev[6];
+	const char *vdev[7];	/* NULL-terminated */
 	const char *portmask;
 };
 
@@ -152,152 +153,39 @@ th_huge_reserve(struct th_huge_state *h)
 	return 0;
 }
 
-static double
-th_now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/*
- * Reads testpmd's output until the accumulated RX-packets of a "show fwd
- * stats all" arrive; returns them, or -1 on EOF or after timeout_s.
- */
-static long long
-th_read_fwd_rx(int fd, char *buf, size_t sz, size_t *len, double timeout_s)
-{
-	double end = th_now_s() + timeout_s;
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char *acc, *rx;
-	long long v;
-	ssize_t n;
-
-	for (;;) {
-		buf[*len] = '\0';
-		acc = strstr(buf, "Accumulated forward statistics");
-		if (acc != NULL && (rx = strstr(acc, "RX-packets:")) != NULL &&
-		    strchr(rx, '\n') != NULL) {
-			v = strtoll(rx + strlen("RX-packets:"), NULL, 10);
-			/* Drop what was consumed. */
-			rx = strchr(rx, '\n') + 1;
-			*len -= rx - buf;
-			memmove(buf, rx, *len + 1);
-			return v;
-		}
-		if (th_now_s() > end || th_sup_interrupted)
-			return -1;
-		if (poll(&p, 1, 100) <= 0)
-			continue;
-		if (*len + 1 >= sz) {	/* keep the tail only */
-			memmove(buf, buf + sz / 2, *len - sz / 2);
-			*len -= sz / 2;
-		}
-		n = read(fd, buf + *len, sz - 1 - *len);
-		if (n <= 0)
-			return -1;
-		*len += n;
-	}
-}
-
-static void
-th_send_cmd(int fd, const char *cmd)
-{
-	if (write(fd, cmd, strlen(cmd)) < 0)
-		return;
-}
-
-static void
-th_sleep_s(double s)
-{
-	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !th_sup_interrupted)
-		;
-}
-
 /* One testpmd process; returns Mpps, NAN when the run failed. */
 static double
 th_tp_run(const struct th_options *o, const struct th_tp_cfg *c,
 	  const struct th_huge_state *h, unsigned int run)
 {
-	char *argv[52], prefix[64], portmask[32], *buf;
-	size_t len = 0, bufsz = 1 << 20;
-	int argc = 0, in_fd = -1, out_fd = -1, rc;
+	struct th_testpmd_args args = {
+		.huge_dir = h != NULL ? h->mnt : NULL,
+		.plugin_dir = c->plugin ? o->plugin_dir : NULL,
+		.vdevs = c->vdev,
+		.portmask = c->portmask,
+	};
+	struct th_testpmd t;
+	char prefix[64];
 	long long a, b;
 	double ta, tb, mpps = NAN;
-	unsigned int i;
-	pid_t pid;
+	int rc;
 
-	snprintf(prefix, sizeof(prefix), "--file-prefix=thtp%d-%u", (int)getpid(), run);
-	/* testpmd's stdout is a pipe here: line-buffer it, or the stats
-	 * arrive only when it quits. */
-	argv[argc++] = "stdbuf";
-	argv[argc++] = "-oL";
-	argv[argc++] = "dpdk-testpmd";
-	argv[argc++] = "-l";
-	argv[argc++] = "0-1";
-	argv[argc++] = "--no-pci";
-	argv[argc++] = prefix;
-	argv[argc++] = "--log-level=*:error";
-	if (h != NULL) {
-		argv[argc++] = "--huge-dir";
-		argv[argc++] = (char *)h->mnt;
-		argv[argc++] = "-m";
-		argv[argc++] = "100";
-	} else {
-		argv[argc++] = "--no-huge";
-		argv[argc++] = "-m";
-		argv[argc++] = "1024";
-	}
-	if (c->plugin) {
-		argv[argc++] = "-d";
-		argv[argc++] = (char *)o->plugin_dir;
-	}
-	for (i = 0; i < 6 && c->vdev[i] != NULL; i++) {
-		argv[argc++] = "--vdev";
-		argv[argc++] = (char *)c->vdev[i];
-	}
-	argv[argc++] = "--";
-	argv[argc++] = "-i";
-	argv[argc++] = "--forward-mode=io";
-	argv[argc++] = "--total-num-mbufs=16384";
-	if (c->portmask != NULL) {
-		snprintf(portmask, sizeof(portmask), "--portmask=%s", c->portmask);
-		argv[argc++] = portmask;
-	}
-	argv[argc] = NULL;
-
-	buf = malloc(bufsz);
-	if (buf == NULL)
+	snprintf(prefix, sizeof(prefix), "thtp%d-%u", (int)getpid(), run);
+	args.file_prefix = prefix;
+	if (th_testpmd_start(&t, &args) < 0)
 		return NAN;
-	pid = th_spawn_io(NULL, argv, &in_fd, &out_fd);
-	if (pid < 0) {
-		free(buf);
-		return NAN;
-	}
-	th_send_cmd(in_fd, "start\n");
+	th_testpmd_cmd(&t, "start\n");
 	th_sleep_s(TH_TP_WARMUP_MS / 1000.0);
-	th_send_cmd(in_fd, "show fwd stats all\n");
-	a = th_read_fwd_rx(out_fd, buf, bufsz, &len, 30);
+	a = th_testpmd_fwd_rx(&t, 30);
 	ta = th_now_s();
 	if (a >= 0) {
 		th_sleep_s(o->tp_seconds);
-		th_send_cmd(in_fd, "show fwd stats all\n");
-		b = th_read_fwd_rx(out_fd, buf, bufsz, &len, 30);
+		b = th_testpmd_fwd_rx(&t, 30);
 		tb = th_now_s();
 		if (b > a)
 			mpps = (double)(b - a) / (tb - ta) / 1e6;
 	}
-	th_send_cmd(in_fd, "stop\nquit\n");
-	close(in_fd);
-	/* Drain, so testpmd never blocks on a full pipe while quitting. */
-	while (read(out_fd, buf, bufsz) > 0)
-		;
-	close(out_fd);
-	rc = th_reap(pid, 30);
-	free(buf);
+	rc = th_testpmd_quit(&t);
 	if (rc != 0 && !isnan(mpps))
 		fprintf(stderr, "test-hotplug: testpmd (%s) exited with %d after measuring\n",
 			c->name, rc);
@@ -332,6 +220,8 @@ struct th_tp_setting {
 	bool used;
 	double mpps[TH_TP_NB_CFG][TH_TP_MAX_REPEAT];
 	double median[TH_TP_NB_CFG];
+	bool paired_ok;
+	struct th_paired paired;
 };
 
 static double
@@ -380,6 +270,16 @@ th_throughput_main(const struct th_options *o)
 				       set[si].memory, th_tp_cfgs[ci].name, v);
 			}
 		}
+	for (si = 0; si < 2 && o->tp_paired_rounds > 0; si++) {
+		if (!set[si].used || th_sup_interrupted)
+			continue;
+		printf("  paired run, %s: %u rounds\n", set[si].memory,
+		       o->tp_paired_rounds);
+		set[si].paired_ok = th_tp_paired(o, si == 0 ? huge.mnt : NULL,
+						 run++, &set[si].paired) == 0;
+		if (!set[si].paired_ok)
+			ret = 1;
+	}
 	if (have_huge)
 		th_huge_release(&huge);
 	if (th_sup_interrupted)
@@ -409,6 +309,8 @@ th_throughput_main(const struct th_options *o)
 		       set[si].memory, th_ratio(&set[si], 2, 0), th_ratio(&set[si], 3, 0),
 		       th_ratio(&set[si], 2, 1), th_ratio(&set[si], 3, 1),
 		       th_ratio(&set[si], 4, 0));
+		if (o->tp_paired_rounds > 0)
+			th_tp_paired_print(set[si].memory, &set[si].paired);
 	}
 
 	f = fopen(o->json_path, "w");
@@ -422,7 +324,7 @@ th_throughput_main(const struct th_options *o)
 	th_json_str(&j, "mode", "throughput");
 	th_json_machine(&j);
 	th_json_obj_open(&j, "method");
-	th_json_str(&j, "engine", "dpdk-testpmd -l 0-1 -- -i --forward-mode=io --total-num-mbufs=16384");
+	th_json_str(&j, "engine", TH_TESTPMD_ENGINE);
 	th_json_str(&j, "metric", "forwarded packets (accumulated RX-packets of show fwd stats all) per second over the window, 2 ports, 1 forwarding core");
 	th_json_u64(&j, "window_s", o->tp_seconds);
 	th_json_dbl(&j, "warmup_s", TH_TP_WARMUP_MS / 1000.0);
@@ -456,6 +358,8 @@ th_throughput_main(const struct th_options *o)
 		th_json_dbl(&j, "debian_vs_direct", th_ratio(&set[si], 1, 0));
 		th_json_dbl(&j, "bonding_vs_direct", th_ratio(&set[si], 4, 0));
 		th_json_obj_close(&j);
+		if (o->tp_paired_rounds > 0)
+			th_tp_paired_json(&j, &set[si].paired);
 		th_json_obj_close(&j);
 	}
 	th_json_arr_close(&j);

@@ -4,9 +4,30 @@
 #ifndef TH_THROUGHPUT_H
 #define TH_THROUGHPUT_H
 
+#include "th_json.h"
 #include "th_options.h"
 
 /* --mode throughput: testpmd io forwarding over net_null, side by side. */
 int th_throughput_main(const struct th_options *opt);
+
+/* th_tp_paired.c: direct and ours taking turns inside one testpmd. */
+#define TH_PAIRED_NB_CFG	3	/* direct, ours_1sub, ours_2sub */
+#define TH_PAIRED_MAX_ROUNDS	200
+
+struct th_paired {
+	unsigned int rounds;
+	double mpps[TH_PAIRED_NB_CFG][TH_PAIRED_MAX_ROUNDS];
+	double ratio[TH_PAIRED_NB_CFG][TH_PAIRED_MAX_ROUNDS];	/* [0] unused */
+	double mpps_sum[TH_PAIRED_NB_CFG][3];	/* median, min, max */
+	double ratio_sum[TH_PAIRED_NB_CFG][3];
+};
+
+extern const char *const th_paired_names[TH_PAIRED_NB_CFG];
+
+/* huge_dir NULL: --no-huge.  Returns 0 when every configuration measured. */
+int th_tp_paired(const struct th_options *o, const char *huge_dir,
+		 unsigned int run, struct th_paired *p);
+void th_tp_paired_print(const char *memory, const struct th_paired *p);
+void th_tp_paired_json(struct th_json *j, const struct th_paired *p);
 
 #endif
