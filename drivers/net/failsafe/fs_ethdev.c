@@ -224,6 +224,8 @@ fs_queue_new(struct fs_priv *priv, uint16_t qid, bool is_tx, uint16_t nb_desc,
 			       socket_id);
 	if (q == NULL)
 		return NULL;
+	q->view = &fs_empty_view;
+	q->qsbr = priv->qsbr;
 	q->priv = priv;
 	q->qid = qid;
 	q->is_tx = is_tx;
@@ -471,7 +473,7 @@ fs_link_refresh(struct fs_priv *priv)
 	memset(&link, 0, sizeof(link));
 	link.link_autoneg = RTE_ETH_LINK_AUTONEG;
 	if (set->nb_paths > 0) {
-		const struct fs_sub *sub = &priv->subs[set->paths[0].sub_idx];
+		const struct fs_sub *sub = &priv->subs[set->sub_idx[0]];
 
 		if (rte_eth_link_get_nowait(sub->port_id, &link) != 0)
 			memset(&link, 0, sizeof(link));

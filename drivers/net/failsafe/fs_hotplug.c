@@ -394,7 +394,7 @@ fs_add_role(const struct fs_priv *priv, const struct fs_sub *sub)
 {
 	const struct fs_active *set = priv->active;
 
-	if (set->nb_paths > 0 && set->paths[0].sub_idx == sub->idx)
+	if (set->nb_paths > 0 && set->sub_idx[0] == sub->idx)
 		return "TX switched back to it";
 	return sub->link_ok ? "receiving; TX stays where it is" :
 		"waiting for its link before it leads";

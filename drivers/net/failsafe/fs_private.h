@@ -80,32 +80,52 @@ struct fs_sub {
 #define FS_NOTSUP_PROMISC	RTE_BIT32(0)
 #define FS_NOTSUP_ALLMULTI	RTE_BIT32(1)
 
-/* One entry of the active set: what a burst needs to reach a sub-device. */
-struct fs_path {
-	eth_rx_burst_t rx_burst;
-	eth_tx_burst_t tx_burst;
-	void **rxq;		/* the sub-device's rx queue array */
-	void **txq;		/* the sub-device's tx queue array */
-	uint8_t sub_idx;
+/* One sub-device queue a burst can reach: its burst function and queue. */
+struct fs_hop {
+	union {
+		eth_rx_burst_t rx;
+		eth_tx_burst_t tx;
+	};
+	void *subq;
 };
 
 /*
- * Immutable once published.  paths[0] is the TX target (the preferred
- * healthy sub-device); RX polls all of them.
+ * What one queue of the port sees of the active set, so that a burst
+ * touches its own queue, this view and its rte_rcu_qsbr slot, nothing
+ * else: hop[0] is the TX target; RX polls every hop.
+ */
+struct fs_view {
+	uint16_t nb_hops;
+	struct fs_hop hop[FS_MAX_SUBDEVS];
+} __rte_cache_aligned;
+
+/*
+ * Immutable once published.  sub_idx[0] is the TX target (the preferred
+ * healthy sub-device).  One view per queue of the port, rx then tx.
  */
 struct fs_active {
 	uint16_t nb_paths;
-	struct fs_path paths[FS_MAX_SUBDEVS];
+	uint8_t sub_idx[FS_MAX_SUBDEVS];
+	uint16_t nb_rxq;
+	uint16_t nb_txq;
+	struct fs_view *views;
 };
 
-/* Per queue, written only by the lcore polling that queue. */
+extern const struct fs_view fs_empty_view;
+
+/*
+ * Per queue, written only by the lcore polling that queue; the first
+ * cache line holds everything a burst reads or writes.
+ */
 struct fs_queue {
-	struct fs_priv *priv;
-	uint16_t qid;
-	uint16_t rr;		/* rx: first path to poll next time */
+	const struct fs_view *view;	/* published by fs_switch_publish */
+	struct rte_rcu_qsbr *qsbr;
 	uint32_t reader_id;	/* rte_rcu_qsbr slot */
 	volatile uint8_t in_burst;
 	bool is_tx;
+	uint16_t qid;
+	uint16_t rr;		/* rx: first hop to poll next time */
+	struct fs_priv *priv;
 	/* recorded setup, for replay */
 	uint16_t nb_desc;
 	unsigned int socket_id;

@@ -105,7 +105,7 @@ static uint64_t
 fs_x_tx_sub(const struct fs_priv *priv, const struct fs_sub *sub)
 {
 	RTE_SET_USED(sub);
-	return priv->active->nb_paths ? priv->active->paths[0].sub_idx : UINT64_MAX;
+	return priv->active->nb_paths ? priv->active->sub_idx[0] : UINT64_MAX;
 }
 
 static const struct fs_xstat_def fs_port_xstats[] = {

@@ -19,6 +19,7 @@
 #include <inttypes.h>
 #include <linux/membarrier.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +34,7 @@
 #define FS_GRACE_NO_MB_NS	(10 * 1000 * 1000ULL)
 
 static struct fs_active fs_empty_set;	/* never freed, never written */
+const struct fs_view fs_empty_view;	/* what a queue sees of it */
 
 static int
 fs_membarrier(int cmd)
@@ -67,30 +69,45 @@ fs_switch_init(struct fs_priv *priv, uint32_t nb_readers)
 static void
 fs_active_free(struct fs_active *set)
 {
-	if (set != &fs_empty_set)
-		free(set);
+	if (set == &fs_empty_set)
+		return;
+	free(set->views);
+	free(set);
+}
+
+/* Points every queue of the port at its view of set. */
+static void
+fs_views_publish(struct fs_priv *priv, const struct fs_active *set)
+{
+	struct rte_eth_dev_data *data = priv->dev->data;
+	struct fs_queue *q;
+	uint16_t i;
+
+	for (i = 0; i < data->nb_rx_queues; i++) {
+		q = data->rx_queues[i];
+		if (q != NULL)
+			__atomic_store_n(&q->view, i < set->nb_rxq ?
+					 &set->views[i] : &fs_empty_view,
+					 __ATOMIC_RELEASE);
+	}
+	for (i = 0; i < data->nb_tx_queues; i++) {
+		q = data->tx_queues[i];
+		if (q != NULL)
+			__atomic_store_n(&q->view, i < set->nb_txq ?
+					 &set->views[set->nb_rxq + i] : &fs_empty_view,
+					 __ATOMIC_RELEASE);
+	}
 }
 
 void
 fs_switch_fini(struct fs_priv *priv)
 {
 	fs_switch_reclaim(priv, true, NULL);
+	fs_views_publish(priv, &fs_empty_set);
 	fs_active_free(priv->active);
 	priv->active = &fs_empty_set;
 	rte_free(priv->qsbr);
 	priv->qsbr = NULL;
-}
-
-static void
-fs_path_fill(struct fs_path *path, const struct fs_sub *sub)
-{
-	const struct rte_eth_fp_ops *ops = &rte_eth_fp_ops[sub->port_id];
-
-	path->rx_burst = ops->rx_pkt_burst;
-	path->tx_burst = ops->tx_pkt_burst;
-	path->rxq = ops->rxq.data;
-	path->txq = ops->txq.data;
-	path->sub_idx = sub->idx;
 }
 
 /*
@@ -129,11 +146,52 @@ fs_switch_links_changed(struct fs_priv *priv)
  * the very device being removed (hundreds of microseconds, more under
  * load).  The service's link watch catches real changes.
  */
+/*
+ * Each queue's hops, in the set's order.  A sub-device without that queue
+ * (it never should be) is left out of the view rather than called.
+ */
+static void
+fs_views_fill(struct fs_priv *priv, struct fs_active *set)
+{
+	uint16_t q, p;
+
+	for (q = 0; q < set->nb_rxq + set->nb_txq; q++) {
+		struct fs_view *v = &set->views[q];
+		bool tx = q >= set->nb_rxq;
+		uint16_t qid = tx ? q - set->nb_rxq : q;
+
+		for (p = 0; p < set->nb_paths; p++) {
+			const struct fs_sub *sub = &priv->subs[set->sub_idx[p]];
+			const struct rte_eth_fp_ops *ops = &rte_eth_fp_ops[sub->port_id];
+			struct fs_hop *hop = &v->hop[v->nb_hops];
+
+			hop->subq = tx ? ops->txq.data[qid] : ops->rxq.data[qid];
+			if (hop->subq == NULL)
+				continue;
+			if (tx)
+				hop->tx = ops->tx_pkt_burst;
+			else
+				hop->rx = ops->rx_pkt_burst;
+			v->nb_hops++;
+		}
+	}
+}
+
+/*
+ * Started, healthy sub-devices, links up first, each group in slot order.
+ * fresh_links false keeps the link states of the last build: a removal
+ * changes no other sub-device's link, and reading a carrier from sysfs
+ * waits for the RTNL lock, which the kernel holds while it unregisters
+ * the very device being removed (hundreds of microseconds, more under
+ * load).  The service's link watch catches real changes.
+ */
 static struct fs_active *
 fs_active_build(struct fs_priv *priv, bool fresh_links)
 {
+	struct rte_eth_dev_data *data = priv->dev->data;
 	struct fs_active *set;
 	struct fs_sub *sub;
+	size_t nb_views;
 	int pass;
 
 	set = calloc(1, sizeof(*set));
@@ -148,7 +206,22 @@ fs_active_build(struct fs_priv *priv, bool fresh_links)
 	for (pass = 0; pass < 2; pass++)
 		FS_FOREACH_SUB(priv, sub)
 			if (sub->active && sub->link_ok == (pass == 0))
-				fs_path_fill(&set->paths[set->nb_paths++], sub);
+				set->sub_idx[set->nb_paths++] = sub->idx;
+	if (set->nb_paths == 0)
+		return set;	/* every queue sees fs_empty_view */
+	set->nb_rxq = data->nb_rx_queues;
+	set->nb_txq = data->nb_tx_queues;
+	nb_views = set->nb_rxq + set->nb_txq;
+	if (nb_views == 0)
+		return set;
+	set->views = aligned_alloc(RTE_CACHE_LINE_SIZE,
+				   nb_views * sizeof(*set->views));
+	if (set->views == NULL) {
+		free(set);
+		return NULL;
+	}
+	memset(set->views, 0, nb_views * sizeof(*set->views));
+	fs_views_fill(priv, set);
 	return set;
 }
 
@@ -295,6 +368,7 @@ fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask)
 		return -ENOMEM;
 	}
 	old = priv->active;
+	fs_views_publish(priv, set);
 	__atomic_store_n(&priv->active, set, __ATOMIC_RELEASE);
 	priv->last_publish_ns = fs_time_ns();
 	priv->switches++;

@@ -120,7 +120,7 @@ fs_tel_port(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_int(d, "started", priv->started);
 	rte_tel_data_add_dict_int(d, "active_subdevices", priv->active->nb_paths);
 	rte_tel_data_add_dict_int(d, "tx_subdevice", priv->active->nb_paths ?
-				  priv->active->paths[0].sub_idx : -1);
+				  priv->active->sub_idx[0] : -1);
 	rte_tel_data_add_dict_u64(d, "switches", priv->switches);
 	rte_tel_data_add_dict_u64(d, "hotplug_poll_ms", priv->args.hotplug_poll_ms);
 	fs_tel_hotplug(d, priv);
