@@ -52,6 +52,13 @@ enum hotplug_action {
 	HOTPLUG_ACTION_OFFLINE,
 	HOTPLUG_ACTION_BIND,
 	HOTPLUG_ACTION_UNBIND,
+	/** rtnetlink, not uevents: an interface went down (or is being
+	 * deleted: the kernel closes it long before the REMOVE uevent).
+	 * Only after hotplug_monitor_watch_links().
+	 */
+	HOTPLUG_ACTION_LINK_DOWN,
+	/** rtnetlink: an interface is up and running. */
+	HOTPLUG_ACTION_LINK_UP,
 };
 
 enum hotplug_subsystem {
@@ -117,6 +124,14 @@ HOTPLUG_EXPORT int hotplug_uevent_parse(const char *buf, size_t len,
 HOTPLUG_EXPORT int hotplug_monitor_start(void);
 
 /**
+ * Also dispatch HOTPLUG_ACTION_LINK_DOWN / LINK_UP from rtnetlink's link
+ * group, for every callback, until the monitor stops.  Idempotent.
+ * @return 0; -ENOTCONN when the monitor is not running; -errno from the
+ *   socket.
+ */
+HOTPLUG_EXPORT int hotplug_monitor_watch_links(void);
+
+/**
  * Drop one reference; the last one stops the thread (joined, with no
  * library lock held, so a callback still running may call any hotplug_
  * function) and closes every descriptor.  Must not be called from a
@@ -146,6 +161,9 @@ struct hotplug_monitor_stats {
 	 */
 	uint64_t seqnum_gaps;
 	uint64_t synthetic_ignored; /**< add/remove that sysfs contradicts */
+	uint64_t link_events;       /**< link down/up dispatched (rtnetlink) */
+	uint64_t link_dropped;      /**< rtnetlink messages not from the kernel,
+	                              * truncated or malformed */
 };
 
 /** Snapshot of the counters (kept across stop and start). */

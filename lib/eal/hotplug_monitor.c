@@ -50,6 +50,8 @@ struct monitor {
 	bool running;
 	bool stopping;          /* the last stop() is joining the thread */
 	struct mnl_socket *nl;
+	struct mnl_socket *link_nl;	/* rtnetlink links, once asked for */
+	int link_fd;            /* its fd, read by the thread; -1: none */
 	int epfd;
 	int stopfd;
 	int ifindex_fd;         /* for SIOCGIFINDEX; -1: if_nametoindex() */
@@ -63,6 +65,7 @@ struct monitor {
 static struct monitor mon = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.stopped = PTHREAD_COND_INITIALIZER,
+	.link_fd = -1,
 	.epfd = -1,
 	.stopfd = -1,
 	.ifindex_fd = -1,
@@ -126,8 +129,8 @@ hotplug_monitor_running(void)
 	return __atomic_load_n(&mon.running, __ATOMIC_ACQUIRE);
 }
 
-static uint64_t
-now_ns(void)
+uint64_t
+hotplug_now_ns(void)
 {
 	struct timespec ts;
 
@@ -360,7 +363,7 @@ monitor_read_one(int fd)
 	ssize_t n;
 
 	n = recvmsg(fd, &msg, MSG_DONTWAIT);
-	rx_ns = now_ns();
+	rx_ns = hotplug_now_ns();
 	if (n < 0) {
 		if (errno == EINTR)
 			return 1;
@@ -391,6 +394,23 @@ monitor_read_one(int fd)
 	return 1;
 }
 
+static void
+monitor_read_links(void)
+{
+	unsigned int events = 0, dropped = 0;
+	int ret = hotplug_link_drain(mon.link_nl, &events, &dropped);
+
+	__atomic_fetch_add(&stats.link_events, events, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&stats.link_dropped, dropped, __ATOMIC_RELAXED);
+	if (ret < 0) {
+		/* Uevents still work: stop listening to links, loudly. */
+		HOTPLUG_LOG(ERR, "rtnetlink link socket: %s; link events off",
+			strerror(-ret));
+		epoll_ctl(mon.epfd, EPOLL_CTL_DEL, mon.link_fd, NULL);
+		__atomic_store_n(&mon.link_fd, -1, __ATOMIC_RELEASE);
+	}
+}
+
 static void *
 monitor_thread(void *arg)
 {
@@ -410,6 +430,9 @@ monitor_thread(void *arg)
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.fd == mon.stopfd)
 				stop = true;
+			else if (evs[i].data.fd == __atomic_load_n(&mon.link_fd,
+					__ATOMIC_ACQUIRE))
+				monitor_read_links();
 			else
 				while (monitor_read_one(fd) > 0)
 					;
@@ -482,6 +505,10 @@ monitor_close(void)
 	if (mon.nl != NULL)
 		mnl_socket_close(mon.nl);
 	mon.nl = NULL;
+	if (mon.link_nl != NULL)
+		mnl_socket_close(mon.link_nl);
+	mon.link_nl = NULL;
+	mon.link_fd = -1;
 	if (mon.epfd >= 0)
 		close(mon.epfd);
 	mon.epfd = -1;
@@ -565,6 +592,36 @@ hotplug_monitor_start(void)
 	}
 	if (ret == 0)
 		mon.refcnt++;
+	pthread_mutex_unlock(&mon.lock);
+	return ret;
+}
+
+int
+hotplug_monitor_watch_links(void)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&mon.lock);
+	if (mon.refcnt == 0 || mon.stopping) {
+		ret = -ENOTCONN;
+	} else if (mon.link_nl == NULL) {
+		mon.link_nl = hotplug_link_open();
+		if (mon.link_nl == NULL) {
+			ret = -errno;
+		} else {
+			int fd = mnl_socket_get_fd(mon.link_nl);
+
+			__atomic_store_n(&mon.link_fd, fd, __ATOMIC_RELEASE);
+			ret = epoll_add(fd);
+		}
+		if (ret < 0) {
+			HOTPLUG_LOG(WARNING, "no link events: %s", strerror(-ret));
+			if (mon.link_nl != NULL)
+				mnl_socket_close(mon.link_nl);
+			mon.link_nl = NULL;
+			__atomic_store_n(&mon.link_fd, -1, __ATOMIC_RELEASE);
+		}
+	}
 	pthread_mutex_unlock(&mon.lock);
 	return ret;
 }

@@ -66,6 +66,25 @@ int hotplug_resync_replaced(const struct hotplug_event *add);
 
 struct msghdr;
 struct sockaddr_nl;
+struct nlmsghdr;
+struct mnl_socket;
+
+/** CLOCK_MONOTONIC in ns, the clock of hotplug_event.rx_ns. */
+uint64_t hotplug_now_ns(void);
+
+/*
+ * hotplug_link.c: rtnetlink link messages -> LINK_DOWN / LINK_UP events.
+ * Parse one message of len bytes at most: 0 and *ev filled; -ENOTSUP for
+ * a message that is not about a link; -EINVAL (with *reason) when
+ * malformed.
+ */
+int hotplug_link_parse(const struct nlmsghdr *nlh, size_t len,
+		struct hotplug_event *ev, const char **reason);
+/** A socket bound to the link group, or NULL with errno set. */
+struct mnl_socket *hotplug_link_open(void);
+/** Reads until empty, dispatching; 0, or -errno on a fatal error. */
+int hotplug_link_drain(struct mnl_socket *nl, unsigned int *events,
+		unsigned int *dropped);
 
 /** Did the kernel send this (port id 0, SCM_CREDENTIALS with uid 0)? */
 bool hotplug_monitor_sender_is_kernel(const struct msghdr *msg,

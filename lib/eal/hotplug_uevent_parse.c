@@ -24,6 +24,8 @@ static const char * const action_names[] = {
 	[HOTPLUG_ACTION_OFFLINE] = "offline",
 	[HOTPLUG_ACTION_BIND] = "bind",
 	[HOTPLUG_ACTION_UNBIND] = "unbind",
+	[HOTPLUG_ACTION_LINK_DOWN] = "link-down",
+	[HOTPLUG_ACTION_LINK_UP] = "link-up",
 };
 
 static const char * const subsystem_names[] = {
@@ -300,7 +302,8 @@ check_header(struct parse_state *st, struct hotplug_event *ev)
 	act.len = (size_t)(at - h->p);
 	path.p = at + 1;
 	path.len = h->len - act.len - 1;
-	a = span_lookup(&act, action_names, ARRAY_LEN(action_names));
+	/* link-down/link-up come from rtnetlink, never in a uevent. */
+	a = span_lookup(&act, action_names, HOTPLUG_ACTION_UNBIND + 1);
 	if (a < 0)
 		return fail(st, "unknown action in header");
 	if (path.len == 0 || path.p[0] != '/')

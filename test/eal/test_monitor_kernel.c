@@ -28,7 +28,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libmnl/libmnl.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 
 #include <cmocka.h>
 
@@ -773,12 +777,115 @@ test_stop_while_callback_runs(void **state)
 	run("ip link del sr0");
 }
 
+/* Index of the first event matching after index from, -1 if none. */
+static int
+seen_wait_after(enum hotplug_action action, const char *name, int from)
+{
+	unsigned int i;
+	int t, idx = -1;
+
+	for (t = 0; t < WAIT_MS && idx < 0; t++) {
+		pthread_mutex_lock(&seen_lock);
+		for (i = (unsigned int)(from + 1); i < n_seen && idx < 0; i++)
+			if (seen[i].action == action &&
+			    strcmp(seen[i].name, name) == 0)
+				idx = (int)i;
+		pthread_mutex_unlock(&seen_lock);
+		if (idx < 0)
+			usleep(1000);
+	}
+	return idx;
+}
+
+/*
+ * The reason link events exist: a deleted interface is announced down
+ * by rtnetlink before its REMOVE uevent, so traffic can leave it sooner.
+ */
+static void
+test_link_down_before_remove(void **state)
+{
+	struct hotplug_monitor_stats st0, st;
+	int up, down, up2, rm, ifx;
+
+	(void)state;
+	seen_reset();
+	assert_int_equal(hotplug_monitor_watch_links(), -ENOTCONN);
+	assert_int_equal(hotplug_monitor_start(), 0);
+	assert_int_equal(hotplug_callback_register(NULL, record_cb, NULL), 0);
+	assert_int_equal(hotplug_monitor_watch_links(), 0);
+	assert_int_equal(hotplug_monitor_watch_links(), 0);	/* idempotent */
+	hotplug_monitor_stats_get(&st0);
+	run("ip link add lk0 type veth peer name lk1 && ip link set lk1 up && ip link set lk0 up");
+	ifx = hotplug_ifname_to_ifindex("lk0");
+	up = seen_wait(HOTPLUG_ACTION_LINK_UP, "lk0");
+	assert_true(up >= 0);
+	assert_int_equal(seen[up].ifindex, ifx);
+	run("ip link set lk0 down");
+	down = seen_wait_after(HOTPLUG_ACTION_LINK_DOWN, "lk0", up);
+	assert_true(down > up);
+	run("ip link set lk0 up");
+	up2 = seen_wait_after(HOTPLUG_ACTION_LINK_UP, "lk0", down);
+	assert_true(up2 > down);
+	run("ip link del lk0");
+	rm = seen_wait_after(HOTPLUG_ACTION_REMOVE, "lk0", up2);
+	down = seen_wait_after(HOTPLUG_ACTION_LINK_DOWN, "lk0", up2);
+	assert_true(rm > up2 && down > up2);
+	assert_true(down < rm);
+	assert_true(seen[down].rx_ns <= seen[rm].rx_ns);
+	assert_int_equal(seen[down].ifindex, ifx);
+	hotplug_monitor_stats_get(&st);
+	assert_true(st.link_events >= st0.link_events + 4);
+	assert_int_equal(st.link_dropped, st0.link_dropped);
+	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
+	assert_int_equal(hotplug_monitor_stop(), 0);
+	assert_int_equal(hotplug_monitor_watch_links(), -ENOTCONN);
+}
+
+/* Root forges a link-down on rtnetlink's link group: dropped, counted. */
+static void
+test_spoofed_link_dropped(void **state)
+{
+	struct sockaddr_nl dst = { .nl_family = AF_NETLINK,
+		.nl_groups = RTMGRP_LINK };
+	struct hotplug_monitor_stats st0;
+	char buf[256];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	int fd;
+
+	(void)state;
+	seen_reset();
+	run("ip link add ls0 type veth peer name ls1 && ip link set ls1 up && ip link set ls0 up");
+	assert_int_equal(hotplug_monitor_start(), 0);
+	assert_int_equal(hotplug_monitor_watch_links(), 0);
+	assert_int_equal(hotplug_callback_register(NULL, record_cb, NULL), 0);
+	hotplug_monitor_stats_get(&st0);
+	memset(buf, 0, sizeof(buf));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_index = hotplug_ifname_to_ifindex("ls0");
+	ifi->ifi_flags = 0;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, "ls0");
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	assert_true(fd >= 0);
+	assert_int_equal(sendto(fd, buf, nlh->nlmsg_len, 0,
+				(struct sockaddr *)&dst, sizeof(dst)),
+			 (ssize_t)nlh->nlmsg_len);
+	close(fd);
+	assert_true(STAT_WAIT(st0, link_dropped, 1) >= st0.link_dropped + 1);
+	/* The forgery never arrived; a real change after it does. */
+	assert_int_equal(seen_find(HOTPLUG_ACTION_LINK_DOWN, "ls0"), -1);
+	run("ip link set ls0 down");
+	assert_true(seen_wait(HOTPLUG_ACTION_LINK_DOWN, "ls0") >= 0);
+}
+
 /* After a failed assertion too: leave nothing to the next test. */
 static int
 teardown_kernel(void **state)
 {
 	static const char * const links[] = { "sy0", "tr0", "rr0", "rg0",
-		"sr0", "rf0", "rf1", "rf2", "rf3", "rf4", "rf5" };
+		"sr0", "rf0", "rf1", "rf2", "rf3", "rf4", "rf5", "lk0", "ls0" };
 	char cmd[64];
 	size_t i;
 
@@ -832,6 +939,10 @@ main(void)
 		cmocka_unit_test_teardown(test_enobufs_replaced,
 			teardown_kernel),
 		cmocka_unit_test_teardown(test_stop_while_callback_runs,
+			teardown_kernel),
+		cmocka_unit_test_teardown(test_link_down_before_remove,
+			teardown_kernel),
+		cmocka_unit_test_teardown(test_spoofed_link_dropped,
 			teardown_kernel),
 	};
 	int ret = enter_private_netns();
