@@ -459,6 +459,49 @@ fs_hotplug_pending_add(struct fs_sub *sub)
 	fs_hotplug_add(sub->priv, &sub->pending_ev);
 }
 
+static bool
+fs_event_wanted(const struct hotplug_event *ev)
+{
+	switch (ev->action) {
+	case HOTPLUG_ACTION_ADD:
+	case HOTPLUG_ACTION_REMOVE:
+		return ev->subsystem == HOTPLUG_SUBSYS_NET ||
+			ev->subsystem == HOTPLUG_SUBSYS_PCI;
+	case HOTPLUG_ACTION_LINK_DOWN:
+	case HOTPLUG_ACTION_LINK_UP:
+		return ev->subsystem == HOTPLUG_SUBSYS_NET;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Under lock: rtnetlink says a sub-device's interface went down or came
+ * up.  Down moves TX away at once: an interface being deleted is closed
+ * (and drops what it is given) well before its REMOVE uevent.  Up
+ * re-reads every link, so a returning preferred device leads again.
+ */
+static void
+fs_hotplug_link(struct fs_priv *priv, struct fs_sub *sub,
+		const struct hotplug_event *ev)
+{
+	bool up = ev->action == HOTPLUG_ACTION_LINK_UP;
+
+	if (!sub->active || sub->link_ok == up)
+		return;
+	if (up) {
+		fs_switch_publish(priv, 0);
+	} else {
+		fs_switch_link_down(sub);
+		priv->hp.link_down_events++;
+		priv->hp.last_link_down_switch_ns = priv->last_publish_ns - ev->rx_ns;
+	}
+	fs_link_refresh(priv);
+	FS_PORT_LOG(INFO, priv, "sub-device %u (%s): link %s (rtnetlink)%s",
+		    sub->idx, sub->iface, up ? "up" : "down",
+		    up ? "" : "; TX moved off it");
+}
+
 static int
 fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 {
@@ -466,10 +509,7 @@ fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 	struct fs_sub *sub;
 
 	/* Cheap filter first: most events are not ours. */
-	if ((ev->action != HOTPLUG_ACTION_ADD &&
-	     ev->action != HOTPLUG_ACTION_REMOVE) ||
-	    (ev->subsystem != HOTPLUG_SUBSYS_NET &&
-	     ev->subsystem != HOTPLUG_SUBSYS_PCI))
+	if (!fs_event_wanted(ev))
 		return 0;
 	if (__atomic_load_n(&priv->closing, __ATOMIC_ACQUIRE) ||
 	    !fs_event_may_concern(priv, ev))
@@ -485,6 +525,10 @@ fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 				fs_hotplug_remove(priv, sub, ev->rx_ns,
 						  ev->resync ? "gone (found by resync)" :
 						  "REMOVE uevent");
+	} else if (ev->action != HOTPLUG_ACTION_ADD) {
+		FS_FOREACH_SUB(priv, sub)
+			if (fs_event_is_sub(ev, sub))
+				fs_hotplug_link(priv, sub, ev);
 	} else {
 		fs_hotplug_add(priv, ev);
 	}
@@ -542,6 +586,10 @@ fs_hotplug_attach(struct fs_priv *priv)
 		hotplug_monitor_stop();
 		return ret;
 	}
+	ret = hotplug_monitor_watch_links();
+	if (ret < 0)
+		FS_PORT_LOG(NOTICE, priv, "no rtnetlink link events (%s): TX leaves a deleted interface at its REMOVE uevent",
+			    strerror(-ret));
 	/* Without it, a vfio device's removal waits for the close. */
 	ret = rte_dev_event_callback_register(NULL, fs_dev_event_cb, priv);
 	if (ret < 0 && ret != -EEXIST)

@@ -179,6 +179,8 @@ struct fs_hotplug_times {
 	uint64_t last_add_configure_ns;
 	uint64_t last_add_start_ns;
 	uint64_t last_add_switch_ns;
+	uint64_t link_down_events;	/* TX moved by an rtnetlink link-down */
+	uint64_t last_link_down_switch_ns;
 };
 
 /* A sub-device xstat name, learned once: its position is its id. */
@@ -273,6 +275,7 @@ void fs_switch_fini(struct fs_priv *priv);
 int fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask);
 void fs_switch_reclaim(struct fs_priv *priv, bool force, uint32_t *closing);
 void fs_switch_remove_sub(struct fs_sub *sub, const char *why);
+void fs_switch_link_down(struct fs_sub *sub);
 int fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms);
 bool fs_switch_links_changed(struct fs_priv *priv);
 #define FS_SYNC_GRACE_MS 100

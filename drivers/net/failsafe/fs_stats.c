@@ -134,6 +134,10 @@ static const struct {
 	{ "fs_last_add_start_ns", offsetof(struct fs_hotplug_times, last_add_start_ns) },
 	{ "fs_last_add_switch_ns",
 	  offsetof(struct fs_hotplug_times, last_add_switch_ns) },
+	{ "fs_link_down_events",
+	  offsetof(struct fs_hotplug_times, link_down_events) },
+	{ "fs_last_link_down_switch_ns",
+	  offsetof(struct fs_hotplug_times, last_link_down_switch_ns) },
 };
 
 static const struct {
@@ -148,6 +152,8 @@ static const struct {
 	  offsetof(struct hotplug_monitor_stats, dropped_malformed) },
 	{ "fs_uevents_enobufs", offsetof(struct hotplug_monitor_stats, enobufs) },
 	{ "fs_uevents_resyncs", offsetof(struct hotplug_monitor_stats, resyncs) },
+	{ "fs_link_events", offsetof(struct hotplug_monitor_stats, link_events) },
+	{ "fs_link_dropped", offsetof(struct hotplug_monitor_stats, link_dropped) },
 };
 
 static uint64_t

@@ -349,6 +349,9 @@ fs_switch_reclaim(struct fs_priv *priv, bool force, uint32_t *closing)
 		fs_service_arm(priv, FS_SERVICE_FAST_US);
 }
 
+static int fs_switch_publish_links(struct fs_priv *priv, uint32_t teardown_mask,
+				   bool fresh_links);
+
 /*
  * Under priv->lock.  Publish the active set that matches the slots' states
  * now; sub-devices in teardown_mask are closed once the old set is unused.
@@ -356,7 +359,27 @@ fs_switch_reclaim(struct fs_priv *priv, bool force, uint32_t *closing)
 int
 fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask)
 {
-	struct fs_active *set = fs_active_build(priv, teardown_mask == 0);
+	return fs_switch_publish_links(priv, teardown_mask, teardown_mask == 0);
+}
+
+/*
+ * Under priv->lock: the kernel said the link is down.  Trust that and
+ * read no other link: sysfs may not say so yet, and the kernel holds the
+ * RTNL lock while it deletes an interface.
+ */
+void
+fs_switch_link_down(struct fs_sub *sub)
+{
+	sub->link_ok = false;
+	if (fs_switch_publish_links(sub->priv, 0, false) < 0)
+		FS_PORT_LOG(ERR, sub->priv, "cannot publish a new active set: out of memory");
+}
+
+static int
+fs_switch_publish_links(struct fs_priv *priv, uint32_t teardown_mask,
+			bool fresh_links)
+{
+	struct fs_active *set = fs_active_build(priv, fresh_links);
 	struct fs_retired *r, **tail;
 	struct fs_active *old;
 

@@ -86,6 +86,9 @@ fs_tel_hotplug(struct rte_tel_data *d, const struct fs_priv *priv)
 	rte_tel_data_add_dict_u64(d, "last_add_configure_ns", t->last_add_configure_ns);
 	rte_tel_data_add_dict_u64(d, "last_add_start_ns", t->last_add_start_ns);
 	rte_tel_data_add_dict_u64(d, "last_add_switch_ns", t->last_add_switch_ns);
+	rte_tel_data_add_dict_u64(d, "link_down_events", t->link_down_events);
+	rte_tel_data_add_dict_u64(d, "last_link_down_switch_ns",
+				  t->last_link_down_switch_ns);
 	hotplug_monitor_stats_get(&m);
 	rte_tel_data_add_dict_u64(d, "uevents_received", m.received);
 	rte_tel_data_add_dict_u64(d, "uevents_accepted", m.accepted);
@@ -93,6 +96,8 @@ fs_tel_hotplug(struct rte_tel_data *d, const struct fs_priv *priv)
 	rte_tel_data_add_dict_u64(d, "uevents_dropped_truncated", m.dropped_truncated);
 	rte_tel_data_add_dict_u64(d, "uevents_dropped_malformed", m.dropped_malformed);
 	rte_tel_data_add_dict_u64(d, "uevents_enobufs", m.enobufs);
+	rte_tel_data_add_dict_u64(d, "link_events", m.link_events);
+	rte_tel_data_add_dict_u64(d, "link_dropped", m.link_dropped);
 	rte_tel_data_add_dict_u64(d, "uevents_resyncs", m.resyncs);
 }
 
