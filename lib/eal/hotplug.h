@@ -164,6 +164,8 @@ struct hotplug_monitor_stats {
 	uint64_t link_events;       /**< link down/up dispatched (rtnetlink) */
 	uint64_t link_dropped;      /**< rtnetlink messages not from the kernel,
 	                              * truncated or malformed */
+	uint64_t link_stale;        /**< link events the link's state no
+	                              * longer agreed with when read */
 };
 
 /** Snapshot of the counters (kept across stop and start). */
@@ -266,6 +268,13 @@ HOTPLUG_EXPORT int hotplug_ifname_to_ifindex(const char *ifname);
  * @return 1 carrier, 0 none; -ENODEV absent; -EIO unreadable.
  */
 HOTPLUG_EXPORT int hotplug_netdev_carrier(const char *ifname);
+/**
+ * Up and running now, from the kernel's flags (SIOCGIFFLAGS, no RTNL):
+ * unlike operstate in sysfs, which lags, a closed interface says so at
+ * once.
+ * @return 1 IFF_UP and IFF_RUNNING, 0 not; -ENODEV absent; -errno.
+ */
+HOTPLUG_EXPORT int hotplug_netdev_running(const char *ifname);
 /** @return 0; -ENODEV no such ifindex; -ENOSPC buffer too small. */
 HOTPLUG_EXPORT int hotplug_ifindex_to_ifname(int ifindex, char *buf,
 		size_t size);

@@ -20,6 +20,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include <rte_ether.h>
 
@@ -254,6 +257,28 @@ hotplug_netdev_carrier(const char *ifname)
 	if (strcmp(val, "unknown") == 0)
 		return netdev_carrier_file(ifname);
 	return -EIO;
+}
+
+int
+hotplug_netdev_running(const char *ifname)
+{
+	struct ifreq ifr;
+	int fd, ret;
+
+	if (ifname == NULL || ifname[0] == '\0' ||
+			strlen(ifname) >= sizeof(ifr.ifr_name))
+		return -EINVAL;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, ifname, strlen(ifname));
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		ret = errno == ENODEV ? -ENODEV : -errno;
+	else
+		ret = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+	close(fd);
+	return ret;
 }
 
 int

@@ -122,7 +122,8 @@ hotplug_link_open(void)
 /* The messages of one datagram; counts what it dispatched and dropped. */
 static void
 link_datagram(const char *buf, size_t n, uint64_t rx_ns,
-		unsigned int *events, unsigned int *dropped)
+		unsigned int *events, unsigned int *dropped,
+		unsigned int *stale)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
 	int left = (int)n;
@@ -140,6 +141,14 @@ link_datagram(const char *buf, size_t n, uint64_t rx_ns,
 				reason);
 			continue;
 		}
+		HOTPLUG_LOG(DEBUG, "%s %s (ifindex %d, flags 0x%x)",
+			nlh->nlmsg_type == RTM_DELLINK ? "dellink" : "newlink",
+			ev.ifname, ev.ifindex,
+			((const struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->ifi_flags);
+		if (!hotplug_monitor_link_confirmed(&ev)) {
+			(*stale)++;
+			continue;
+		}
 		ev.rx_ns = rx_ns;
 		(*events)++;
 		hotplug_callback_process(&ev);
@@ -148,7 +157,7 @@ link_datagram(const char *buf, size_t n, uint64_t rx_ns,
 
 int
 hotplug_link_drain(struct mnl_socket *nl, unsigned int *events,
-		unsigned int *dropped)
+		unsigned int *dropped, unsigned int *stale)
 {
 	static char buf[LINK_BUF_SIZE];	/* monitor thread only */
 	char ctrl[CMSG_SPACE(sizeof(struct ucred))];
@@ -190,6 +199,6 @@ hotplug_link_drain(struct mnl_socket *nl, unsigned int *events,
 				"truncated" : "not from the kernel");
 			continue;
 		}
-		link_datagram(buf, (size_t)n, rx_ns, events, dropped);
+		link_datagram(buf, (size_t)n, rx_ns, events, dropped, stale);
 	}
 }

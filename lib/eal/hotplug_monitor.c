@@ -189,6 +189,30 @@ netdev_index(const char *ifname)
 	return (unsigned int)ifr.ifr_ifindex;
 }
 
+/*
+ * A link message read late (the thread was busy probing) may be older
+ * than the link's state: act only on what SIOCGIFFLAGS says now.  It
+ * reads the flags under RCU, not RTNL, so it answers during a delete.
+ */
+bool
+hotplug_monitor_link_confirmed(const struct hotplug_event *ev)
+{
+	bool down = ev->action == HOTPLUG_ACTION_LINK_DOWN;
+	struct ifreq ifr;
+
+	if (mon.ifindex_fd < 0 || strlen(ev->ifname) >= sizeof(ifr.ifr_name))
+		return true;	/* cannot ask: believe the kernel's message */
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, ev->ifname, strlen(ev->ifname));
+	if (ioctl(mon.ifindex_fd, SIOCGIFINDEX, &ifr) < 0 ||
+			ifr.ifr_ifindex != ev->ifindex)
+		return down;	/* gone, or the name is another link's now */
+	if (ioctl(mon.ifindex_fd, SIOCGIFFLAGS, &ifr) < 0)
+		return down;
+	return ((ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING)) ==
+		!down;
+}
+
 static bool
 remove_confirmed(const struct hotplug_event *ev)
 {
@@ -397,11 +421,12 @@ monitor_read_one(int fd)
 static void
 monitor_read_links(void)
 {
-	unsigned int events = 0, dropped = 0;
-	int ret = hotplug_link_drain(mon.link_nl, &events, &dropped);
+	unsigned int events = 0, dropped = 0, stale = 0;
+	int ret = hotplug_link_drain(mon.link_nl, &events, &dropped, &stale);
 
 	__atomic_fetch_add(&stats.link_events, events, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&stats.link_dropped, dropped, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&stats.link_stale, stale, __ATOMIC_RELAXED);
 	if (ret < 0) {
 		/* Uevents still work: stop listening to links, loudly. */
 		HOTPLUG_LOG(ERR, "rtnetlink link socket: %s; link events off",

@@ -82,9 +82,14 @@ int hotplug_link_parse(const struct nlmsghdr *nlh, size_t len,
 		struct hotplug_event *ev, const char **reason);
 /** A socket bound to the link group, or NULL with errno set. */
 struct mnl_socket *hotplug_link_open(void);
-/** Reads until empty, dispatching; 0, or -errno on a fatal error. */
+/**
+ * Reads until empty, dispatching what hotplug_monitor_link_confirmed()
+ * confirms; 0, or -errno on a fatal error.
+ */
 int hotplug_link_drain(struct mnl_socket *nl, unsigned int *events,
-		unsigned int *dropped);
+		unsigned int *dropped, unsigned int *stale);
+/** Does the link's state now agree with the event? */
+bool hotplug_monitor_link_confirmed(const struct hotplug_event *ev);
 
 /** Did the kernel send this (port id 0, SCM_CREDENTIALS with uid 0)? */
 bool hotplug_monitor_sender_is_kernel(const struct msghdr *msg,

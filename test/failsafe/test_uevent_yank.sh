@@ -49,6 +49,19 @@ fs_check "the PMD counted $CYCLES removals of sub-device 0 (got $removals)" \
 	[ "${removals:-0}" -eq "$CYCLES" ]
 fs_check "uevent-to-switch time is reported" \
 	[ -n "$(tp_xstat 0 fs_last_remove_switch_ns)" ]
+# A delete closes the interface before its REMOVE uevent: TX leaves then.
+link_downs=$(tp_xstat 0 fs_link_down_events)
+fs_check "every yank moved TX at the link-down that precedes REMOVE ($link_downs/$CYCLES)" \
+	[ "${link_downs:-0}" -eq "$CYCLES" ]
+
+# An administrative down is a link event too; up brings TX back.
+ip -n "$FS_NETNS" link set vA0 down
+fs_check "ip link set vA0 down moves traffic to vB0" fs_rx_grows vB1 2
+ip -n "$FS_NETNS" link set vA0 up
+fs_check "ip link set vA0 up brings it back to vA0" fs_rx_grows vA1 2
+fs_check "the admin down counted as a link-down, not as a removal" \
+	[ "$(tp_xstat 0 fs_link_down_events)" -eq $((CYCLES + 1)) ] && \
+	[ "$(tp_xstat 0 fs_sub0_removals)" -eq "$CYCLES" ]
 
 # A returning device whose link is not up yet does not take TX back.
 fs_veth_del vA0

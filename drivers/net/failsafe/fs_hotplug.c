@@ -489,6 +489,13 @@ fs_hotplug_link(struct fs_priv *priv, struct fs_sub *sub,
 
 	if (!sub->active || sub->link_ok == up)
 		return;
+	/*
+	 * The event may have waited for the lock behind this very device's
+	 * return (an ADD replayed by the service): ask the flags again, a
+	 * cheap ioctl that takes no RTNL.
+	 */
+	if (!up && hotplug_netdev_running(sub->iface) == 1)
+		return;
 	if (up) {
 		fs_switch_publish(priv, 0);
 	} else {

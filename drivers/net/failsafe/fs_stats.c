@@ -154,6 +154,7 @@ static const struct {
 	{ "fs_uevents_resyncs", offsetof(struct hotplug_monitor_stats, resyncs) },
 	{ "fs_link_events", offsetof(struct hotplug_monitor_stats, link_events) },
 	{ "fs_link_dropped", offsetof(struct hotplug_monitor_stats, link_dropped) },
+	{ "fs_link_stale", offsetof(struct hotplug_monitor_stats, link_stale) },
 };
 
 static uint64_t

@@ -120,10 +120,21 @@ fs_sub_link_ok(const struct fs_sub *sub)
 {
 	struct rte_eth_link link;
 
+	int running;
+
 	if (rte_eth_link_get_nowait(sub->port_id, &link) == 0 &&
 	    link.link_status == RTE_ETH_LINK_DOWN)
 		return false;
-	return sub->iface[0] == '\0' || hotplug_netdev_carrier(sub->iface) != 0;
+	if (sub->iface[0] == '\0')
+		return true;
+	/*
+	 * The flags first: while a delete runs, the interface is closed but
+	 * operstate still says up, and once it is unlisted sysfs says nothing.
+	 */
+	running = hotplug_netdev_running(sub->iface);
+	if (running == 0 || running == -ENODEV)
+		return false;
+	return hotplug_netdev_carrier(sub->iface) != 0;
 }
 
 /* Under priv->lock: has a started sub-device's link changed since the set? */
