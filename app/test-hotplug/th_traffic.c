@@ -215,6 +215,16 @@ th_traffic_loop(void *arg)
 	return 0;
 }
 
+uint64_t
+th_traffic_unseen(const struct th_traffic *t, uint64_t from, uint64_t to)
+{
+	uint64_t s, n = 0;
+
+	for (s = from; s < to && s < t->cap; s++)
+		n += __atomic_load_n(&t->seen[s], __ATOMIC_RELAXED) == 0;
+	return n;
+}
+
 void
 th_traffic_range(const struct th_traffic *t, uint64_t from, uint64_t to,
 		 uint64_t *received, uint64_t *lost, uint64_t *dup)

@@ -76,6 +76,12 @@ void th_traffic_free(struct th_traffic *t);
 /* The traffic lcore's loop: lcore_function_t. */
 int th_traffic_loop(void *arg);
 /* Counts per sequence range [from, to): sent, lost, duplicated. */
+/*
+ * Sequence numbers in [from, to) not seen yet; may run while the traffic
+ * lcore receives (a frame arriving during the scan may be counted).
+ */
+uint64_t th_traffic_unseen(const struct th_traffic *t, uint64_t from,
+			   uint64_t to);
 void th_traffic_range(const struct th_traffic *t, uint64_t from, uint64_t to,
 		      uint64_t *received, uint64_t *lost, uint64_t *dup);
 double th_cyc_to_us(const struct th_traffic *t, uint64_t cyc);

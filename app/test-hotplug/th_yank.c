@@ -247,6 +247,25 @@ th_yank_back_event(struct th_yank_ctx *c, const struct th_yank *y)
 			 y->iface_new, y->tx_before, ms);
 }
 
+/*
+ * Frames older than this many milliseconds at the delete are not in
+ * flight: they were lost earlier (a previous yank) or not at all.
+ */
+#define TH_IN_FLIGHT_MS 50
+
+static void
+th_yank_in_flight(const struct th_traffic *t, struct th_yank *y)
+{
+	uint64_t window = (uint64_t)t->rate_pps * TH_IN_FLIGHT_MS / 1000 + 1;
+	uint64_t from;
+
+	y->seq_del = __atomic_load_n(&t->next_seq, __ATOMIC_ACQUIRE);
+	from = y->seq_del > window ? y->seq_del - window : 0;
+	if (from < y->seq_from)
+		from = y->seq_from;
+	y->in_flight = th_traffic_unseen(t, from, y->seq_del);
+}
+
 static void
 th_yank_one(struct th_yank_ctx *c, unsigned int i)
 {
@@ -267,6 +286,7 @@ th_yank_one(struct th_yank_ctx *c, unsigned int i)
 	/* The delete takes the counter with it: read what it has first. */
 	c->wire_bin = UINT32_MAX;
 	th_wire_sample(c, rte_rdtsc());
+	th_yank_in_flight(t, y);
 	if (o->yank_cmd != NULL)
 		y->del_rc = th_shell(o->yank_cmd, y->iface_old);
 	else
@@ -337,34 +357,34 @@ th_yank_run(struct th_yank_ctx *c)
 	return *c->interrupted ? -EINTR : 0;
 }
 
-/* Send time (ms on the timeline) of sequence number seq. */
-static uint32_t
-th_seq_bin(const struct th_timeline *tl, uint64_t seq, uint32_t *bin,
-	   uint64_t *base)
-{
-	while (*bin + 1 < tl->nb_bins && *base + tl->sent[*bin] <= seq)
-		*base += tl->sent[(*bin)++];
-	return *bin;
-}
-
 static void
 th_loss_runs(const struct th_traffic *t, struct th_yank *y)
 {
-	uint32_t bin = 0;
-	uint64_t base = 0, s, run = 0;
-	double del_ms = th_timeline_ms(t->tl, y->t_del);
+	uint64_t s, run = 0;
 
 	for (s = y->seq_from; s <= y->seq_to && s < t->cap; s++) {
 		if (s < y->seq_to && t->seen[s] == 0) {
 			if (run++ == 0 && y->nb_loss_runs < 8)
-				y->loss_run_ms[y->nb_loss_runs] =
-					th_seq_bin(t->tl, s, &bin, &base) - del_ms;
+				y->loss_run_at[y->nb_loss_runs] =
+					(int64_t)s - (int64_t)y->seq_del;
 			continue;
 		}
 		if (run > 0 && y->nb_loss_runs < 8)
 			y->loss_run_len[y->nb_loss_runs++] = run;
 		run = 0;
 	}
+}
+
+/* Lost frames sent before the delete began, and after it. */
+static void
+th_yank_split_loss(const struct th_traffic *t, struct th_yank *y)
+{
+	uint64_t r, d, del = y->seq_del;
+
+	if (del < y->seq_from || del > y->seq_to)
+		del = y->seq_from;	/* the delete never ran */
+	th_traffic_range(t, y->seq_from, del, &r, &y->lost_in_flight, &d);
+	th_traffic_range(t, del, y->seq_to, &r, &y->lost_after_delete, &d);
 }
 
 void
@@ -381,6 +401,7 @@ th_yank_account(struct th_yank_ctx *c)
 		y->sent = y->seq_to - y->seq_from;
 		th_traffic_range(t, y->seq_from, y->seq_to, &y->received,
 				 &y->lost, &y->duplicated);
+		th_yank_split_loss(t, y);
 		y->reordered = t->phases[i + 1].reordered;
 		y->tx_rejected = t->phases[i + 1].tx_rejected;
 		y->outage_ms = th_timeline_outage(t->tl, y->t_start, y->t_end);
@@ -449,7 +470,8 @@ th_json_dist(struct th_json *j, const char *key, struct th_dist d)
 
 struct th_per_yank {
 	double obs_switch_ms, obs_back_ms, rm_switch_us, rm_close_us,
-	       add_back_ms, tx_max_us, rx_max_us, lost, outage;
+	       add_back_ms, tx_max_us, rx_max_us, lost, outage, in_flight,
+	       lost_after_delete;
 };
 
 static void
@@ -470,6 +492,8 @@ th_per_yank(const struct th_yank_ctx *c, const struct th_yank *y,
 	p->rx_max_us = th_cyc_to_us(t, t->phases[i + 1].rx_max_cyc);
 	p->lost = y->lost;
 	p->outage = y->outage_ms;
+	p->in_flight = y->in_flight;
+	p->lost_after_delete = y->lost_after_delete;
 }
 
 static void
@@ -549,7 +573,9 @@ th_yank_report(struct th_yank_ctx *c, const char *target,
 	unsigned int n = c->nb_yanks, i, k;
 	struct th_per_yank p[n + 1];
 	double col[n + 1];
-	struct th_dist lost, obs_sw, obs_back, rm_sw, add_back, outage, txm, rxm;
+	struct th_dist lost, obs_sw, obs_back, rm_sw, add_back, outage, txm, rxm,
+		inflight, lost_late;
+	unsigned int over_in_flight = 0;
 	double steady_tx = th_cyc_to_us(t, t->phases[0].tx_max_cyc);
 	double steady_rx = th_cyc_to_us(t, t->phases[0].rx_max_cyc);
 	uint64_t lost_total = th_lost_total(t);
@@ -570,7 +596,11 @@ th_yank_report(struct th_yank_ctx *c, const char *target,
 	outage = TH_COL(outage);
 	txm = TH_COL(tx_max_us);
 	rxm = TH_COL(rx_max_us);
+	inflight = TH_COL(in_flight);
+	lost_late = TH_COL(lost_after_delete);
 #undef TH_COL
+	for (i = 0; i < n; i++)
+		over_in_flight += c->yanks[i].lost > c->yanks[i].in_flight;
 
 	th_print_table(c, target, p);
 	printf("totals: sent %lu received %lu lost %lu duplicated %lu reordered %lu (sent = received + lost - duplicated: %s)\n",
@@ -578,6 +608,9 @@ th_yank_report(struct th_yank_ctx *c, const char *target,
 	       (unsigned long)lost_total, (unsigned long)t->duplicated,
 	       (unsigned long)t->reordered,
 	       t->next_seq == t->received + lost_total - t->duplicated ? "ok" : "MISMATCH");
+	printf("in flight at the delete: p50 %.0f max %.0f frames; lost after the delete: p50 %.0f max %.0f; yanks losing more than was in flight: %u of %u\n",
+	       inflight.p50, inflight.max, lost_late.p50, lost_late.max,
+	       over_in_flight, n);
 
 	snprintf(path, sizeof(path), "%s.json", prefix);
 	f = fopen(path, "w");
@@ -636,11 +669,17 @@ th_yank_report(struct th_yank_ctx *c, const char *target,
 		th_json_u64(&j, "reordered", y->reordered);
 		th_json_u64(&j, "tx_rejected", y->tx_rejected);
 		th_json_u64(&j, "outage_ms", y->outage_ms);
+		th_json_u64(&j, "seq_at_delete", y->seq_del);
+		th_json_u64(&j, "in_flight_at_delete", y->in_flight);
+		th_json_u64(&j, "lost_in_flight", y->lost_in_flight);
+		th_json_u64(&j, "lost_after_delete", y->lost_after_delete);
 		th_json_wires(&j, t->tl, y->t_start, y->t_end);
 		th_json_arr_open(&j, "loss_runs");
 		for (k = 0; k < y->nb_loss_runs; k++) {
 			th_json_obj_open(&j, NULL);
-			th_json_dbl(&j, "sent_at_ms_after_delete", y->loss_run_ms[k]);
+			th_json_int(&j, "frames_after_delete", y->loss_run_at[k]);
+			th_json_dbl(&j, "sent_at_ms_after_delete",
+				    y->loss_run_at[k] * 1e3 / c->opt->rate_pps);
 			th_json_u64(&j, "frames", y->loss_run_len[k]);
 			th_json_obj_close(&j);
 		}
@@ -662,6 +701,9 @@ th_yank_report(struct th_yank_ctx *c, const char *target,
 	th_json_obj_open(&j, "summary");
 	th_json_dist(&j, "lost_per_yank", lost);
 	th_json_dist(&j, "outage_ms", outage);
+	th_json_dist(&j, "in_flight_at_delete", inflight);
+	th_json_dist(&j, "lost_after_delete", lost_late);
+	th_json_u64(&j, "yanks_lost_more_than_in_flight", over_in_flight);
 	th_json_dist(&j, "observed_switch_ms", obs_sw);
 	th_json_dist(&j, "observed_back_ms", obs_back);
 	th_json_dist(&j, "uevent_to_switch_us", rm_sw);

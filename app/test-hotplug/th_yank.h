@@ -23,13 +23,21 @@ struct th_yank {
 	char iface_new[16];
 	int del_rc, add_rc;
 	uint64_t seq_from, seq_to;
+	/*
+	 * The first sequence number not yet sent when the delete began, and
+	 * how many frames sent before it had not arrived then: what was in
+	 * the sub-device's queues and wire, the most a yank should lose.
+	 */
+	uint64_t seq_del, in_flight;
+	uint64_t lost_in_flight;	/* of those, never arrived */
+	uint64_t lost_after_delete;	/* sent after the delete, never arrived */
 	uint64_t t_start, t_del, t_switch, t_add, t_back, t_end; /* tsc, 0: never */
 	struct th_xstats xs_before, xs_after;
 	uint64_t sent, received, lost, duplicated, reordered, tx_rejected;
 	unsigned int outage_ms;
-	/* The first runs of consecutive lost frames: send time, length. */
+	/* The first runs of consecutive lost frames: first one, length. */
 	unsigned int nb_loss_runs;
-	double loss_run_ms[8];	/* relative to the delete */
+	int64_t loss_run_at[8];	/* its sequence number minus seq_del */
 	uint64_t loss_run_len[8];
 };
 
