@@ -884,11 +884,18 @@ fs_queue_state_set(struct rte_eth_dev *dev, uint16_t qid, bool tx, bool start)
 	int ret;
 
 	pthread_mutex_lock(&priv->lock);
+	/*
+	 * The port's own datapath stops the queue (it sees no sub-device),
+	 * so a sub-PMD without queue stop (net_null, net_ring) is no reason
+	 * to refuse; any other refusal is.
+	 */
 	ret = fs_apply(priv, fs_sub_queue_state, &req, fs_sub_queue_state,
-		       &undo, false);
-	if (ret == 0)
+		       &undo, true);
+	if (ret == 0) {
 		state[qid] = start ? RTE_ETH_QUEUE_STATE_STARTED :
 			RTE_ETH_QUEUE_STATE_STOPPED;
+		fs_switch_queue_state(priv, qid, tx);
+	}
 	pthread_mutex_unlock(&priv->lock);
 	return ret;
 }

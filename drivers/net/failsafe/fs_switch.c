@@ -75,28 +75,53 @@ fs_active_free(struct fs_active *set)
 	free(set);
 }
 
+/*
+ * What queue qid sees of set: its view, or nothing while the application
+ * has it stopped, so a stopped queue stops even on a sub-PMD that cannot.
+ */
+static const struct fs_view *
+fs_view_of(const struct fs_priv *priv, const struct fs_active *set,
+	   uint16_t qid, bool tx)
+{
+	const struct rte_eth_dev_data *data = priv->dev->data;
+	const uint8_t *state = tx ? data->tx_queue_state : data->rx_queue_state;
+	uint16_t nb = tx ? set->nb_txq : set->nb_rxq;
+
+	if (qid >= nb || state[qid] == RTE_ETH_QUEUE_STATE_STOPPED)
+		return &fs_empty_view;
+	return &set->views[tx ? set->nb_rxq + qid : qid];
+}
+
+static void
+fs_view_store(struct fs_priv *priv, const struct fs_active *set,
+	      uint16_t qid, bool tx)
+{
+	struct rte_eth_dev_data *data = priv->dev->data;
+	struct fs_queue *q = tx ? data->tx_queues[qid] : data->rx_queues[qid];
+
+	if (q != NULL)
+		__atomic_store_n(&q->view, fs_view_of(priv, set, qid, tx),
+				 __ATOMIC_RELEASE);
+}
+
 /* Points every queue of the port at its view of set. */
 static void
 fs_views_publish(struct fs_priv *priv, const struct fs_active *set)
 {
 	struct rte_eth_dev_data *data = priv->dev->data;
-	struct fs_queue *q;
 	uint16_t i;
 
-	for (i = 0; i < data->nb_rx_queues; i++) {
-		q = data->rx_queues[i];
-		if (q != NULL)
-			__atomic_store_n(&q->view, i < set->nb_rxq ?
-					 &set->views[i] : &fs_empty_view,
-					 __ATOMIC_RELEASE);
-	}
-	for (i = 0; i < data->nb_tx_queues; i++) {
-		q = data->tx_queues[i];
-		if (q != NULL)
-			__atomic_store_n(&q->view, i < set->nb_txq ?
-					 &set->views[set->nb_rxq + i] : &fs_empty_view,
-					 __ATOMIC_RELEASE);
-	}
+	for (i = 0; i < data->nb_rx_queues; i++)
+		fs_view_store(priv, set, i, false);
+	for (i = 0; i < data->nb_tx_queues; i++)
+		fs_view_store(priv, set, i, true);
+}
+
+/* Under priv->lock: a queue's state changed; it sees the set accordingly. */
+void
+fs_switch_queue_state(struct fs_priv *priv, uint16_t qid, bool tx)
+{
+	fs_view_store(priv, priv->active, qid, tx);
 }
 
 void
