@@ -16,7 +16,7 @@ enum {
 	OPT_MODE = 256, OPT_CYCLES, OPT_SHORT, OPT_SUBDEVS, OPT_RATE,
 	OPT_WARMUP, OPT_DOWN, OPT_SETTLE, OPT_GAP, OPT_REPLACE_MAC,
 	OPT_YANK_CMD, OPT_RESTORE_CMD, OPT_DEVARGS, OPT_COMPARE, OPT_NO_LIVE,
-	OPT_SECONDS, OPT_REPEAT, OPT_PAIRED, OPT_HUGE, OPT_PLUGIN_DIR, OPT_JSON, OPT_PNG,
+	OPT_SECONDS, OPT_REPEAT, OPT_PAIRED, OPT_RCU_EXPEDITED, OPT_HUGE, OPT_PLUGIN_DIR, OPT_JSON, OPT_PNG,
 	OPT_NO_PNG, OPT_WORK_DIR, OPT_WORKER, OPT_TARGET, OPT_NETNS,
 	OPT_OUT_PREFIX, OPT_YANK_SUB, OPT_HELP,
 };
@@ -32,6 +32,7 @@ static const struct option th_long_opts[] = {
 	{ "settle-ms", required_argument, NULL, OPT_SETTLE },
 	{ "gap-ms", required_argument, NULL, OPT_GAP },
 	{ "replace-mac", no_argument, NULL, OPT_REPLACE_MAC },
+	{ "rcu-expedited", no_argument, NULL, OPT_RCU_EXPEDITED },
 	{ "yank-sub", required_argument, NULL, OPT_YANK_SUB },
 	{ "yank-cmd", required_argument, NULL, OPT_YANK_CMD },
 	{ "restore-cmd", required_argument, NULL, OPT_RESTORE_CMD },
@@ -89,6 +90,9 @@ th_usage(const char *prog, FILE *f)
 "  --compare WHAT      also run debian (Debian's net_failsafe) or bonding\n"
 "                      (net_bonding mode 1); repeat or comma-separate\n"
 "  --no-live           no live view (events are still printed)\n"
+"  --rcu-expedited     set /sys/kernel/rcu_expedited to 1 for the run and\n"
+"                      restore it: af_packet's socket set-up waits for RCU\n"
+"                      grace periods, most of an ADD's time\n"
 "throughput mode:\n"
 "  --seconds S         measured seconds per run (default 5)\n"
 "  --repeat R          interleaved repetitions (default 3)\n"
@@ -254,6 +258,9 @@ th_options_parse(struct th_options *opt, int argc, char **argv)
 		case OPT_YANK_SUB:
 			ret = th_parse_uint("yank-sub", optarg, 0, TH_MAX_SUBS - 1,
 					    &opt->yank_sub);
+			break;
+		case OPT_RCU_EXPEDITED:
+			opt->rcu_expedited = true;
 			break;
 		case OPT_REPLACE_MAC:
 			opt->replace_mac = true;

@@ -48,6 +48,9 @@ th_sup_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* A child that died on the interrupt must not take us with it while
+	 * we write to its stdin: we still have hugepages to give back. */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 pid_t
@@ -65,6 +68,7 @@ th_spawn_io(const char *exe, char *const argv[], int *in_fd, int *out_fd)
 	if (pid == 0) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		if (out_fd != NULL)
 			dup2(ofd[1], STDOUT_FILENO);
@@ -225,6 +229,60 @@ th_work_dir_remove(const struct th_options *opt, const char *dir)
 	rmdir(dir);
 }
 
+long
+th_read_long(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long v = -1;
+
+	if (f != NULL) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+int
+th_write_long(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+	int ret;
+
+	if (f == NULL)
+		return -errno;
+	ret = fprintf(f, "%ld\n", v) < 0 ? -EIO : 0;
+	if (fclose(f) != 0)
+		ret = -errno;
+	return ret;
+}
+
+#define TH_RCU_EXPEDITED "/sys/kernel/rcu_expedited"
+
+int
+th_rcu_expedite(struct th_rcu_state *st)
+{
+	st->prev = th_read_long(TH_RCU_EXPEDITED);
+	st->changed = false;
+	if (st->prev < 0)
+		return -ENOENT;
+	if (st->prev == 1)
+		return 0;
+	if (th_write_long(TH_RCU_EXPEDITED, 1) < 0)
+		return -EPERM;
+	st->changed = true;
+	return 0;
+}
+
+void
+th_rcu_restore(struct th_rcu_state *st)
+{
+	if (st->changed && th_write_long(TH_RCU_EXPEDITED, st->prev) < 0)
+		fprintf(stderr, "test-hotplug: could not restore %s to %ld\n",
+			TH_RCU_EXPEDITED, st->prev);
+	st->changed = false;
+}
+
 void
 th_json_machine(struct th_json *j)
 {
@@ -251,6 +309,7 @@ th_json_machine(struct th_json *j)
 	th_json_u64(j, "cpus_online", sysconf(_SC_NPROCESSORS_ONLN));
 	th_json_str(j, "kernel", u.release);
 	th_json_str(j, "arch", u.machine);
+	th_json_int(j, "rcu_expedited", th_read_long(TH_RCU_EXPEDITED));
 	th_json_obj_close(j);
 }
 
@@ -430,6 +489,7 @@ int
 th_supervise_yank(const struct th_options *opt)
 {
 	enum th_target targets[1 + TH_MAX_COMPARE];
+	struct th_rcu_state rcu = { .changed = false };
 	struct th_sum sums[1 + TH_MAX_COMPARE];
 	bool ok[1 + TH_MAX_COMPARE] = { false };
 	bool partial[1 + TH_MAX_COMPARE] = { false };
@@ -445,9 +505,20 @@ th_supervise_yank(const struct th_options *opt)
 	targets[n++] = TH_TARGET_OURS;
 	for (i = 0; i < opt->nb_compare; i++)
 		targets[n++] = opt->compare[i];
+	if (opt->rcu_expedited) {
+		if (th_rcu_expedite(&rcu) < 0) {
+			fprintf(stderr, "test-hotplug: --rcu-expedited: cannot write %s\n",
+				TH_RCU_EXPEDITED);
+			return 1;
+		}
+		printf("rcu_expedited: 1 for this run (was %ld, restored at exit)\n",
+		       rcu.prev);
+	}
 	dir = th_work_dir(opt, dirbuf, sizeof(dirbuf));
-	if (dir == NULL)
+	if (dir == NULL) {
+		th_rcu_restore(&rcu);
 		return 1;
+	}
 	th_sup_signals();
 	for (i = 0; i < n && !th_sup_interrupted; i++) {
 		snprintf(netns, sizeof(netns), "th-%d-%u", (int)getpid(), i);
@@ -517,6 +588,7 @@ th_supervise_yank(const struct th_options *opt)
 		fclose(f);
 		printf("results: %s\n", opt->json_path);
 	}
+	th_rcu_restore(&rcu);
 	th_plot(opt, dir, targets, ok, n);
 	/*
 	 * A temporary work directory goes on every exit path but one: a run

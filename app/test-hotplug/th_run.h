@@ -5,6 +5,7 @@
 #define TH_RUN_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -32,6 +33,20 @@ char *th_slurp(const char *path);
 const char *th_work_dir(const struct th_options *opt, char *buf, size_t sz);
 void th_work_dir_remove(const struct th_options *opt, const char *dir);
 void th_json_machine(struct th_json *j);
+/* A number from a procfs/sysfs file, -1 when unreadable; and back. */
+long th_read_long(const char *path);
+int th_write_long(const char *path, long v);
+
+/*
+ * --rcu-expedited: RCU grace periods expedited for the run (af_packet's
+ * socket set-up waits for several), the previous value restored after.
+ */
+struct th_rcu_state {
+	long prev;
+	bool changed;
+};
+int th_rcu_expedite(struct th_rcu_state *st);
+void th_rcu_restore(struct th_rcu_state *st);
 
 int th_supervise_yank(const struct th_options *opt);
 

@@ -60,34 +60,6 @@ struct th_huge_state {
 };
 
 static long
-th_read_long(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-
-	if (f != NULL) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
-static int
-th_write_long(const char *path, long v)
-{
-	FILE *f = fopen(path, "w");
-	int ret;
-
-	if (f == NULL)
-		return -errno;
-	ret = fprintf(f, "%ld\n", v) < 0 ? -EIO : 0;
-	if (fclose(f) != 0)
-		ret = -errno;
-	return ret;
-}
-
-static long
 th_huge_free(void)
 {
 	char line[128];
