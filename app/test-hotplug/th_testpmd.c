@@ -201,7 +201,8 @@ th_testpmd_quit(struct th_testpmd *t)
 
 	if (t->pid < 0)
 		return -1;
-	th_testpmd_cmd(t, "stop\nquit\n");
+	/* quit stops forwarding itself, and says nothing if it was not on */
+	th_testpmd_cmd(t, "quit\n");
 	close(t->in_fd);
 	/* Drain, so testpmd never blocks on a full pipe while quitting. */
 	while (read(t->out_fd, t->buf, t->sz) > 0)

@@ -39,7 +39,7 @@ long long th_testpmd_fwd_rx(struct th_testpmd *t, double timeout_s);
 long long th_testpmd_read_fwd_rx(struct th_testpmd *t, double timeout_s);
 /* The port id testpmd lists for an ethdev name, or -1. */
 int th_testpmd_port(struct th_testpmd *t, const char *name);
-/* Stops forwarding, quits, reaps; returns testpmd's exit status. */
+/* Quits (which stops forwarding), reaps; returns testpmd's exit status. */
 int th_testpmd_quit(struct th_testpmd *t);
 
 double th_now_s(void);
