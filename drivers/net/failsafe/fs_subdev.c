@@ -285,14 +285,46 @@ fs_sub_ifindex(const struct fs_sub *sub)
  * without a port lock, never the other way round.
  */
 static pthread_mutex_t fs_plug_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct fs_sub *fs_probing;	/* written under fs_plug_lock */
+static bool fs_claim_on;
+
+/*
+ * RTE_ETH_EVENT_NEW, raised inside the probe: own the sub-device's port
+ * before anyone else can see it.  Between the probe's end and our taking
+ * it, an application walking its ports (testpmd's "start", OVS) found a
+ * port it did not know and had not started.
+ */
+static int
+fs_claim_new_port(uint16_t port_id, enum rte_eth_event_type type, void *arg,
+		  void *ret_param)
+{
+	struct fs_sub *sub = __atomic_load_n(&fs_probing, __ATOMIC_ACQUIRE);
+	/* Not valid for the ethdev API yet: it is attached after this event. */
+	const struct rte_device *dev = rte_eth_devices[port_id].device;
+
+	RTE_SET_USED(arg);
+	RTE_SET_USED(ret_param);
+	if (type != RTE_ETH_EVENT_NEW || sub == NULL || dev == NULL ||
+	    strcmp(rte_dev_name(dev), sub->dev_name) != 0)
+		return 0;
+	if (rte_eth_dev_owner_set(port_id, &sub->priv->owner) != 0)
+		FS_PORT_LOG(WARNING, sub->priv, "sub-device %u: cannot own new port %u yet",
+			    sub->idx, port_id);
+	return 0;
+}
 
 static int
-fs_plug_add(const char *bus, const char *name, const char *args)
+fs_plug_add(struct fs_sub *sub, const char *args)
 {
 	int ret;
 
 	pthread_mutex_lock(&fs_plug_lock);
-	ret = rte_eal_hotplug_add(bus, name, args);
+	if (!fs_claim_on)
+		fs_claim_on = rte_eth_dev_callback_register(RTE_ETH_ALL,
+				RTE_ETH_EVENT_NEW, fs_claim_new_port, NULL) == 0;
+	__atomic_store_n(&fs_probing, sub, __ATOMIC_RELEASE);
+	ret = rte_eal_hotplug_add(sub->bus, sub->dev_name, args);
+	__atomic_store_n(&fs_probing, NULL, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&fs_plug_lock);
 	return ret;
 }
@@ -319,8 +351,7 @@ fs_sub_probe(struct fs_sub *sub)
 	if (ret < 0)
 		goto fail;
 	ifindex = fs_sub_ifindex(sub);
-	ret = fs_plug_add(sub->bus, sub->dev_name,
-			  da.args != NULL ? da.args : "");
+	ret = fs_plug_add(sub, da.args != NULL ? da.args : "");
 	rte_devargs_reset(&da);
 	/* The interface was re-created under the probe: which one is bound
 	 * is unknown, so give up; its ADD event brings it back.
