@@ -70,6 +70,9 @@ hotplug_link_parse(const struct nlmsghdr *nlh, size_t len,
 		return -ENOTSUP;
 	else if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
 		why = "ifinfomsg truncated";
+	else if (((const struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->ifi_family !=
+			AF_UNSPEC)
+		return -ENOTSUP;	/* a bridge port's view, not the link's */
 	else if (link_attrs(nlh, &ifname) < 0)
 		why = "malformed attribute";
 	else if (ifname == NULL)
@@ -99,15 +102,14 @@ struct mnl_socket *
 hotplug_link_open(void)
 {
 	struct mnl_socket *nl;
-	int on = 1, size = LINK_RCVBUF;
+	int size = LINK_RCVBUF;
 	int fd;
 
 	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (nl == NULL)
 		return NULL;
 	fd = mnl_socket_get_fd(nl);
-	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) < 0 ||
-			mnl_socket_bind(nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
+	if (mnl_socket_bind(nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
 		int err = errno;
 
 		mnl_socket_close(nl);
@@ -160,7 +162,6 @@ hotplug_link_drain(struct mnl_socket *nl, unsigned int *events,
 		unsigned int *dropped, unsigned int *stale)
 {
 	static char buf[LINK_BUF_SIZE];	/* monitor thread only */
-	char ctrl[CMSG_SPACE(sizeof(struct ucred))];
 	struct sockaddr_nl sa;
 	struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
 	struct msghdr msg;
@@ -173,8 +174,6 @@ hotplug_link_drain(struct mnl_socket *nl, unsigned int *events,
 		msg.msg_namelen = sizeof(sa);
 		msg.msg_iov = &iov;
 		msg.msg_iovlen = 1;
-		msg.msg_control = ctrl;
-		msg.msg_controllen = sizeof(ctrl);
 		n = recvmsg(mnl_socket_get_fd(nl), &msg, MSG_DONTWAIT);
 		rx_ns = hotplug_now_ns();
 		if (n < 0) {
@@ -191,8 +190,13 @@ hotplug_link_drain(struct mnl_socket *nl, unsigned int *events,
 			}
 			return -errno;
 		}
+		/*
+		 * Port id 0 is the kernel's alone.  No uid test, unlike
+		 * uevents: in a user namespace that does not map host root,
+		 * rtnetlink's zeroed credentials read as the overflow uid.
+		 */
 		if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-				!hotplug_monitor_sender_is_kernel(&msg, &sa)) {
+				msg.msg_namelen != sizeof(sa) || sa.nl_pid != 0) {
 			(*dropped)++;
 			HOTPLUG_LOG(WARNING, "rtnetlink link message dropped: %s",
 				(msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ?

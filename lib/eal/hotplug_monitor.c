@@ -428,11 +428,19 @@ monitor_read_links(void)
 	__atomic_fetch_add(&stats.link_dropped, dropped, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&stats.link_stale, stale, __ATOMIC_RELAXED);
 	if (ret < 0) {
-		/* Uevents still work: stop listening to links, loudly. */
+		/*
+		 * Uevents still work: stop listening to links, loudly, and
+		 * close the socket so that watch_links() can open a new one.
+		 * The lock is free to take: a stop joins without it.
+		 */
 		HOTPLUG_LOG(ERR, "rtnetlink link socket: %s; link events off",
 			strerror(-ret));
+		pthread_mutex_lock(&mon.lock);
 		epoll_ctl(mon.epfd, EPOLL_CTL_DEL, mon.link_fd, NULL);
 		__atomic_store_n(&mon.link_fd, -1, __ATOMIC_RELEASE);
+		mnl_socket_close(mon.link_nl);
+		mon.link_nl = NULL;
+		pthread_mutex_unlock(&mon.lock);
 	}
 }
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
@@ -90,6 +91,11 @@ test_other_messages_ignored(void **state)
 	assert_int_equal(hotplug_link_parse(nlh, nlh->nlmsg_len, &ev, NULL),
 			 -ENOTSUP);
 	nlh = link_msg(NLMSG_DONE, 0, 0, NULL);
+	assert_int_equal(hotplug_link_parse(nlh, nlh->nlmsg_len, &ev, NULL),
+			 -ENOTSUP);
+	/* a port leaving a bridge: RTM_DELLINK of family AF_BRIDGE */
+	nlh = link_msg(RTM_DELLINK, 7, IFF_UP | IFF_RUNNING, "vA0");
+	((struct ifinfomsg *)mnl_nlmsg_get_payload(nlh))->ifi_family = AF_BRIDGE;
 	assert_int_equal(hotplug_link_parse(nlh, nlh->nlmsg_len, &ev, NULL),
 			 -ENOTSUP);
 }

@@ -499,7 +499,8 @@ fs_hotplug_link(struct fs_priv *priv, struct fs_sub *sub,
 	if (up) {
 		fs_switch_publish(priv, 0);
 	} else {
-		fs_switch_link_down(sub);
+		if (fs_switch_link_down(sub) < 0)
+			return;
 		priv->hp.link_down_events++;
 		priv->hp.last_link_down_switch_ns = priv->last_publish_ns - ev->rx_ns;
 	}

@@ -275,7 +275,7 @@ void fs_switch_fini(struct fs_priv *priv);
 int fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask);
 void fs_switch_reclaim(struct fs_priv *priv, bool force, uint32_t *closing);
 void fs_switch_remove_sub(struct fs_sub *sub, const char *why);
-void fs_switch_link_down(struct fs_sub *sub);
+int fs_switch_link_down(struct fs_sub *sub);
 void fs_switch_queue_state(struct fs_priv *priv, uint16_t qid, bool tx);
 int fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms);
 bool fs_switch_links_changed(struct fs_priv *priv);

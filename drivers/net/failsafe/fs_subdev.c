@@ -286,6 +286,7 @@ fs_sub_ifindex(const struct fs_sub *sub)
  */
 static pthread_mutex_t fs_plug_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct fs_sub *fs_probing;	/* written under fs_plug_lock */
+static bool fs_claimed;		/* its port is taken: one per probe */
 static bool fs_claim_on;
 
 /*
@@ -304,9 +305,15 @@ fs_claim_new_port(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 
 	RTE_SET_USED(arg);
 	RTE_SET_USED(ret_param);
+	/*
+	 * One device may make several ports (a dual-port NIC): the port
+	 * uses the first (fs_sub_find_port), the others stay the
+	 * application's.
+	 */
 	if (type != RTE_ETH_EVENT_NEW || sub == NULL || dev == NULL ||
-	    strcmp(rte_dev_name(dev), sub->dev_name) != 0)
+	    fs_claimed || strcmp(rte_dev_name(dev), sub->dev_name) != 0)
 		return 0;
+	fs_claimed = true;
 	if (rte_eth_dev_owner_set(port_id, &sub->priv->owner) != 0)
 		FS_PORT_LOG(WARNING, sub->priv, "sub-device %u: cannot own new port %u yet",
 			    sub->idx, port_id);
@@ -322,6 +329,7 @@ fs_plug_add(struct fs_sub *sub, const char *args)
 	if (!fs_claim_on)
 		fs_claim_on = rte_eth_dev_callback_register(RTE_ETH_ALL,
 				RTE_ETH_EVENT_NEW, fs_claim_new_port, NULL) == 0;
+	fs_claimed = false;
 	__atomic_store_n(&fs_probing, sub, __ATOMIC_RELEASE);
 	ret = rte_eal_hotplug_add(sub->bus, sub->dev_name, args);
 	__atomic_store_n(&fs_probing, NULL, __ATOMIC_RELEASE);

@@ -403,12 +403,19 @@ fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask)
  * read no other link: sysfs may not say so yet, and the kernel holds the
  * RTNL lock while it deletes an interface.
  */
-void
+int
 fs_switch_link_down(struct fs_sub *sub)
 {
+	int ret;
+
 	sub->link_ok = false;
-	if (fs_switch_publish_links(sub->priv, 0, false) < 0)
+	ret = fs_switch_publish_links(sub->priv, 0, false);
+	if (ret < 0) {
+		/* Not published: let the link watch see the change again. */
+		sub->link_ok = true;
 		FS_PORT_LOG(ERR, sub->priv, "cannot publish a new active set: out of memory");
+	}
+	return ret;
 }
 
 static int
@@ -423,7 +430,7 @@ fs_switch_publish_links(struct fs_priv *priv, uint32_t teardown_mask,
 		return -ENOMEM;
 	r = calloc(1, sizeof(*r));
 	if (r == NULL) {
-		free(set);
+		fs_active_free(set);
 		return -ENOMEM;
 	}
 	old = priv->active;
