@@ -260,22 +260,28 @@ hotplug_netdev_carrier(const char *ifname)
 }
 
 int
+hotplug_netdev_ifreq(int fd, unsigned long req, const char *ifname,
+		struct ifreq *ifr)
+{
+	if (ifname == NULL || ifname[0] == '\0' ||
+			strlen(ifname) >= sizeof(ifr->ifr_name))
+		return -EINVAL;
+	memset(ifr, 0, sizeof(*ifr));
+	memcpy(ifr->ifr_name, ifname, strlen(ifname));
+	return ioctl(fd, req, ifr) < 0 ? -errno : 0;
+}
+
+int
 hotplug_netdev_running(const char *ifname)
 {
 	struct ifreq ifr;
 	int fd, ret;
 
-	if (ifname == NULL || ifname[0] == '\0' ||
-			strlen(ifname) >= sizeof(ifr.ifr_name))
-		return -EINVAL;
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, ifname, strlen(ifname));
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-		ret = errno == ENODEV ? -ENODEV : -errno;
-	else
+	ret = hotplug_netdev_ifreq(fd, SIOCGIFFLAGS, ifname, &ifr);
+	if (ret == 0)
 		ret = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
 	close(fd);
 	return ret;

@@ -180,11 +180,9 @@ netdev_index(const char *ifname)
 {
 	struct ifreq ifr;
 
-	if (mon.ifindex_fd < 0 || strlen(ifname) >= sizeof(ifr.ifr_name))
+	if (mon.ifindex_fd < 0)
 		return if_nametoindex(ifname);
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, ifname, strlen(ifname));
-	if (ioctl(mon.ifindex_fd, SIOCGIFINDEX, &ifr) < 0)
+	if (hotplug_netdev_ifreq(mon.ifindex_fd, SIOCGIFINDEX, ifname, &ifr) < 0)
 		return 0;
 	return (unsigned int)ifr.ifr_ifindex;
 }
@@ -200,14 +198,12 @@ hotplug_monitor_link_confirmed(const struct hotplug_event *ev)
 	bool down = ev->action == HOTPLUG_ACTION_LINK_DOWN;
 	struct ifreq ifr;
 
-	if (mon.ifindex_fd < 0 || strlen(ev->ifname) >= sizeof(ifr.ifr_name))
+	if (mon.ifindex_fd < 0)
 		return true;	/* cannot ask: believe the kernel's message */
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, ev->ifname, strlen(ev->ifname));
-	if (ioctl(mon.ifindex_fd, SIOCGIFINDEX, &ifr) < 0 ||
-			ifr.ifr_ifindex != ev->ifindex)
+	if (netdev_index(ev->ifname) != (unsigned int)ev->ifindex)
 		return down;	/* gone, or the name is another link's now */
-	if (ioctl(mon.ifindex_fd, SIOCGIFFLAGS, &ifr) < 0)
+	if (hotplug_netdev_ifreq(mon.ifindex_fd, SIOCGIFFLAGS, ev->ifname,
+			&ifr) < 0)
 		return down;
 	return ((ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING)) ==
 		!down;

@@ -69,6 +69,16 @@ struct sockaddr_nl;
 struct nlmsghdr;
 struct mnl_socket;
 
+struct ifreq;
+
+/**
+ * One interface ioctl (SIOCGIFINDEX, SIOCGIFFLAGS) on socket fd, with
+ * ifr filled for ifname.  @return 0; -EINVAL for a name that does not
+ * fit; -errno of the ioctl (-ENODEV: no such interface).
+ */
+int hotplug_netdev_ifreq(int fd, unsigned long req, const char *ifname,
+		struct ifreq *ifr);
+
 /** CLOCK_MONOTONIC in ns, the clock of hotplug_event.rx_ns. */
 uint64_t hotplug_now_ns(void);
 

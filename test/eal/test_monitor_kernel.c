@@ -837,9 +837,16 @@ test_link_down_before_remove(void **state)
 	up = seen_wait(HOTPLUG_ACTION_LINK_UP, "lk0");
 	assert_true(up >= 0);
 	assert_int_equal(seen[up].ifindex, ifx);
+	assert_int_equal(hotplug_netdev_running("lk0"), 1);
+	assert_int_equal(hotplug_netdev_running(NULL), -EINVAL);
+	assert_int_equal(hotplug_netdev_running(""), -EINVAL);
+	assert_int_equal(hotplug_netdev_running("a-name-longer-than-ifnamsiz"),
+			 -EINVAL);
+	assert_int_equal(hotplug_netdev_running("nosuch0"), -ENODEV);
 	run("ip link set lk0 down");
 	down = seen_wait_after(HOTPLUG_ACTION_LINK_DOWN, "lk0", up);
 	assert_true(down > up);
+	assert_int_equal(hotplug_netdev_running("lk0"), 0);
 	run("ip link set lk0 up");
 	up2 = seen_wait_after(HOTPLUG_ACTION_LINK_UP, "lk0", down);
 	assert_true(up2 > down);
