@@ -125,8 +125,6 @@ sys.exit(0 if ok else 1)
 PY
 fs_check "--yank-cmd alone: vA0 re-created and TX back on it" [ $? -eq 0 ]
 
-not() { ! "$@"; }
-
 # --yank-sub 1: vB0 goes, TX stays on vA0 and loses nothing; the run
 # waits for the PMD to take vB0 back, not for TX to move.
 "$app" --plugin-dir "$FS_PLUGIN_DIR" --short --cycles 1 --settle-ms 2000 \
@@ -174,13 +172,7 @@ for i in $(seq 1 150); do
 	sleep 0.1
 done
 sleep 0.1
-kill -INT "$sup"
-for i in $(seq 1 300); do
-	kill -0 "$sup" 2>/dev/null || break
-	sleep 0.1
-done
-kill -0 "$sup" 2>/dev/null && kill -9 "$sup"
-wait "$sup"
+fs_interrupt "$sup"
 rc=$?
 cat "$FS_TMP/int.txt"
 fs_check "SIGINT: exits 130 (got $rc)" [ "$rc" -eq 130 ]

@@ -10,7 +10,6 @@
 . "$(dirname "$0")/../lib/common.sh"
 
 app=${FS_BUILD_ROOT:?}/app/test-hotplug/dpdk-test-hotplug
-not() { ! "$@"; }
 json=$FS_TMP/tp.json
 
 "$app" --mode throughput --plugin-dir "$FS_PLUGIN_DIR" --huge off \
@@ -66,13 +65,7 @@ huge_before=$(cat /proc/sys/vm/nr_hugepages)
 sup=$!
 FS_CLEANUP_HOOKS+=("kill -9 $sup 2>/dev/null")
 sleep 3
-kill -INT "$sup"
-for i in $(seq 1 300); do
-	kill -0 "$sup" 2>/dev/null || break
-	sleep 0.1
-done
-kill -0 "$sup" 2>/dev/null && kill -9 "$sup"
-wait "$sup"
+fs_interrupt "$sup"
 rc=$?
 tail -n 3 "$FS_TMP/int.txt"
 fs_check "SIGINT: exits 130 (got $rc)" [ "$rc" -eq 130 ]

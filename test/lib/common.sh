@@ -82,6 +82,22 @@ fs_veth_add() {	# fs_veth_add <name> <peer> [mac]: the MAC is there at ADD time
 	ip -n "$FS_NETNS" link set "$1" up && ip -n "$FS_NETNS" link set "$2" up
 }
 
+# not <command...>: succeeds when the command fails (for fs_check).
+not() { ! "$@"; }
+
+# fs_interrupt <pid>: SIGINT a background child of this shell, give it
+# 30 s to exit (then SIGKILL) and reap it; returns its exit status.
+fs_interrupt() {
+	local i
+	kill -INT "$1"
+	for i in $(seq 1 300); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$1" 2>/dev/null && kill -9 "$1"
+	wait "$1"
+}
+
 # fs_wait_for <seconds> <command...>: poll until the command succeeds.
 fs_wait_for() {
 	local deadline=$((SECONDS + $1))
