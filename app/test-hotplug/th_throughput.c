@@ -164,29 +164,6 @@ th_tp_run(const struct th_options *o, const struct th_tp_cfg *c,
 	return mpps;
 }
 
-static int
-th_cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-th_median(const double *v, unsigned int n)
-{
-	double s[TH_TP_MAX_REPEAT];
-	unsigned int i, k = 0;
-
-	for (i = 0; i < n; i++)
-		if (!isnan(v[i]))
-			s[k++] = v[i];
-	if (k == 0)
-		return NAN;
-	qsort(s, k, sizeof(*s), th_cmp_d);
-	return k % 2 ? s[k / 2] : (s[k / 2 - 1] + s[k / 2]) / 2;
-}
-
 struct th_tp_setting {
 	const char *memory;	/* "hugepages" or "no-huge" */
 	bool used;
@@ -210,6 +187,7 @@ th_throughput_main(const struct th_options *o)
 	struct th_huge_state huge;
 	bool have_huge = false;
 	unsigned int si, r, ci, run = 0;
+	double sum[3];
 	struct th_json j;
 	FILE *f;
 	int ret = 0;
@@ -267,7 +245,8 @@ th_throughput_main(const struct th_options *o)
 		for (si = 0; si < 2; si++) {
 			if (!set[si].used)
 				continue;
-			set[si].median[ci] = th_median(set[si].mpps[ci], o->tp_repeat);
+			th_tp_summary(set[si].mpps[ci], o->tp_repeat, sum);
+			set[si].median[ci] = sum[0];
 			printf(" %12.2f", set[si].median[ci]);
 			if (isnan(set[si].median[ci]))
 				ret = 1;

@@ -24,6 +24,10 @@ struct th_paired {
 
 extern const char *const th_paired_names[TH_PAIRED_NB_CFG];
 
+/* Median, min and max of the n (<= TH_PAIRED_MAX_ROUNDS) values that are
+ * not NAN; NAN when there is none. */
+void th_tp_summary(const double *v, unsigned int n, double out[3]);
+
 /* huge_dir NULL: --no-huge.  Returns 0 when every configuration measured. */
 int th_tp_paired(const struct th_options *o, const char *huge_dir,
 		 unsigned int run, struct th_paired *p);

@@ -78,9 +78,8 @@ th_cmp_dbl(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Median, min and max of the values that are not NAN. */
-static void
-th_paired_summary(const double *v, unsigned int n, double out[3])
+void
+th_tp_summary(const double *v, unsigned int n, double out[3])
 {
 	double s[TH_PAIRED_MAX_ROUNDS];
 	unsigned int i, k = 0;
@@ -152,8 +151,8 @@ th_tp_paired(const struct th_options *o, const char *huge_dir,
 	if (th_testpmd_quit(&t) != 0 && !th_sup_interrupted)
 		fprintf(stderr, "test-hotplug: paired testpmd did not exit cleanly\n");
 	for (c = 0; c < TH_PAIRED_NB_CFG; c++) {
-		th_paired_summary(p->mpps[c], p->rounds, p->mpps_sum[c]);
-		th_paired_summary(p->ratio[c], p->rounds, p->ratio_sum[c]);
+		th_tp_summary(p->mpps[c], p->rounds, p->mpps_sum[c]);
+		th_tp_summary(p->ratio[c], p->rounds, p->ratio_sum[c]);
 		if (isnan(p->mpps_sum[c][0]))
 			ret = -1;
 	}
