@@ -16,8 +16,9 @@ enum {
 	OPT_MODE = 256, OPT_CYCLES, OPT_SHORT, OPT_SUBDEVS, OPT_RATE,
 	OPT_WARMUP, OPT_DOWN, OPT_SETTLE, OPT_GAP, OPT_REPLACE_MAC,
 	OPT_YANK_CMD, OPT_RESTORE_CMD, OPT_DEVARGS, OPT_COMPARE, OPT_NO_LIVE,
-	OPT_SECONDS, OPT_REPEAT, OPT_PAIRED, OPT_RCU_EXPEDITED, OPT_HUGE, OPT_PLUGIN_DIR, OPT_JSON, OPT_PNG,
-	OPT_NO_PNG, OPT_WORK_DIR, OPT_WORKER, OPT_TARGET, OPT_NETNS,
+	OPT_SECONDS, OPT_REPEAT, OPT_PAIRED, OPT_INTERLEAVED, OPT_RCU_EXPEDITED,
+	OPT_HUGE, OPT_PLUGIN_DIR, OPT_JSON, OPT_PNG, OPT_NO_PNG, OPT_WORK_DIR,
+	OPT_WORKER, OPT_TARGET, OPT_NETNS,
 	OPT_OUT_PREFIX, OPT_YANK_SUB, OPT_HELP,
 };
 
@@ -42,6 +43,7 @@ static const struct option th_long_opts[] = {
 	{ "seconds", required_argument, NULL, OPT_SECONDS },
 	{ "repeat", required_argument, NULL, OPT_REPEAT },
 	{ "paired-rounds", required_argument, NULL, OPT_PAIRED },
+	{ "interleaved-rounds", required_argument, NULL, OPT_INTERLEAVED },
 	{ "huge", required_argument, NULL, OPT_HUGE },
 	{ "plugin-dir", required_argument, NULL, OPT_PLUGIN_DIR },
 	{ "json", required_argument, NULL, OPT_JSON },
@@ -98,6 +100,9 @@ th_usage(const char *prog, FILE *f)
 "  --repeat R          interleaved repetitions (default 3)\n"
 "  --paired-rounds N   rounds of the paired run, direct and ours taking\n"
 "                      turns in one testpmd (default 15, 0: none)\n"
+"  --interleaved-rounds N  rounds of dpdk-bench-datapath, every\n"
+"                      configuration forwarding ~1 ms in turn in one\n"
+"                      process (default 2000, 0: none)\n"
 "  --huge auto|on|off  hugepages: both settings when they can be reserved\n"
 "                      (auto, default), only with, only without\n"
 "common:\n"
@@ -202,6 +207,7 @@ th_options_parse(struct th_options *opt, int argc, char **argv)
 	opt->tp_seconds = 5;
 	opt->tp_repeat = 3;
 	opt->tp_paired_rounds = 15;
+	opt->tp_il_rounds = 2000;
 	opt->huge = TH_HUGE_AUTO;
 	opt->json_path = "test-hotplug.json";
 	opt->png_path = "test-hotplug.png";
@@ -291,6 +297,10 @@ th_options_parse(struct th_options *opt, int argc, char **argv)
 		case OPT_PAIRED:
 			ret = th_parse_uint("paired-rounds", optarg, 0, 200,
 					    &opt->tp_paired_rounds);
+			break;
+		case OPT_INTERLEAVED:
+			ret = th_parse_uint("interleaved-rounds", optarg, 0,
+					    100000, &opt->tp_il_rounds);
 			break;
 		case OPT_HUGE:
 			if (strcmp(optarg, "auto") == 0)

@@ -40,6 +40,7 @@ struct th_options {
 	unsigned int tp_seconds;
 	unsigned int tp_repeat;
 	unsigned int tp_paired_rounds;	/* 0: no paired run */
+	unsigned int tp_il_rounds;	/* 0: no dpdk-bench-datapath run */
 	bool rcu_expedited;	/* yank: /sys/kernel/rcu_expedited = 1 for the run */
 	enum th_huge huge;
 	/* common */

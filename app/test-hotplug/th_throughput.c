@@ -25,7 +25,6 @@
 
 #define TH_TP_WARMUP_MS 1500
 #define TH_TP_HUGEPAGES 64
-#define TH_TP_MAX_REPEAT 50
 
 struct th_tp_cfg {
 	const char *name;
@@ -171,6 +170,7 @@ struct th_tp_setting {
 	double median[TH_TP_NB_CFG];
 	bool paired_ok;
 	struct th_paired paired;
+	struct th_interleaved il;
 };
 
 static double
@@ -230,6 +230,15 @@ th_throughput_main(const struct th_options *o)
 		if (!set[si].paired_ok)
 			ret = 1;
 	}
+	for (si = 0; si < 2 && o->tp_il_rounds > 0; si++) {
+		if (!set[si].used || th_sup_interrupted)
+			continue;
+		printf("  interleaved run, %s: %u rounds\n", set[si].memory,
+		       o->tp_il_rounds);
+		if (th_tp_interleaved(o, si == 0 ? huge.mnt : NULL, run++,
+				      &set[si].il) != 0)
+			ret = 1;
+	}
 	if (have_huge)
 		th_huge_release(&huge);
 	if (th_sup_interrupted)
@@ -262,6 +271,8 @@ th_throughput_main(const struct th_options *o)
 		       th_ratio(&set[si], 4, 0));
 		if (o->tp_paired_rounds > 0)
 			th_tp_paired_print(set[si].memory, &set[si].paired);
+		if (o->tp_il_rounds > 0)
+			th_tp_interleaved_print(set[si].memory, &set[si].il);
 	}
 
 	f = fopen(o->json_path, "w");
@@ -311,6 +322,8 @@ th_throughput_main(const struct th_options *o)
 		th_json_obj_close(&j);
 		if (o->tp_paired_rounds > 0)
 			th_tp_paired_json(&j, &set[si].paired);
+		if (o->tp_il_rounds > 0)
+			th_tp_interleaved_json(&j, &set[si].il);
 		th_json_obj_close(&j);
 	}
 	th_json_arr_close(&j);

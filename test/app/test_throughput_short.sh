@@ -4,19 +4,22 @@
 #
 # dpdk-test-hotplug --mode throughput, as short as it goes: it exits 0 and
 # its JSON holds a positive median for every configuration, its ratios,
-# and a paired block with every round measured.  A Ctrl-C in the middle
-# exits 130 and gives back what it took: the hugepages it reserved, its
-# hugetlbfs mount, its testpmd processes.  Numbers are not judged here.
+# a paired block with every round measured, and an interleaved block
+# (dpdk-bench-datapath) with every configuration measured.  A Ctrl-C in
+# the middle exits 130 and gives back what it took: the hugepages it
+# reserved, its hugetlbfs mount, its testpmd processes.  Numbers are not
+# judged here.
 . "$(dirname "$0")/../lib/common.sh"
 
 app=${FS_BUILD_ROOT:?}/app/test-hotplug/dpdk-test-hotplug
 json=$FS_TMP/tp.json
 
 "$app" --mode throughput --plugin-dir "$FS_PLUGIN_DIR" --huge off \
-	--seconds 1 --repeat 1 --paired-rounds 3 --json "$json" \
+	--seconds 1 --repeat 1 --paired-rounds 3 --interleaved-rounds 200 \
+	--json "$json" \
 	> "$FS_TMP/tp.txt" 2>&1
 rc=$?
-grep -E 'ours/|paired|per round' "$FS_TMP/tp.txt"
+grep -E 'ours/|paired|per round|interleaved|/direct' "$FS_TMP/tp.txt"
 fs_check "throughput run exits 0 (got $rc)" [ "$rc" -eq 0 ]
 
 python3 - "$json" <<'PY'
@@ -52,10 +55,23 @@ for s in sets:
     for k in ("ours_1sub_vs_direct", "ours_2sub_vs_direct"):
         if not pos(p.get("ratios", {}).get(k, {}).get("median")):
             bad.append("paired ratio %s" % k)
+    il = s.get("interleaved", {})
+    if il.get("rounds") != 200 or il.get("processes") != 1:
+        bad.append("interleaved rounds/processes")
+    cfgs = il.get("configs", {})
+    if sorted(cfgs) != sorted(["direct", "direct_b", "ours_1sub", "ours_2sub",
+                               "bonding", "debian"]):
+        bad.append("interleaved configs %s" % sorted(cfgs))
+    for k, c in cfgs.items():
+        if not pos(c.get("mpps")) or not pos(c.get("vs_direct")):
+            bad.append("interleaved %s" % k)
+    for k in ("ours_1sub_vs_debian", "ours_2sub_vs_debian"):
+        if not pos(il.get(k)):
+            bad.append("interleaved %s" % k)
 print("json problems:", bad if bad else "none")
 sys.exit(1 if bad else 0)
 PY
-fs_check "JSON: every configuration, ratio and paired round measured" [ $? -eq 0 ]
+fs_check "JSON: every configuration, ratio, paired round and interleaved configuration measured" [ $? -eq 0 ]
 
 # Ctrl-C during the first testpmd run of the hugepage setting.
 huge_before=$(cat /proc/sys/vm/nr_hugepages)
@@ -76,7 +92,7 @@ fs_check "SIGINT: its hugetlbfs is unmounted" \
 left=""
 for f in /proc/[0-9]*/cmdline; do
 	tr '\0' ' ' < "$f" 2>/dev/null |
-		grep -qE -- "--file-prefix=th(tp|pair)$sup-" && left="$left ${f//[^0-9]/}"
+		grep -qE -- "--file-prefix=th(tp|pair|il)$sup-" && left="$left ${f//[^0-9]/}"
 done
 fs_check "SIGINT: no testpmd of the run left" [ -z "$left" ]
 for p in $left; do kill -9 "$p" 2>/dev/null; done
