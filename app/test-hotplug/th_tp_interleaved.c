@@ -149,6 +149,7 @@ th_il_run(const struct th_options *o, const char *exe, const char *huge_dir,
 	argv[argc++] = "--no-pci";
 	argv[argc++] = prefix;
 	argv[argc++] = "--log-level=lib.eal:error";
+	argv[argc++] = "--no-telemetry";
 	argv[argc++] = "--log-level=lib.ethdev:warning";
 	/* net_null refuses promiscuous mode; bonding and Debian say so at stop. */
 	argv[argc++] = "--log-level=pmd.net.bonding:crit";

@@ -1770,6 +1770,54 @@ test_grace_held_by_queue_in_burst(void **state)
 	assert_mempool_back();
 }
 
+/*
+ * ethdev frees the port's rx_queues array when it is configured with no
+ * RX queue, outside the driver's lock; the driver's own threads work
+ * from its own queue arrays.  A TX-only port carries traffic, a
+ * sub-device returning meanwhile is replayed with no RX queue, and the
+ * port configured back with one RX queue forwards again.
+ */
+static void
+test_configure_without_rx_queues(void **state)
+{
+	struct rte_eth_conf conf;
+	struct rte_eth_stats a, b;
+	struct fs_priv *priv;
+	uint16_t port;
+	int round;
+
+	(void)state;
+	memset(&conf, 0, sizeof(conf));
+	port = fs_create("net_failsafe25", "dev(net_null74),dev(net_null75),hotplug_poll=20");
+	priv = priv_of(port);
+	for (round = 0; round < 3; round++) {
+		assert_int_equal(rte_eth_dev_configure(port, 0, 1, &conf), 0);
+		assert_null(rte_eth_devices[port].data->rx_queues);
+		assert_int_equal(priv->nb_rxq, 0);
+		assert_int_equal(rte_eth_tx_queue_setup(port, 0, 256,
+				 rte_eth_dev_socket_id(port), NULL), 0);
+		assert_int_equal(rte_eth_dev_start(port), 0);
+		assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+		assert_true(rmv_and_back(port, 0, "net_null74"));
+		assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
+		stats_of(port_of("net_null74"), &a);
+		assert_int_equal(send_fresh(port, 0, BURST), BURST);
+		stats_of(port_of("net_null74"), &b);
+		assert_int_equal(b.opackets - a.opackets, BURST);
+		assert_int_equal(rte_eth_dev_stop(port), 0);
+
+		port_setup_conf(port, 1, &conf);
+		assert_int_equal(priv->nb_rxq, 1);
+		assert_non_null(priv->rxq[0]);
+		assert_int_equal(rte_eth_dev_start(port), 0);
+		assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+		assert_true(forward_once(port, 1, NULL) > 0);
+		assert_int_equal(rte_eth_dev_stop(port), 0);
+	}
+	fs_destroy("net_failsafe25");
+	assert_mempool_back();
+}
+
 int
 main(void)
 {
@@ -1794,6 +1842,7 @@ main(void)
 		cmocka_unit_test(test_queue_stop_start),
 		cmocka_unit_test(test_reta_forgotten_on_reconfigure),
 		cmocka_unit_test(test_grace_held_by_queue_in_burst),
+		cmocka_unit_test(test_configure_without_rx_queues),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */

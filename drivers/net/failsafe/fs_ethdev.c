@@ -187,6 +187,9 @@ fs_dev_configure(struct rte_eth_dev *dev)
 
 	pthread_mutex_lock(&priv->lock);
 	priv->cfg.configured = true;
+	/* ethdev released the queues past the new counts already. */
+	priv->nb_rxq = dev->data->nb_rx_queues;
+	priv->nb_txq = dev->data->nb_tx_queues;
 	/*
 	 * A new configuration resets RSS as on hardware: its rss_conf wins
 	 * over an earlier hash update, and a RETA recorded for the old
@@ -301,6 +304,7 @@ fs_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	q->rxconf = *conf;
 	q->mp = mp;
 	dev->data->rx_queues[qid] = q;
+	priv->rxq[qid] = q;
 	fs_queue_to_subs(priv, q);
 	pthread_mutex_unlock(&priv->lock);
 	return 0;
@@ -321,6 +325,7 @@ fs_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	}
 	q->txconf = *conf;
 	dev->data->tx_queues[qid] = q;
+	priv->txq[qid] = q;
 	fs_queue_to_subs(priv, q);
 	pthread_mutex_unlock(&priv->lock);
 	return 0;
@@ -332,7 +337,8 @@ fs_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	struct fs_priv *priv = fs_priv(dev);
 
 	pthread_mutex_lock(&priv->lock);
-	fs_queue_free(priv, dev->data->rx_queues[qid]);
+	fs_queue_free(priv, priv->rxq[qid]);
+	priv->rxq[qid] = NULL;
 	dev->data->rx_queues[qid] = NULL;
 	pthread_mutex_unlock(&priv->lock);
 }
@@ -343,7 +349,8 @@ fs_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	struct fs_priv *priv = fs_priv(dev);
 
 	pthread_mutex_lock(&priv->lock);
-	fs_queue_free(priv, dev->data->tx_queues[qid]);
+	fs_queue_free(priv, priv->txq[qid]);
+	priv->txq[qid] = NULL;
 	dev->data->tx_queues[qid] = NULL;
 	pthread_mutex_unlock(&priv->lock);
 }
@@ -376,10 +383,10 @@ fs_dev_start(struct rte_eth_dev *dev)
 	 * Before the sub-devices join: their replay stops every queue the
 	 * port shows as stopped.
 	 */
-	for (i = 0; i < dev->data->nb_rx_queues; i++)
-		dev->data->rx_queue_state[i] = fs_queue_start_state(dev->data->rx_queues[i]);
-	for (i = 0; i < dev->data->nb_tx_queues; i++)
-		dev->data->tx_queue_state[i] = fs_queue_start_state(dev->data->tx_queues[i]);
+	for (i = 0; i < priv->nb_rxq; i++)
+		dev->data->rx_queue_state[i] = fs_queue_start_state(priv->rxq[i]);
+	for (i = 0; i < priv->nb_txq; i++)
+		dev->data->tx_queue_state[i] = fs_queue_start_state(priv->txq[i]);
 	FS_FOREACH_SUB(priv, sub) {
 		if (!sub->retiring && fs_sub_join(sub) == 0 &&
 		    sub->state == FS_SUB_STARTED)
@@ -412,9 +419,9 @@ fs_dev_stop(struct rte_eth_dev *dev)
 		rte_eth_dev_stop(sub->port_id);
 		sub->state = FS_SUB_CONFIGURED;
 	}
-	for (i = 0; i < dev->data->nb_rx_queues; i++)
+	for (i = 0; i < priv->nb_rxq; i++)
 		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
-	for (i = 0; i < dev->data->nb_tx_queues; i++)
+	for (i = 0; i < priv->nb_txq; i++)
 		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
 	fs_link_refresh(priv);
 	pthread_mutex_unlock(&priv->lock);
@@ -442,14 +449,15 @@ fs_dev_close(struct rte_eth_dev *dev)
 		fs_sub_teardown(sub);
 	fs_flow_free_all(priv);
 	fs_xstats_forget(priv);
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		rte_free(dev->data->rx_queues[i]);
+	for (i = 0; i < FS_MAX_QUEUES; i++) {
+		rte_free(priv->rxq[i]);
+		rte_free(priv->txq[i]);
+		priv->rxq[i] = priv->txq[i] = NULL;
+	}
+	for (i = 0; i < dev->data->nb_rx_queues && dev->data->rx_queues != NULL; i++)
 		dev->data->rx_queues[i] = NULL;
-	}
-	for (i = 0; i < dev->data->nb_tx_queues; i++) {
-		rte_free(dev->data->tx_queues[i]);
+	for (i = 0; i < dev->data->nb_tx_queues && dev->data->tx_queues != NULL; i++)
 		dev->data->tx_queues[i] = NULL;
-	}
 	rte_eth_dev_owner_delete(priv->owner.id);
 	pthread_mutex_unlock(&priv->lock);
 	pthread_mutex_destroy(&priv->lock);

@@ -205,6 +205,16 @@ struct fs_priv {
 	struct fs_sub subs[FS_MAX_SUBDEVS];
 	uint8_t nb_subs;
 
+	/*
+	 * The port's queues as the control threads see them, under lock:
+	 * ethdev frees data->rx_queues/tx_queues without our lock (a
+	 * configure with no queue of a kind, a configure that fails).
+	 */
+	struct fs_queue *rxq[FS_MAX_QUEUES];
+	struct fs_queue *txq[FS_MAX_QUEUES];
+	uint16_t nb_rxq;	/* as of the last dev_configure */
+	uint16_t nb_txq;
+
 	/* datapath-visible */
 	struct fs_active *active;
 	struct rte_rcu_qsbr *qsbr;
@@ -244,6 +254,12 @@ static inline struct fs_priv *
 fs_priv(const struct rte_eth_dev *dev)
 {
 	return dev->data->dev_private;
+}
+
+static inline struct fs_queue *
+fs_queue_of(const struct fs_priv *priv, uint16_t qid, bool tx)
+{
+	return tx ? priv->txq[qid] : priv->rxq[qid];
 }
 
 #define FS_FOREACH_SUB(priv, s) \

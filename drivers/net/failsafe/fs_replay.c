@@ -64,16 +64,15 @@ fs_replay_config(struct fs_sub *sub)
 	ret = rte_eth_dev_info_get(sub->port_id, &info);
 	if (ret < 0)
 		return fs_sub_fail(sub, ret, "cannot read device info");
-	if (data->nb_rx_queues > info.max_rx_queues ||
-	    data->nb_tx_queues > info.max_tx_queues)
+	if (priv->nb_rxq > info.max_rx_queues || priv->nb_txq > info.max_tx_queues)
 		return fs_sub_fail(sub, -EINVAL,
 				   "refused: port uses %u rx / %u tx queues, sub-device has at most %u / %u",
-				   data->nb_rx_queues, data->nb_tx_queues,
+				   priv->nb_rxq, priv->nb_txq,
 				   info.max_rx_queues, info.max_tx_queues);
 	fs_conf_for_sub(priv, &info, rte_eth_devices[sub->port_id].data->dev_flags,
 			&conf);
-	ret = rte_eth_dev_configure(sub->port_id, data->nb_rx_queues,
-				    data->nb_tx_queues, &conf);
+	ret = rte_eth_dev_configure(sub->port_id, priv->nb_rxq, priv->nb_txq,
+				    &conf);
 	if (ret < 0)
 		return fs_sub_fail(sub, ret, "refused: configure failed: %s",
 				   rte_strerror(-ret));
@@ -95,7 +94,7 @@ fs_desc_fit(uint16_t n, const struct rte_eth_desc_lim *lim)
 int
 fs_replay_queues(struct fs_sub *sub)
 {
-	struct rte_eth_dev_data *data = sub->priv->dev->data;
+	const struct fs_priv *priv = sub->priv;
 	struct rte_eth_dev_info info;
 	uint16_t i;
 	int ret;
@@ -103,8 +102,8 @@ fs_replay_queues(struct fs_sub *sub)
 	ret = rte_eth_dev_info_get(sub->port_id, &info);
 	if (ret < 0)
 		return fs_sub_fail(sub, ret, "cannot read device info");
-	for (i = 0; i < data->nb_rx_queues; i++) {
-		const struct fs_queue *q = data->rx_queues[i];
+	for (i = 0; i < priv->nb_rxq; i++) {
+		const struct fs_queue *q = priv->rxq[i];
 
 		if (q == NULL)
 			continue;
@@ -115,8 +114,8 @@ fs_replay_queues(struct fs_sub *sub)
 			return fs_sub_fail(sub, ret, "refused: rx queue %u setup: %s",
 					   i, rte_strerror(-ret));
 	}
-	for (i = 0; i < data->nb_tx_queues; i++) {
-		const struct fs_queue *q = data->tx_queues[i];
+	for (i = 0; i < priv->nb_txq; i++) {
+		const struct fs_queue *q = priv->txq[i];
 
 		if (q == NULL)
 			continue;
@@ -247,13 +246,14 @@ fs_replay_filters(struct fs_sub *sub)
 static int
 fs_replay_queue_states(struct fs_sub *sub)
 {
-	struct rte_eth_dev_data *data = sub->priv->dev->data;
+	const struct fs_priv *priv = sub->priv;
+	const struct rte_eth_dev_data *data = priv->dev->data;
 	uint16_t i;
 
-	for (i = 0; i < data->nb_rx_queues; i++)
+	for (i = 0; i < priv->nb_rxq; i++)
 		if (data->rx_queue_state[i] == RTE_ETH_QUEUE_STATE_STOPPED)
 			rte_eth_dev_rx_queue_stop(sub->port_id, i);
-	for (i = 0; i < data->nb_tx_queues; i++)
+	for (i = 0; i < priv->nb_txq; i++)
 		if (data->tx_queue_state[i] == RTE_ETH_QUEUE_STATE_STOPPED)
 			rte_eth_dev_tx_queue_stop(sub->port_id, i);
 	return 0;

@@ -96,8 +96,7 @@ static void
 fs_view_store(struct fs_priv *priv, const struct fs_active *set,
 	      uint16_t qid, bool tx)
 {
-	struct rte_eth_dev_data *data = priv->dev->data;
-	struct fs_queue *q = tx ? data->tx_queues[qid] : data->rx_queues[qid];
+	struct fs_queue *q = fs_queue_of(priv, qid, tx);
 
 	if (q != NULL)
 		__atomic_store_n(&q->view, fs_view_of(priv, set, qid, tx),
@@ -108,12 +107,11 @@ fs_view_store(struct fs_priv *priv, const struct fs_active *set,
 static void
 fs_views_publish(struct fs_priv *priv, const struct fs_active *set)
 {
-	struct rte_eth_dev_data *data = priv->dev->data;
 	uint16_t i;
 
-	for (i = 0; i < data->nb_rx_queues; i++)
+	for (i = 0; i < priv->nb_rxq; i++)
 		fs_view_store(priv, set, i, false);
-	for (i = 0; i < data->nb_tx_queues; i++)
+	for (i = 0; i < priv->nb_txq; i++)
 		fs_view_store(priv, set, i, true);
 }
 
@@ -224,7 +222,6 @@ fs_views_fill(struct fs_priv *priv, struct fs_active *set)
 static struct fs_active *
 fs_active_build(struct fs_priv *priv, bool fresh_links)
 {
-	struct rte_eth_dev_data *data = priv->dev->data;
 	struct fs_active *set;
 	struct fs_sub *sub;
 	size_t nb_views;
@@ -245,8 +242,8 @@ fs_active_build(struct fs_priv *priv, bool fresh_links)
 				set->sub_idx[set->nb_paths++] = sub->idx;
 	if (set->nb_paths == 0)
 		return set;	/* every queue sees fs_empty_view */
-	set->nb_rxq = data->nb_rx_queues;
-	set->nb_txq = data->nb_tx_queues;
+	set->nb_rxq = priv->nb_rxq;
+	set->nb_txq = priv->nb_txq;
 	nb_views = set->nb_rxq + set->nb_txq;
 	if (nb_views == 0)
 		return set;
@@ -283,8 +280,8 @@ fs_reader_left(const struct fs_priv *priv, const struct fs_queue *q,
 }
 
 static bool
-fs_queues_left(struct fs_priv *priv, void **queues, uint16_t nb,
-	       const struct fs_retired *r, uint64_t now)
+fs_queues_left(struct fs_priv *priv, struct fs_queue *const *queues,
+	       uint16_t nb, const struct fs_retired *r, uint64_t now)
 {
 	uint16_t i;
 
@@ -298,11 +295,10 @@ fs_queues_left(struct fs_priv *priv, void **queues, uint16_t nb,
 static bool
 fs_grace_done(struct fs_priv *priv, const struct fs_retired *r)
 {
-	struct rte_eth_dev_data *data = priv->dev->data;
 	uint64_t now = fs_time_ns();
 
-	return fs_queues_left(priv, data->rx_queues, data->nb_rx_queues, r, now) &&
-		fs_queues_left(priv, data->tx_queues, data->nb_tx_queues, r, now);
+	return fs_queues_left(priv, priv->rxq, priv->nb_rxq, r, now) &&
+		fs_queues_left(priv, priv->txq, priv->nb_txq, r, now);
 }
 
 /*
@@ -349,18 +345,17 @@ fs_queue_holds(const struct fs_priv *priv, const struct fs_queue *q,
 static void
 fs_grace_warn(struct fs_priv *priv, struct fs_retired *r)
 {
-	struct rte_eth_dev_data *data = priv->dev->data;
 	uint64_t now = fs_time_ns();
 	uint16_t i;
 
 	if (r->warned || now - r->born_ns < FS_GRACE_WARN_NS)
 		return;
 	r->warned = true;
-	for (i = 0; i < data->nb_rx_queues; i++)
-		if (fs_queue_holds(priv, data->rx_queues[i], r, now))
+	for (i = 0; i < priv->nb_rxq; i++)
+		if (fs_queue_holds(priv, priv->rxq[i], r, now))
 			return;
-	for (i = 0; i < data->nb_tx_queues; i++)
-		if (fs_queue_holds(priv, data->tx_queues[i], r, now))
+	for (i = 0; i < priv->nb_txq; i++)
+		if (fs_queue_holds(priv, priv->txq[i], r, now))
 			return;
 }
 
