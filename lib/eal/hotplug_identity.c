@@ -24,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <rte_common.h>
 #include <rte_ether.h>
 
 #include "hotplug_private.h"
@@ -271,19 +272,53 @@ hotplug_netdev_ifreq(int fd, unsigned long req, const char *ifname,
 	return ioctl(fd, req, ifr) < 0 ? -errno : 0;
 }
 
+/*
+ * One socket for every flag read, opened at first use: the link-down
+ * path asks under a port lock, and a socket per call cost more than the
+ * ioctl.  Like the monitor's own, it answers for the network namespace
+ * the process was in when it was opened.
+ */
+static int netdev_fd = -1;
+
+static int
+netdev_fd_get(void)
+{
+	int fd = __atomic_load_n(&netdev_fd, __ATOMIC_ACQUIRE);
+	int none = -1;
+
+	if (fd >= 0)
+		return fd;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (!__atomic_compare_exchange_n(&netdev_fd, &none, fd, false,
+			__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		close(fd);	/* another thread won */
+		fd = none;
+	}
+	return fd;
+}
+
+RTE_FINI(hotplug_netdev_fd_close)
+{
+	int fd = __atomic_exchange_n(&netdev_fd, -1, __ATOMIC_ACQ_REL);
+
+	if (fd >= 0)
+		close(fd);
+}
+
 int
 hotplug_netdev_running(const char *ifname)
 {
 	struct ifreq ifr;
-	int fd, ret;
+	int fd = netdev_fd_get();
+	int ret;
 
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	ret = hotplug_netdev_ifreq(fd, SIOCGIFFLAGS, ifname, &ifr);
 	if (ret == 0)
 		ret = (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
-	close(fd);
 	return ret;
 }
 
