@@ -234,6 +234,7 @@ fs_hotplug_remove(struct fs_priv *priv, struct fs_sub *sub, uint64_t rx_ns,
 	fs_hotplug_sub_fault(sub);
 	t->remove_events++;
 	t->last_remove_switch_ns = priv->last_publish_ns - rx_ns;
+	t->last_remove_rx_ns = rx_ns;
 	sub->remove_rx_ns = rx_ns;
 	pdev = fs_sub_pci_dev(sub);
 	if (pdev != NULL) {
@@ -503,6 +504,7 @@ fs_hotplug_link(struct fs_priv *priv, struct fs_sub *sub,
 			return;
 		priv->hp.link_down_events++;
 		priv->hp.last_link_down_switch_ns = priv->last_publish_ns - ev->rx_ns;
+		priv->hp.last_link_down_rx_ns = ev->rx_ns;
 	}
 	fs_link_refresh(priv);
 	FS_PORT_LOG(INFO, priv, "sub-device %u (%s): link %s (rtnetlink)%s",

@@ -181,6 +181,10 @@ struct fs_hotplug_times {
 	uint64_t last_add_switch_ns;
 	uint64_t link_down_events;	/* TX moved by an rtnetlink link-down */
 	uint64_t last_link_down_switch_ns;
+	/* When the last ones were received (CLOCK_MONOTONIC): lets a test
+	 * tell frames sent before the kernel said anything from the rest. */
+	uint64_t last_remove_rx_ns;
+	uint64_t last_link_down_rx_ns;
 };
 
 /* A sub-device xstat name, learned once: its position is its id. */

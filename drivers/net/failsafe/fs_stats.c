@@ -138,6 +138,10 @@ static const struct {
 	  offsetof(struct fs_hotplug_times, link_down_events) },
 	{ "fs_last_link_down_switch_ns",
 	  offsetof(struct fs_hotplug_times, last_link_down_switch_ns) },
+	{ "fs_last_remove_rx_ns",
+	  offsetof(struct fs_hotplug_times, last_remove_rx_ns) },
+	{ "fs_last_link_down_rx_ns",
+	  offsetof(struct fs_hotplug_times, last_link_down_rx_ns) },
 };
 
 static const struct {
