@@ -31,8 +31,9 @@ int
 th_traffic_init(struct th_traffic *t, unsigned int nb_phases, uint64_t cap)
 {
 	t->seen = calloc(cap, 1);
+	t->sent_tsc = calloc(cap, sizeof(*t->sent_tsc));
 	t->phases = calloc(nb_phases, sizeof(*t->phases));
-	if (t->seen == NULL || t->phases == NULL)
+	if (t->seen == NULL || t->sent_tsc == NULL || t->phases == NULL)
 		return -ENOMEM;
 	t->cap = cap;
 	t->nb_phases = nb_phases;
@@ -44,8 +45,10 @@ void
 th_traffic_free(struct th_traffic *t)
 {
 	free(t->seen);
+	free(t->sent_tsc);
 	free(t->phases);
 	t->seen = NULL;
+	t->sent_tsc = NULL;
 	t->phases = NULL;
 }
 
@@ -141,6 +144,8 @@ th_send(struct th_traffic *t, uint64_t now, struct th_burst_stats *ph,
 		ph->tx_rejected += n - sent;
 		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
 	}
+	for (i = 0; i < sent; i++)
+		t->sent_tsc[seq + i] = start;
 	*offered += n;
 	th_timeline_add_sent(t->tl, now, sent);
 	__atomic_store_n(&t->next_seq, seq + sent, __ATOMIC_RELEASE);

@@ -24,6 +24,10 @@ const char *const th_xs_names[TH_XS_COUNT] = {
 	[TH_XS_SUB0_REMOVALS] = "fs_sub0_removals",
 	[TH_XS_SUB0_ADDITIONS] = "fs_sub0_additions",
 	[TH_XS_SUB0_STATE] = "fs_sub0_state",
+	[TH_XS_LINK_DOWN_SWITCH_NS] = "fs_last_link_down_switch_ns",
+	[TH_XS_LINK_DOWN_EVENTS] = "fs_link_down_events",
+	[TH_XS_REMOVE_RX_NS] = "fs_last_remove_rx_ns",
+	[TH_XS_LINK_DOWN_RX_NS] = "fs_last_link_down_rx_ns",
 };
 
 int

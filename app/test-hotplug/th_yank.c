@@ -266,6 +266,17 @@ th_yank_in_flight(const struct th_traffic *t, struct th_yank *y)
 	y->in_flight = th_traffic_unseen(t, from, y->seq_del);
 }
 
+/* The PMD times its events with CLOCK_MONOTONIC, the traffic with the tsc. */
+static void
+th_yank_clock_pair(struct th_yank *y)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	y->tsc_ref = rte_rdtsc();
+	y->mono_ref_ns = (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static void
 th_yank_one(struct th_yank_ctx *c, unsigned int i)
 {
@@ -287,6 +298,7 @@ th_yank_one(struct th_yank_ctx *c, unsigned int i)
 	c->wire_bin = UINT32_MAX;
 	th_wire_sample(c, rte_rdtsc());
 	th_yank_in_flight(t, y);
+	th_yank_clock_pair(y);
 	if (o->yank_cmd != NULL)
 		y->del_rc = th_shell(o->yank_cmd, y->iface_old);
 	else
@@ -387,6 +399,56 @@ th_yank_split_loss(const struct th_traffic *t, struct th_yank *y)
 	th_traffic_range(t, del, y->seq_to, &r, &y->lost_after_delete, &d);
 }
 
+static bool
+th_xs_grew(const struct th_yank *y, enum th_xs v)
+{
+	return y->xs_before.have[v] && y->xs_after.have[v] &&
+		y->xs_after.val[v] > y->xs_before.val[v];
+}
+
+/* The earliest event of this yank the PMD received, as a tsc; 0: none. */
+static uint64_t
+th_yank_notice(const struct th_traffic *t, const struct th_yank *y)
+{
+	uint64_t ns = UINT64_MAX;
+	int64_t d;
+
+	if (th_xs_grew(y, TH_XS_LINK_DOWN_EVENTS) &&
+	    y->xs_after.have[TH_XS_LINK_DOWN_RX_NS])
+		ns = y->xs_after.val[TH_XS_LINK_DOWN_RX_NS];
+	if (th_xs_grew(y, TH_XS_REMOVE_EVENTS) &&
+	    y->xs_after.have[TH_XS_REMOVE_RX_NS] &&
+	    y->xs_after.val[TH_XS_REMOVE_RX_NS] < ns)
+		ns = y->xs_after.val[TH_XS_REMOVE_RX_NS];
+	if (ns == UINT64_MAX || ns == 0)
+		return 0;
+	d = (int64_t)(ns - y->mono_ref_ns);
+	return y->tsc_ref + (uint64_t)(d * (double)t->hz / 1e9);
+}
+
+/* Frames sent after the delete, split at the PMD's first notice. */
+static void
+th_yank_split_notice(const struct th_traffic *t, struct th_yank *y)
+{
+	uint64_t s;
+
+	y->t_notice = th_yank_notice(t, y);
+	y->sent_before_notice = y->lost_before_notice = y->lost_after_notice = 0;
+	if (y->t_notice == 0)
+		return;
+	for (s = y->seq_del; s < y->seq_to && s < t->cap; s++) {
+		bool before = t->sent_tsc[s] < y->t_notice;
+
+		y->sent_before_notice += before;
+		if (t->seen[s] != 0)
+			continue;
+		if (before)
+			y->lost_before_notice++;
+		else
+			y->lost_after_notice++;
+	}
+}
+
 void
 th_yank_account(struct th_yank_ctx *c)
 {
@@ -402,6 +464,7 @@ th_yank_account(struct th_yank_ctx *c)
 		th_traffic_range(t, y->seq_from, y->seq_to, &y->received,
 				 &y->lost, &y->duplicated);
 		th_yank_split_loss(t, y);
+		th_yank_split_notice(t, y);
 		y->reordered = t->phases[i + 1].reordered;
 		y->tx_rejected = t->phases[i + 1].tx_rejected;
 		y->outage_ms = th_timeline_outage(t->tl, y->t_start, y->t_end);
@@ -469,9 +532,10 @@ th_json_dist(struct th_json *j, const char *key, struct th_dist d)
 }
 
 struct th_per_yank {
-	double obs_switch_ms, obs_back_ms, rm_switch_us, rm_close_us,
+	double obs_switch_ms, obs_back_ms, rm_switch_us, ld_switch_us, rm_close_us,
 	       add_back_ms, tx_max_us, rx_max_us, lost, outage, in_flight,
-	       lost_after_delete;
+	       lost_after_delete, notice_us, lost_before_notice,
+	       lost_after_notice;
 };
 
 static void
@@ -484,6 +548,8 @@ th_per_yank(const struct th_yank_ctx *c, const struct th_yank *y,
 	p->obs_back_ms = y->t_back ? th_cyc_ms(t, y->t_add, y->t_back) : NAN;
 	p->rm_switch_us = th_xs_timing(y, TH_XS_REMOVE_SWITCH_NS,
 				       TH_XS_REMOVE_EVENTS, 1e3);
+	p->ld_switch_us = th_xs_timing(y, TH_XS_LINK_DOWN_SWITCH_NS,
+				       TH_XS_LINK_DOWN_EVENTS, 1e3);
 	p->rm_close_us = th_xs_timing(y, TH_XS_REMOVE_CLOSE_NS,
 				      TH_XS_REMOVE_EVENTS, 1e3);
 	p->add_back_ms = th_xs_timing(y, TH_XS_ADD_SWITCH_NS,
@@ -494,6 +560,10 @@ th_per_yank(const struct th_yank_ctx *c, const struct th_yank *y,
 	p->outage = y->outage_ms;
 	p->in_flight = y->in_flight;
 	p->lost_after_delete = y->lost_after_delete;
+	p->notice_us = y->t_notice ? ((double)y->t_notice - (double)y->tsc_ref) *
+		1e6 / (double)t->hz : NAN;
+	p->lost_before_notice = y->t_notice ? y->lost_before_notice : NAN;
+	p->lost_after_notice = y->t_notice ? y->lost_after_notice : NAN;
 }
 
 static void
@@ -573,8 +643,8 @@ th_yank_report(struct th_yank_ctx *c, const char *target,
 	unsigned int n = c->nb_yanks, i, k;
 	struct th_per_yank p[n + 1];
 	double col[n + 1];
-	struct th_dist lost, obs_sw, obs_back, rm_sw, add_back, outage, txm, rxm,
-		inflight, lost_late;
+	struct th_dist lost, obs_sw, obs_back, rm_sw, ld_sw, add_back, outage,
+		txm, rxm, inflight, lost_late, notice, lost_pre, lost_post;
 	unsigned int over_in_flight = 0;
 	double steady_tx = th_cyc_to_us(t, t->phases[0].tx_max_cyc);
 	double steady_rx = th_cyc_to_us(t, t->phases[0].rx_max_cyc);
@@ -592,12 +662,16 @@ th_yank_report(struct th_yank_ctx *c, const char *target,
 	obs_sw = TH_COL(obs_switch_ms);
 	obs_back = TH_COL(obs_back_ms);
 	rm_sw = TH_COL(rm_switch_us);
+	ld_sw = TH_COL(ld_switch_us);
 	add_back = TH_COL(add_back_ms);
 	outage = TH_COL(outage);
 	txm = TH_COL(tx_max_us);
 	rxm = TH_COL(rx_max_us);
 	inflight = TH_COL(in_flight);
 	lost_late = TH_COL(lost_after_delete);
+	notice = TH_COL(notice_us);
+	lost_pre = TH_COL(lost_before_notice);
+	lost_post = TH_COL(lost_after_notice);
 #undef TH_COL
 	for (i = 0; i < n; i++)
 		over_in_flight += c->yanks[i].lost > c->yanks[i].in_flight;
@@ -611,6 +685,12 @@ th_yank_report(struct th_yank_ctx *c, const char *target,
 	printf("in flight at the delete: p50 %.0f max %.0f frames; lost after the delete: p50 %.0f max %.0f; yanks losing more than was in flight: %u of %u\n",
 	       inflight.p50, inflight.max, lost_late.p50, lost_late.max,
 	       over_in_flight, n);
+	printf("first notice to the PMD: p50 %.0f max %.0f us after the delete began (%u yanks); lost before it: p50 %.0f max %.0f; lost after it: p50 %.0f max %.0f\n",
+	       notice.p50, notice.max, notice.n, lost_pre.p50, lost_pre.max,
+	       lost_post.p50, lost_post.max);
+	printf("PMD timings: REMOVE uevent to switch p50 %.1f p99 %.1f us (%u); link-down to switch p50 %.1f p99 %.1f us (%u); ADD to switch back p50 %.2f p99 %.2f ms\n",
+	       rm_sw.p50, rm_sw.p99, rm_sw.n, ld_sw.p50, ld_sw.p99, ld_sw.n,
+	       add_back.p50, add_back.p99);
 
 	snprintf(path, sizeof(path), "%s.json", prefix);
 	f = fopen(path, "w");
@@ -673,6 +753,10 @@ th_yank_report(struct th_yank_ctx *c, const char *target,
 		th_json_u64(&j, "in_flight_at_delete", y->in_flight);
 		th_json_u64(&j, "lost_in_flight", y->lost_in_flight);
 		th_json_u64(&j, "lost_after_delete", y->lost_after_delete);
+		th_json_dbl(&j, "first_notice_after_delete_us", p[i].notice_us);
+		th_json_u64(&j, "sent_after_delete_before_notice", y->sent_before_notice);
+		th_json_dbl(&j, "lost_before_notice", p[i].lost_before_notice);
+		th_json_dbl(&j, "lost_after_notice", p[i].lost_after_notice);
 		th_json_wires(&j, t->tl, y->t_start, y->t_end);
 		th_json_arr_open(&j, "loss_runs");
 		for (k = 0; k < y->nb_loss_runs; k++) {
@@ -687,6 +771,7 @@ th_yank_report(struct th_yank_ctx *c, const char *target,
 		th_json_dbl(&j, "observed_switch_ms", p[i].obs_switch_ms);
 		th_json_dbl(&j, "observed_back_ms", p[i].obs_back_ms);
 		th_json_dbl(&j, "uevent_to_switch_us", p[i].rm_switch_us);
+		th_json_dbl(&j, "link_down_to_switch_us", p[i].ld_switch_us);
 		th_json_dbl(&j, "remove_to_close_us", p[i].rm_close_us);
 		th_json_dbl(&j, "add_to_switch_back_ms", p[i].add_back_ms);
 		th_json_dbl(&j, "tx_burst_max_us", p[i].tx_max_us);
@@ -703,10 +788,14 @@ th_yank_report(struct th_yank_ctx *c, const char *target,
 	th_json_dist(&j, "outage_ms", outage);
 	th_json_dist(&j, "in_flight_at_delete", inflight);
 	th_json_dist(&j, "lost_after_delete", lost_late);
+	th_json_dist(&j, "first_notice_after_delete_us", notice);
+	th_json_dist(&j, "lost_before_notice", lost_pre);
+	th_json_dist(&j, "lost_after_notice", lost_post);
 	th_json_u64(&j, "yanks_lost_more_than_in_flight", over_in_flight);
 	th_json_dist(&j, "observed_switch_ms", obs_sw);
 	th_json_dist(&j, "observed_back_ms", obs_back);
 	th_json_dist(&j, "uevent_to_switch_us", rm_sw);
+	th_json_dist(&j, "link_down_to_switch_us", ld_sw);
 	th_json_dist(&j, "add_to_switch_back_ms", add_back);
 	th_json_dist(&j, "yank_tx_burst_max_us", txm);
 	th_json_dist(&j, "yank_rx_burst_max_us", rxm);

@@ -31,6 +31,14 @@ struct th_yank {
 	uint64_t seq_del, in_flight;
 	uint64_t lost_in_flight;	/* of those, never arrived */
 	uint64_t lost_after_delete;	/* sent after the delete, never arrived */
+	/*
+	 * The PMD's first notice of the yank (link-down, else REMOVE), as a
+	 * tsc through a clock pair read at the delete; 0: none.  Frames whose
+	 * tx_burst began before it went to the device while nobody could
+	 * know; the rest are the PMD's to save.
+	 */
+	uint64_t tsc_ref, mono_ref_ns, t_notice;
+	uint64_t sent_before_notice, lost_before_notice, lost_after_notice;
 	uint64_t t_start, t_del, t_switch, t_add, t_back, t_end; /* tsc, 0: never */
 	struct th_xstats xs_before, xs_after;
 	uint64_t sent, received, lost, duplicated, reordered, tx_rejected;

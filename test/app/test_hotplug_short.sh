@@ -81,6 +81,17 @@ for run in runs:
         for k in ("observed_switch_ms", "observed_back_ms",
                   "uevent_to_switch_us", "add_to_switch_back_ms"):
             need(y.get(k) is not None, "yank %d: %s measured" % (y["index"], k))
+        # The PMD heard the kernel during the yank; the frames lost after
+        # the delete are split at that moment and add up.
+        need(y.get("first_notice_after_delete_us") is not None and
+             y["first_notice_after_delete_us"] > 0,
+             "yank %d: first notice after the delete" % y["index"])
+        need(y.get("lost_before_notice") is not None and
+             y["lost_before_notice"] + y["lost_after_notice"] ==
+             y["lost_after_delete"],
+             "yank %d: lost before + after notice = lost after delete" % y["index"])
+        need(y["sent_after_delete_before_notice"] >= y["lost_before_notice"],
+             "yank %d: no more lost before the notice than sent" % y["index"])
         # What one yank may cost: the frames in flight on the deleted
         # device and in its af_packet ring, far below 100 ms of traffic.
         need(y["lost"] <= run["rate_pps"] * 0.1,
@@ -92,7 +103,8 @@ for run in runs:
                                                   y["reordered"]))
     s = run["steady_state"]
     need(s["tx_calls"] > 0 and s["tx_burst_max_us"] > 0, "steady burst timings")
-    for k in ("lost_per_yank", "uevent_to_switch_us", "add_to_switch_back_ms"):
+    for k in ("lost_per_yank", "uevent_to_switch_us", "add_to_switch_back_ms",
+              "link_down_to_switch_us", "lost_before_notice", "lost_after_notice"):
         need(set(run["summary"][k]) == {"n", "p50", "p99", "max"}, "summary." + k)
 need(isinstance(r.get("comparison"), list), "comparison")
 for b in bad:
