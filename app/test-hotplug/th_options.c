@@ -19,7 +19,7 @@ enum {
 	OPT_SECONDS, OPT_REPEAT, OPT_PAIRED, OPT_INTERLEAVED, OPT_RCU_EXPEDITED,
 	OPT_HUGE, OPT_PLUGIN_DIR, OPT_JSON, OPT_PNG, OPT_NO_PNG, OPT_WORK_DIR,
 	OPT_WORKER, OPT_TARGET, OPT_NETNS,
-	OPT_OUT_PREFIX, OPT_YANK_SUB, OPT_HELP,
+	OPT_OUT_PREFIX, OPT_YANK_SUB, OPT_PROBE_RCU, OPT_HELP,
 };
 
 static const struct option th_long_opts[] = {
@@ -34,6 +34,7 @@ static const struct option th_long_opts[] = {
 	{ "gap-ms", required_argument, NULL, OPT_GAP },
 	{ "replace-mac", no_argument, NULL, OPT_REPLACE_MAC },
 	{ "rcu-expedited", no_argument, NULL, OPT_RCU_EXPEDITED },
+	{ "probe-rcu-expedite", no_argument, NULL, OPT_PROBE_RCU },
 	{ "yank-sub", required_argument, NULL, OPT_YANK_SUB },
 	{ "yank-cmd", required_argument, NULL, OPT_YANK_CMD },
 	{ "restore-cmd", required_argument, NULL, OPT_RESTORE_CMD },
@@ -95,6 +96,8 @@ th_usage(const char *prog, FILE *f)
 "  --rcu-expedited     set /sys/kernel/rcu_expedited to 1 for the run and\n"
 "                      restore it: af_packet's socket set-up waits for RCU\n"
 "                      grace periods, most of an ADD's time\n"
+"  --probe-rcu-expedite  ours with rcu_expedite=on: the PMD expedites RCU\n"
+"                      only while it probes a sub-device\n"
 "throughput mode:\n"
 "  --seconds S         measured seconds per run (default 5)\n"
 "  --repeat R          interleaved repetitions (default 3)\n"
@@ -268,6 +271,9 @@ th_options_parse(struct th_options *opt, int argc, char **argv)
 		case OPT_RCU_EXPEDITED:
 			opt->rcu_expedited = true;
 			break;
+		case OPT_PROBE_RCU:
+			opt->probe_rcu = true;
+			break;
 		case OPT_REPLACE_MAC:
 			opt->replace_mac = true;
 			break;
@@ -428,6 +434,8 @@ th_options_worker_argv(const struct th_options *opt, enum th_target t,
 	TH_ARG("--gap-ms=%u", opt->gap_ms);
 	if (opt->replace_mac)
 		TH_ARG("--replace-mac");
+	if (opt->probe_rcu)
+		TH_ARG("--probe-rcu-expedite");
 	if (opt->yank_cmd != NULL)
 		TH_ARG("--yank-cmd=%s", opt->yank_cmd);
 	if (opt->restore_cmd != NULL)

@@ -42,6 +42,7 @@ struct th_options {
 	unsigned int tp_paired_rounds;	/* 0: no paired run */
 	unsigned int tp_il_rounds;	/* 0: no dpdk-bench-datapath run */
 	bool rcu_expedited;	/* yank: /sys/kernel/rcu_expedited = 1 for the run */
+	bool probe_rcu;		/* yank: ours with rcu_expedite=on */
 	enum th_huge huge;
 	/* common */
 	const char *plugin_dir;

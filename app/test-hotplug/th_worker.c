@@ -74,6 +74,8 @@ th_port_devargs(const struct th_options *o, const struct th_world *w,
 	for (i = 0; i < w->nb_subs && off < sz; i++)
 		off += snprintf(buf + off, sz - off, ",dev(net_af_packet%u,iface=%s)",
 				i, w->sub_if[i]);
+	if (o->probe_rcu && off < sz)
+		off += snprintf(buf + off, sz - off, ",rcu_expedite=on");
 	if (o->replace_mac && off < sz) {
 		th_mac_str(w->sub_mac[o->yank_sub], mac, sizeof(mac));
 		off += snprintf(buf + off, sz - off, ",match_mac%u=%s",

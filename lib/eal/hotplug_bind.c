@@ -22,8 +22,8 @@
 
 #define BIND_POLL_US 2000
 
-static int
-sysfs_write(const char *path, const char *val)
+int
+hotplug_sysfs_write(const char *path, const char *val)
 {
 	size_t len = strlen(val);
 	ssize_t n;
@@ -82,7 +82,7 @@ unbind_current(const char *pci_addr, const char *current)
 	if (ret < 0)
 		return ret;
 	HOTPLUG_LOG(INFO, "%s: unbinding from %s", pci_addr, current);
-	return sysfs_write(path, pci_addr);
+	return hotplug_sysfs_write(path, pci_addr);
 }
 
 static int
@@ -94,12 +94,12 @@ request_probe(const char *pci_addr, const char *driver)
 	ret = hotplug_sysfs_path(path, sizeof(path),
 			"bus/pci/devices/%s/driver_override", pci_addr);
 	if (ret == 0)
-		ret = sysfs_write(path, driver);
+		ret = hotplug_sysfs_write(path, driver);
 	if (ret == 0)
 		ret = hotplug_sysfs_path(path, sizeof(path),
 				"bus/pci/drivers_probe");
 	if (ret == 0)
-		ret = sysfs_write(path, pci_addr);
+		ret = hotplug_sysfs_write(path, pci_addr);
 	return ret;
 }
 

@@ -94,8 +94,8 @@ path_exists(const char *path)
  * First line of a small sysfs attribute, without the newline.
  * -ENOENT when it is not there, -EIO when it cannot be read.
  */
-static int
-read_attr(const char *path, char *buf, size_t size)
+int
+hotplug_sysfs_read(const char *path, char *buf, size_t size)
 {
 	ssize_t n;
 	int fd;
@@ -187,7 +187,7 @@ netdev_attr(const char *ifname, const char *attr, char *buf, size_t size)
 			ifname, attr);
 	if (ret < 0)
 		return ret;
-	ret = read_attr(path, buf, size);
+	ret = hotplug_sysfs_read(path, buf, size);
 	if (ret == -ENOENT)
 		return -ENODEV;
 	return ret;
@@ -464,7 +464,7 @@ pci_hex_attr(const char *pci_addr, const char *attr, uint16_t *out)
 			pci_addr, attr);
 	if (ret < 0)
 		return ret;
-	ret = read_attr(path, val, sizeof(val));
+	ret = hotplug_sysfs_read(path, val, sizeof(val));
 	if (ret < 0)
 		return ret == -ENOENT ? -ENODEV : ret;
 	errno = 0;

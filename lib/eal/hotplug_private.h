@@ -19,6 +19,13 @@ extern int hotplug_logtype;
 
 /* Registry and identity helpers shared inside the library. */
 
+/**
+ * One attribute's first line, newline stripped; -ENOENT when it is not
+ * there, -EIO when it cannot be read.
+ */
+int hotplug_sysfs_read(const char *path, char *buf, size_t size);
+/** Writes val to an attribute, logging why it could not; -errno. */
+int hotplug_sysfs_write(const char *path, const char *val);
 /** Path under the sysfs root; -ENAMETOOLONG if it does not fit. */
 int hotplug_sysfs_path(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -46,6 +46,7 @@ static const struct bad_case bad_cases[] = {
 	{ "dev(net_null0),hotplug_poll=99999999999", "want milliseconds" },
 	{ "dev(net_null0),hotplug_poll=10,hotplug_poll=20", "given 2 times" },
 	{ "dev(net_null0),uevent=maybe", "want on or off" },
+	{ "dev(net_null0),rcu_expedite=yes", "rcu_expedite=yes: want on or off" },
 	{ "fd(abc)", "not a file descriptor number" },
 	{ "dev(net_null0),match_mac1=02:00:00:00:00:01", "no sub-device 1" },
 	{ "dev(net_null0),match_mac0=nope", "not a unicast MAC" },
@@ -88,7 +89,8 @@ test_full_devargs(void **state)
 	(void)state;
 	assert_int_equal(fs_args_parse("dev(net_af_packet0,iface=vA0,qpairs=1),"
 				       "exec(echo net_null1),fd(0),mac=02:00:00:00:00:0a,"
-				       "hotplug_poll=50,uevent=off,bind_driver=uio_pci_generic,"
+				       "hotplug_poll=50,uevent=off,rcu_expedite=on,"
+				       "bind_driver=uio_pci_generic,"
 				       "match_mac0=02:00:00:00:00:01,match_pci1=8086:10d3",
 				       &a, err, sizeof(err)), 0);
 	assert_int_equal(a.nb_subs, 3);
@@ -102,6 +104,7 @@ test_full_devargs(void **state)
 	assert_int_equal(a.mac.addr_bytes[5], 0x0a);
 	assert_int_equal(a.hotplug_poll_ms, 50);
 	assert_false(a.uevent);
+	assert_true(a.rcu_expedite);
 	assert_string_equal(a.bind_driver, "uio_pci_generic");
 	assert_true(a.sub[0].match_mac_set);
 	assert_int_equal(a.sub[0].match_mac.addr_bytes[5], 1);
@@ -121,6 +124,7 @@ test_defaults(void **state)
 	assert_int_equal(a.nb_subs, 1);
 	assert_int_equal(a.hotplug_poll_ms, FS_HOTPLUG_POLL_DEFAULT);
 	assert_true(a.uevent);
+	assert_false(a.rcu_expedite);
 	assert_false(a.mac_set);
 	assert_string_equal(a.bind_driver, "vfio-pci");
 }

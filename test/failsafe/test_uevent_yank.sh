@@ -8,7 +8,8 @@
 # re-creating vA0 brings it back to vA1 long before any poll would:
 # hotplug_poll is set to 60 s.  20 cycles in one run; port stats never go
 # back.  Then a forged uevent changes nothing, and a replacement with the
-# slot's MAC under another name takes the slot.
+# slot's MAC under another name takes the slot.  A port with
+# rcu_expedite=on expedites each ADD's probe and restores the knob.
 . "$(dirname "$0")/../lib/common.sh"
 
 CYCLES=${FS_YANK_CYCLES:-20}
@@ -96,10 +97,37 @@ tp_cmd stop >/dev/null
 tp_quit
 fs_check "testpmd exited cleanly" [ $? -eq 0 ]
 
-# Baseline, reported and not asserted: Debian's own net_failsafe.
+# rcu_expedite=on: each ADD's probe runs with the kernel's RCU expedited
+# (the PMD logs it), and the machine-wide knob is back as found after.
+rcu_before=$(cat /sys/kernel/rcu_expedited)
 rm -f "$FS_TMP/testpmd.in"
 fs_veth_del vC0
 fs_veth_add vA0 vA1
+# shellcheck disable=SC2046
+tp_start --netns $(fs_eal_args) \
+	--vdev 'net_failsafe0,dev(net_af_packet0,iface=vA0),dev(net_af_packet1,iface=vB0),hotplug_poll=60000,rcu_expedite=on' \
+	-- -i --forward-mode=txonly
+tp_cmd start >/dev/null
+back=0
+for i in 1 2 3; do
+	fs_veth_del vA0
+	fs_rx_grows vB1 2
+	fs_veth_add vA0 vA1
+	fs_rx_grows vA1 2 && back=$((back + 1))
+done
+fs_check "rcu_expedite=on: traffic back on vA0 after every re-plug ($back/3)" [ "$back" -eq 3 ]
+expedited=$(grep -c 'back as net_af_packet0,iface=vA0: ADD received.*(RCU expedited)' "$TP_OUT")
+fs_check "rcu_expedite=on: every ADD's probe was expedited ($expedited/3)" [ "$expedited" -eq 3 ]
+fs_check "rcu_expedite=on: /sys/kernel/rcu_expedited back to $rcu_before" \
+	[ "$(cat /sys/kernel/rcu_expedited)" = "$rcu_before" ]
+tp_cmd stop >/dev/null
+tp_quit
+fs_check "rcu_expedite=on: testpmd exited cleanly" [ $? -eq 0 ]
+fs_check "rcu_expedite=on: knob still $rcu_before after exit" \
+	[ "$(cat /sys/kernel/rcu_expedited)" = "$rcu_before" ]
+
+# Baseline, reported and not asserted: Debian's own net_failsafe.
+rm -f "$FS_TMP/testpmd.in"
 # shellcheck disable=SC2046
 TP_DEBIAN=1 tp_start --netns $(fs_eal_args) \
 	--vdev 'net_failsafe0,dev(net_af_packet0,iface=vA0),dev(net_af_packet1,iface=vB0)' \

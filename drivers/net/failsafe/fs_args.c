@@ -28,11 +28,12 @@
 #define FS_KV_POLL		"hotplug_poll"
 #define FS_KV_UEVENT		"uevent"
 #define FS_KV_BIND		"bind_driver"
+#define FS_KV_RCU		"rcu_expedite"
 #define FS_KV_MATCH_MAC		"match_mac"
 #define FS_KV_MATCH_PCI		"match_pci"
 
 static const char * const fs_plain_keys[] = {
-	FS_KV_MAC, FS_KV_POLL, FS_KV_UEVENT, FS_KV_BIND,
+	FS_KV_MAC, FS_KV_POLL, FS_KV_UEVENT, FS_KV_BIND, FS_KV_RCU,
 };
 
 static const char * const fs_sub_keywords[] = {
@@ -167,7 +168,7 @@ fs_check_kv_token(struct fs_parse *p, const char *tok, size_t len)
 				       (int)len, tok, fs_sub_keywords[i],
 				       fs_sub_keywords[i]);
 	if (!fs_key_is_known(tok, key_len))
-		return fs_fail(p, "unknown key '%.*s' (known: mac, hotplug_poll, uevent, bind_driver, match_mac<N>, match_pci<N>, dev(), exec(), fd())",
+		return fs_fail(p, "unknown key '%.*s' (known: mac, hotplug_poll, uevent, rcu_expedite, bind_driver, match_mac<N>, match_pci<N>, dev(), exec(), fd())",
 			       (int)key_len, tok);
 	if (eq + 1 == tok + len)
 		return fs_fail(p, "key '%.*s' has no value", (int)key_len, tok);
@@ -267,17 +268,31 @@ fs_kv_poll(const char *key, const char *value, void *opaque)
 }
 
 static int
+fs_onoff(struct fs_parse *p, const char *key, const char *value, bool *out)
+{
+	if (strcmp(value, "on") == 0 || strcmp(value, "1") == 0)
+		*out = true;
+	else if (strcmp(value, "off") == 0 || strcmp(value, "0") == 0)
+		*out = false;
+	else
+		return fs_fail(p, "%s=%s: want on or off", key, value);
+	return 0;
+}
+
+static int
 fs_kv_uevent(const char *key, const char *value, void *opaque)
 {
 	struct fs_parse *p = opaque;
 
-	if (strcmp(value, "on") == 0 || strcmp(value, "1") == 0)
-		p->args->uevent = true;
-	else if (strcmp(value, "off") == 0 || strcmp(value, "0") == 0)
-		p->args->uevent = false;
-	else
-		return fs_fail(p, "%s=%s: want on or off", key, value);
-	return 0;
+	return fs_onoff(p, key, value, &p->args->uevent);
+}
+
+static int
+fs_kv_rcu(const char *key, const char *value, void *opaque)
+{
+	struct fs_parse *p = opaque;
+
+	return fs_onoff(p, key, value, &p->args->rcu_expedite);
 }
 
 static int
@@ -376,6 +391,8 @@ fs_kv_parse(struct fs_parse *p, const char *kv)
 		ret = fs_kv_apply(p, kvl, FS_KV_POLL, fs_kv_poll);
 	if (ret == 0)
 		ret = fs_kv_apply(p, kvl, FS_KV_UEVENT, fs_kv_uevent);
+	if (ret == 0)
+		ret = fs_kv_apply(p, kvl, FS_KV_RCU, fs_kv_rcu);
 	if (ret == 0)
 		ret = fs_kv_apply(p, kvl, FS_KV_BIND, fs_kv_bind);
 	for (i = 0; ret == 0 && i < FS_MAX_SUBDEVS; i++) {

@@ -45,6 +45,7 @@ struct fs_args {
 	struct rte_ether_addr mac;
 	uint32_t hotplug_poll_ms;	/* 0: no polling */
 	bool uevent;
+	bool rcu_expedite;	/* expedited kernel RCU while probing */
 	char bind_driver[32];		/* kernel driver for PCI sub-devices on ADD */
 };
 

@@ -443,9 +443,10 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 	fs_link_refresh(priv);
 	t->add_events++;
 	t->last_add_switch_ns = fs_time_ns() - ev->rx_ns;
-	FS_PORT_LOG(INFO, priv, "sub-device %u back as %s%s: ADD received, bound %.2f, probed %.2f, configured %.2f, started %.2f, published %.2f ms later; %s",
+	FS_PORT_LOG(INFO, priv, "sub-device %u back as %s%s: ADD received, bound %.2f, probed %.2f%s, configured %.2f, started %.2f, published %.2f ms later; %s",
 		    sub->idx, sub->devargs, replacement ? " (replacement)" : "",
 		    t->last_add_bind_ns / 1e6, t->last_add_probe_ns / 1e6,
+		    sub->probed_rcu_expedited ? " (RCU expedited)" : "",
 		    t->last_add_configure_ns / 1e6, t->last_add_start_ns / 1e6,
 		    t->last_add_switch_ns / 1e6, fs_add_role(priv, sub));
 }

@@ -60,6 +60,7 @@ struct fs_sub {
 	bool closing;		/* being stopped and closed, maybe unlocked */
 	bool add_pending;	/* an ADD came while it was leaving */
 	bool rmv_pending;	/* RMV event seen; the alarm acts on it */
+	bool probed_rcu_expedited;	/* its last probe had kernel RCU expedited */
 	uint16_t port_id;
 	char devargs[FS_DEVARGS_MAX];	/* as last resolved (exec/fd) */
 	char bus[32];
@@ -248,6 +249,7 @@ struct fs_priv {
 	 */
 	uint32_t id_seq;
 	bool sigbus_on;		/* holds a reference on lib/eal's SIGBUS handler */
+	bool rcu_warned;	/* said once that rcu_expedite=on cannot work */
 	struct rte_eth_link link;
 	uint64_t switches;
 	uint64_t last_publish_ns;

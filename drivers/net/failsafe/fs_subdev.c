@@ -320,9 +320,33 @@ fs_claim_new_port(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 	return 0;
 }
 
+/*
+ * rcu_expedite=on: net_af_packet's socket set-up waits for several kernel
+ * RCU grace periods; expedite them for the probe only (hotplug_rcu.c).
+ * The probe goes on without it when the knob cannot be written.
+ */
+static bool
+fs_rcu_begin(struct fs_sub *sub)
+{
+	struct fs_priv *priv = sub->priv;
+	int ret;
+
+	if (!priv->args.rcu_expedite)
+		return false;
+	ret = hotplug_rcu_expedite_begin();
+	if (ret == 0)
+		return true;
+	if (!priv->rcu_warned)
+		FS_PORT_LOG(WARNING, priv, "rcu_expedite=on: cannot expedite kernel RCU (%s); probes wait for normal grace periods",
+			    strerror(-ret));
+	priv->rcu_warned = true;
+	return false;
+}
+
 static int
 fs_plug_add(struct fs_sub *sub, const char *args)
 {
+	bool rcu = fs_rcu_begin(sub);
 	int ret;
 
 	pthread_mutex_lock(&fs_plug_lock);
@@ -334,6 +358,9 @@ fs_plug_add(struct fs_sub *sub, const char *args)
 	ret = rte_eal_hotplug_add(sub->bus, sub->dev_name, args);
 	__atomic_store_n(&fs_probing, NULL, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&fs_plug_lock);
+	if (rcu)
+		hotplug_rcu_expedite_end();
+	sub->probed_rcu_expedited = rcu;
 	return ret;
 }
 
