@@ -271,7 +271,8 @@ HOTPLUG_EXPORT int hotplug_netdev_carrier(const char *ifname);
 /**
  * Up and running now, from the kernel's flags (SIOCGIFFLAGS, no RTNL):
  * unlike operstate in sysfs, which lags, a closed interface says so at
- * once.
+ * once.  Asks in the network namespace the process was in at its first
+ * call (one socket is kept).
  * @return 1 IFF_UP and IFF_RUNNING, 0 not; -ENODEV absent; -errno.
  */
 HOTPLUG_EXPORT int hotplug_netdev_running(const char *ifname);
@@ -355,7 +356,8 @@ HOTPLUG_EXPORT int hotplug_bind_driver(const char *pci_addr,
  * only the outermost pair writes.  The knob is machine-wide: every grace
  * period then interrupts every CPU.  A knob already at 1 is left alone.
  * @return 0; -ENOENT no such knob; -EACCES/-EPERM not root; -EINVAL it
- *   reads neither 0 nor 1; -errno.  Nothing is held on failure.
+ *   reads neither 0 nor 1; -ESHUTDOWN the process is exiting; -errno.
+ *   Nothing is held on failure.
  */
 HOTPLUG_EXPORT int hotplug_rcu_expedite_begin(void);
 /** Ends one begin; the outermost puts the knob back as it was found. */

@@ -276,7 +276,8 @@ hotplug_netdev_ifreq(int fd, unsigned long req, const char *ifname,
  * One socket for every flag read, opened at first use: the link-down
  * path asks under a port lock, and a socket per call cost more than the
  * ioctl.  Like the monitor's own, it answers for the network namespace
- * the process was in when it was opened.
+ * the process was in when it was opened.  Never closed: threads may ask
+ * while the process exits, and the kernel closes it then.
  */
 static int netdev_fd = -1;
 
@@ -297,14 +298,6 @@ netdev_fd_get(void)
 		fd = none;
 	}
 	return fd;
-}
-
-RTE_FINI(hotplug_netdev_fd_close)
-{
-	int fd = __atomic_exchange_n(&netdev_fd, -1, __ATOMIC_ACQ_REL);
-
-	if (fd >= 0)
-		close(fd);
 }
 
 int

@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -26,12 +27,9 @@
 static pthread_mutex_t rcu_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int rcu_depth;
 static bool rcu_raised;		/* we wrote 1 and owe the 0 */
-
-static int
-rcu_knob(char *path, size_t size)
-{
-	return hotplug_sysfs_path(path, size, "kernel/rcu_expedited");
-}
+static bool rcu_finished;	/* the process is exiting: raise no more */
+/* The knob we raised, kept: the sysfs root may move before we lower it. */
+static char rcu_path[PATH_MAX];
 
 int
 hotplug_rcu_expedite_begin(void)
@@ -40,13 +38,17 @@ hotplug_rcu_expedite_begin(void)
 	int ret = 0;
 
 	pthread_mutex_lock(&rcu_lock);
-	if (rcu_depth == 0) {
-		ret = rcu_knob(path, sizeof(path));
+	if (rcu_finished)
+		ret = -ESHUTDOWN;
+	else if (rcu_depth == 0) {
+		ret = hotplug_sysfs_path(path, sizeof(path), "kernel/rcu_expedited");
 		if (ret == 0)
 			ret = hotplug_sysfs_read(path, val, sizeof(val));
 		if (ret == 0 && strcmp(val, "0") == 0) {
 			ret = hotplug_sysfs_write(path, "1");
 			rcu_raised = ret == 0;
+			if (rcu_raised)
+				snprintf(rcu_path, sizeof(rcu_path), "%s", path);
 		} else if (ret == 0 && strcmp(val, "1") != 0) {
 			HOTPLUG_LOG(ERR, "%s reads '%s', not 0 or 1: left alone",
 				path, val);
@@ -65,10 +67,8 @@ hotplug_rcu_expedite_begin(void)
 static void
 rcu_lower(void)
 {
-	char path[PATH_MAX];
-
-	if (rcu_raised && rcu_knob(path, sizeof(path)) == 0)
-		hotplug_sysfs_write(path, "0");
+	if (rcu_raised)
+		hotplug_sysfs_write(rcu_path, "0");
 	rcu_raised = false;
 }
 
@@ -94,10 +94,15 @@ hotplug_rcu_expedite_depth(void)
 	return d;
 }
 
-/* An exit in the middle of a probe still puts the knob back. */
+/*
+ * An exit in the middle of a probe still puts the knob back, and a
+ * thread still probing after this cannot raise it again.  A process
+ * killed (or crashing) inside a probe leaves it at 1: see the guide.
+ */
 RTE_FINI(hotplug_rcu_fini)
 {
 	pthread_mutex_lock(&rcu_lock);
+	rcu_finished = true;
 	rcu_depth = 0;
 	rcu_lower();
 	pthread_mutex_unlock(&rcu_lock);
