@@ -209,6 +209,11 @@ fs_dev_configure(struct rte_eth_dev *dev)
 		else
 			fs_sub_teardown(sub);
 	}
+	if (tried > 0 && ok == 0) {
+		/* ethdev rolls back to no queue at all: so do we. */
+		priv->cfg.configured = false;
+		priv->nb_rxq = priv->nb_txq = 0;
+	}
 	pthread_mutex_unlock(&priv->lock);
 	if (tried > 0 && ok == 0) {
 		FS_PORT_LOG(ERR, priv, "no sub-device accepts this configuration");

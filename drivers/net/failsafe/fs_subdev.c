@@ -346,10 +346,12 @@ fs_rcu_begin(struct fs_sub *sub)
 static int
 fs_plug_add(struct fs_sub *sub, const char *args)
 {
-	bool rcu = fs_rcu_begin(sub);
+	bool rcu;
 	int ret;
 
 	pthread_mutex_lock(&fs_plug_lock);
+	/* After the lock: not held while another port's probe runs. */
+	rcu = fs_rcu_begin(sub);
 	if (!fs_claim_on)
 		fs_claim_on = rte_eth_dev_callback_register(RTE_ETH_ALL,
 				RTE_ETH_EVENT_NEW, fs_claim_new_port, NULL) == 0;
@@ -357,9 +359,9 @@ fs_plug_add(struct fs_sub *sub, const char *args)
 	__atomic_store_n(&fs_probing, sub, __ATOMIC_RELEASE);
 	ret = rte_eal_hotplug_add(sub->bus, sub->dev_name, args);
 	__atomic_store_n(&fs_probing, NULL, __ATOMIC_RELEASE);
-	pthread_mutex_unlock(&fs_plug_lock);
 	if (rcu)
 		hotplug_rcu_expedite_end();
+	pthread_mutex_unlock(&fs_plug_lock);
 	sub->probed_rcu_expedited = rcu;
 	return ret;
 }
