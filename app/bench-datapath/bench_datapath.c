@@ -47,7 +47,7 @@ struct bd_cfg {
 	const char *vdev[2][2];	/* the two ports: name, args */
 	const char *pre[4];	/* vdevs (net_null) a port's args name */
 	uint16_t port[2];
-	unsigned int nb_up;	/* ports created and started */
+	unsigned int nb_up;	/* vdevs of vdev[] created */
 	double *mpps;		/* per round */
 	uint64_t pkts;
 	uint64_t cycles;
@@ -82,6 +82,17 @@ struct bd_opts {
 	unsigned int steps;	/* forwarding steps (both directions) per slice */
 };
 
+static bool
+bd_listed(const struct bd_opts *o, const struct bd_cfg *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->nb_cfg; i++)
+		if (o->cfg[i] == c)
+			return true;
+	return false;
+}
+
 static int
 bd_parse_configs(struct bd_opts *o, char *list)
 {
@@ -95,6 +106,10 @@ bd_parse_configs(struct bd_opts *o, char *list)
 				break;
 		if (i == BD_NB_KNOWN || o->nb_cfg == BD_MAX_CFG) {
 			fprintf(stderr, "bench-datapath: --configs: unknown or too many: %s\n", tok);
+			return -EINVAL;
+		}
+		if (bd_listed(o, &bd_known[i])) {
+			fprintf(stderr, "bench-datapath: --configs: %s given twice\n", tok);
 			return -EINVAL;
 		}
 		o->cfg[o->nb_cfg++] = &bd_known[i];
@@ -213,13 +228,14 @@ bd_cfg_create(struct bd_cfg *c, struct rte_mempool *mp, unsigned int rounds)
 	for (i = 0; i < 2; i++) {
 		name = c->vdev[i][0];
 		ret = rte_vdev_init(name, c->vdev[i][1]);
-		if (ret == 0)
-			ret = rte_eth_dev_get_port_by_name(name, &c->port[i]);
+		if (ret != 0)
+			goto fail;
+		c->nb_up = i + 1;
+		ret = rte_eth_dev_get_port_by_name(name, &c->port[i]);
 		if (ret == 0)
 			ret = bd_port_setup(c->port[i], mp);
 		if (ret != 0)
 			goto fail;
-		c->nb_up = i + 1;
 		if (strcmp(bd_driver_of(c->port[i]), c->driver) != 0) {
 			fprintf(stderr, "bench-datapath: %s: port %s runs %s's driver, not %s's\n",
 				c->name, c->vdev[i][0], bd_driver_of(c->port[i]), c->driver);
@@ -243,14 +259,18 @@ static void
 bd_cfg_destroy(struct bd_cfg *c)
 {
 	unsigned int i = c->nb_up;
+	uint16_t port;
 
 	while (i-- > 0) {
-		rte_eth_dev_stop(c->port[i]);
+		if (rte_eth_dev_get_port_by_name(c->vdev[i][0], &port) == 0)
+			rte_eth_dev_stop(port);
 		rte_vdev_uninit(c->vdev[i][0]);
 	}
+	c->nb_up = 0;
 	for (i = 0; i < RTE_DIM(c->pre) && c->pre[i] != NULL; i++)
 		rte_vdev_uninit(c->pre[i]);
 	free(c->mpps);
+	c->mpps = NULL;
 }
 
 static inline unsigned int

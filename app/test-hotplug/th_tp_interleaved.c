@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <math.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,24 +58,38 @@ th_il_exe(char *buf, size_t sz)
 	return -ENOENT;
 }
 
-/* Reads the child's whole output, at most until deadline_s. */
+/*
+ * Reads the child's whole output, at most until deadline_s; out is a
+ * string whatever happens.  0 at end of file, -ETIMEDOUT, -errno.
+ */
 static int
 th_il_read(int fd, char *out, size_t sz, double deadline_s)
 {
 	size_t len = 0;
+	int ret = 0;
 
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		double left = deadline_s - th_now_s();
 		ssize_t n;
+		int r;
 
-		if (left <= 0 || th_sup_interrupted)
-			return -ETIMEDOUT;
-		if (poll(&p, 1, (int)(left * 1000) + 1) <= 0)
+		if (left <= 0 || th_sup_interrupted) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		r = poll(&p, 1, (int)(left * 1000) + 1);
+		if (r < 0 && errno != EINTR) {
+			ret = -errno;
+			break;
+		}
+		if (r <= 0)
 			continue;
 		n = read(fd, out + len, sz - 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0)
+			ret = -errno;
 		if (n <= 0)
 			break;
 		len += n;
@@ -82,7 +97,7 @@ th_il_read(int fd, char *out, size_t sz, double deadline_s)
 			break;
 	}
 	out[len] = '\0';
-	return 0;
+	return ret;
 }
 
 static int
@@ -137,7 +152,7 @@ th_il_run(const struct th_options *o, const char *exe, const char *huge_dir,
 	bool second = strstr(configs, "debian") != NULL;
 	char prefix[64], rounds[16], *out;
 	char *argv[32];
-	int argc = 0, fd = -1, rc;
+	int argc = 0, fd = -1, rc, rd;
 	pid_t pid;
 
 	snprintf(prefix, sizeof(prefix), "--file-prefix=thil%d-%u-%u", (int)getpid(),
@@ -186,17 +201,24 @@ th_il_run(const struct th_options *o, const char *exe, const char *huge_dir,
 		free(out);
 		if (fd >= 0)
 			close(fd);
-		return th_reap(pid, 5) == 0 ? -ENOMEM : -1;
+		if (pid > 0)
+			kill(pid, SIGTERM);
+		th_reap(pid, 5);
+		return -1;
 	}
 	/* ~1.5 ms per turn here, 10x as slow is a hang. */
-	th_il_read(fd, out, TH_IL_OUT_MAX, th_now_s() + 60 + il->rounds * 0.06);
+	rd = th_il_read(fd, out, TH_IL_OUT_MAX, th_now_s() + 60 + il->rounds * 0.06);
 	close(fd);
+	if (rd < 0 && pid > 0)
+		kill(pid, SIGTERM);
 	rc = th_reap(pid, 10);
-	if (rc == 0)
+	if (rc == 0 && rd == 0)
 		th_il_parse(out, second, k, il);
 	else if (!th_sup_interrupted)
-		fprintf(stderr, "test-hotplug: dpdk-bench-datapath --configs %s exited with %d\n",
-			configs, rc);
+		fprintf(stderr, "test-hotplug: dpdk-bench-datapath --configs %s: %s (exit %d)\n",
+			configs, rd < 0 ? strerror(-rd) : "failed", rc);
+	if (rc == 0 && rd < 0)
+		rc = -1;
 	free(out);
 	return rc == 0 ? 0 : -1;
 }

@@ -31,9 +31,9 @@ int
 th_traffic_init(struct th_traffic *t, unsigned int nb_phases, uint64_t cap)
 {
 	t->seen = calloc(cap, 1);
-	t->sent_tsc = calloc(cap, sizeof(*t->sent_tsc));
+	t->sent_us = calloc(cap, sizeof(*t->sent_us));
 	t->phases = calloc(nb_phases, sizeof(*t->phases));
-	if (t->seen == NULL || t->sent_tsc == NULL || t->phases == NULL)
+	if (t->seen == NULL || t->sent_us == NULL || t->phases == NULL)
 		return -ENOMEM;
 	t->cap = cap;
 	t->nb_phases = nb_phases;
@@ -45,10 +45,10 @@ void
 th_traffic_free(struct th_traffic *t)
 {
 	free(t->seen);
-	free(t->sent_tsc);
+	free(t->sent_us);
 	free(t->phases);
 	t->seen = NULL;
-	t->sent_tsc = NULL;
+	t->sent_us = NULL;
 	t->phases = NULL;
 }
 
@@ -112,6 +112,7 @@ th_send(struct th_traffic *t, uint64_t now, struct th_burst_stats *ph,
 	struct rte_mbuf *pkts[TH_BURST];
 	uint64_t due = (now - t->t0) * t->rate_pps / t->hz;
 	uint64_t backlog = due - *offered, start, cyc, seq;
+	uint32_t sent_us;
 	uint16_t n, sent, i;
 
 	if (due <= *offered)
@@ -144,8 +145,9 @@ th_send(struct th_traffic *t, uint64_t now, struct th_burst_stats *ph,
 		ph->tx_rejected += n - sent;
 		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
 	}
+	sent_us = (uint32_t)((start - t->t0) / (t->hz / 1000000));
 	for (i = 0; i < sent; i++)
-		t->sent_tsc[seq + i] = start;
+		t->sent_us[seq + i] = sent_us;
 	*offered += n;
 	th_timeline_add_sent(t->tl, now, sent);
 	__atomic_store_n(&t->next_seq, seq + sent, __ATOMIC_RELEASE);

@@ -53,7 +53,7 @@ struct th_traffic {
 
 	/* sequence accounting */
 	uint8_t *seen;		/* times each sequence number arrived */
-	uint64_t *sent_tsc;	/* when its tx_burst call began */
+	uint32_t *sent_us;	/* when its tx_burst call began, us after t0 */
 	uint64_t cap;		/* sequence numbers available */
 	uint64_t next_seq;	/* read by control with __atomic loads */
 	uint64_t received;

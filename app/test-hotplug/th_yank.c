@@ -406,7 +406,11 @@ th_xs_grew(const struct th_yank *y, enum th_xs v)
 		y->xs_after.val[v] > y->xs_before.val[v];
 }
 
-/* The earliest event of this yank the PMD received, as a tsc; 0: none. */
+/*
+ * The earlier of this yank's link-down and REMOVE as the PMD received
+ * them, as a tsc; 0: none.  The xstats hold the last of each kind, one
+ * per yank here (TX moves once).
+ */
 static uint64_t
 th_yank_notice(const struct th_traffic *t, const struct th_yank *y)
 {
@@ -423,21 +427,26 @@ th_yank_notice(const struct th_traffic *t, const struct th_yank *y)
 	if (ns == UINT64_MAX || ns == 0)
 		return 0;
 	d = (int64_t)(ns - y->mono_ref_ns);
-	return y->tsc_ref + (uint64_t)(d * (double)t->hz / 1e9);
+	return y->tsc_ref + (uint64_t)(int64_t)((double)d * (double)t->hz / 1e9);
 }
 
 /* Frames sent after the delete, split at the PMD's first notice. */
 static void
 th_yank_split_notice(const struct th_traffic *t, struct th_yank *y)
 {
-	uint64_t s;
+	uint64_t s, notice_us;
 
 	y->t_notice = th_yank_notice(t, y);
 	y->sent_before_notice = y->lost_before_notice = y->lost_after_notice = 0;
-	if (y->t_notice == 0)
+	if (y->t_notice <= t->t0) {
+		y->t_notice = 0;
 		return;
+	}
+	/* Send times are whole microseconds: a frame of the notice's own
+	 * microsecond counts as sent after it. */
+	notice_us = (y->t_notice - t->t0) / (t->hz / 1000000);
 	for (s = y->seq_del; s < y->seq_to && s < t->cap; s++) {
-		bool before = t->sent_tsc[s] < y->t_notice;
+		bool before = t->sent_us[s] < notice_us;
 
 		y->sent_before_notice += before;
 		if (t->seen[s] != 0)

@@ -31,6 +31,7 @@ bad() {	# bad <expected message> <bench args...>
 
 bad "--configs: unknown or too many: nosuch" --configs direct,nosuch
 bad "--configs must start with direct" --configs ours_1sub
+bad "--configs: bonding given twice" --configs direct,bonding,bonding
 bad "--rounds: '0' is not a number in 1..100000" --rounds 0
 bad "--steps: '12x' is not a number in 1..1000000" --steps 12x
 bad "unexpected argument extra" --rounds 5 extra
