@@ -97,7 +97,7 @@ th_usage(const char *prog, FILE *f)
 "                      restore it: af_packet's socket set-up waits for RCU\n"
 "                      grace periods, most of an ADD's time\n"
 "  --probe-rcu-expedite  ours with rcu_expedite=on: the PMD expedites RCU\n"
-"                      only while it probes a sub-device\n"
+"                      only while it probes or closes a sub-device\n"
 "throughput mode:\n"
 "  --seconds S         measured seconds per run (default 5)\n"
 "  --repeat R          interleaved repetitions (default 3)\n"

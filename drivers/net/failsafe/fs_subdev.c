@@ -321,9 +321,10 @@ fs_claim_new_port(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 }
 
 /*
- * rcu_expedite=on: net_af_packet's socket set-up waits for several kernel
- * RCU grace periods; expedite them for the probe only (hotplug_rcu.c).
- * The probe goes on without it when the knob cannot be written.
+ * rcu_expedite=on: net_af_packet's socket set-up and close wait for
+ * kernel RCU grace periods; expedite them for the probe and the close
+ * only (hotplug_rcu.c).  Both go on without it when the knob cannot be
+ * written.  May run without the port lock (a close by the service).
  */
 static bool
 fs_rcu_begin(struct fs_sub *sub)
@@ -336,10 +337,9 @@ fs_rcu_begin(struct fs_sub *sub)
 	ret = hotplug_rcu_expedite_begin();
 	if (ret == 0)
 		return true;
-	if (!priv->rcu_warned)
-		FS_PORT_LOG(WARNING, priv, "rcu_expedite=on: cannot expedite kernel RCU (%s); probes wait for normal grace periods",
+	if (!__atomic_exchange_n(&priv->rcu_warned, true, __ATOMIC_RELAXED))
+		FS_PORT_LOG(WARNING, priv, "rcu_expedite=on: cannot expedite kernel RCU (%s); probes and closes wait for normal grace periods",
 			    strerror(-ret));
-	priv->rcu_warned = true;
 	return false;
 }
 
@@ -487,11 +487,16 @@ fs_sub_detach_begin(struct fs_sub *sub)
 void
 fs_sub_detach_close(struct fs_sub *sub)
 {
+	/* An ADD for this slot waits for the close: keep it short. */
+	bool rcu = fs_rcu_begin(sub);
+
 	fs_hotplug_sub_released(sub);
 	if (sub->state == FS_SUB_STARTED)
 		rte_eth_dev_stop(sub->port_id);
 	rte_eth_dev_close(sub->port_id);
 	fs_plug_remove(sub->bus, sub->dev_name);
+	if (rcu)
+		hotplug_rcu_expedite_end();
 }
 
 /* end (locked): the slot is empty and may be filled again. */
