@@ -273,16 +273,17 @@ hotplug_netdev_ifreq(int fd, unsigned long req, const char *ifname,
 }
 
 /*
- * One socket for every flag read, opened at first use: the link-down
- * path asks under a port lock, and a socket per call cost more than the
- * ioctl.  Like the monitor's own, it answers for the network namespace
- * the process was in when it was opened.  Never closed: threads may ask
- * while the process exits, and the kernel closes it then.
+ * One socket for every interface ioctl of the process (the monitor's
+ * ifindex lookups and link confirmations, hotplug_netdev_running), opened
+ * at first use: a socket per call cost more than the ioctl.  It answers
+ * for the network namespace the process was in when it was opened.
+ * Never closed: threads may ask while the process exits, and the kernel
+ * closes it then.
  */
 static int netdev_fd = -1;
 
-static int
-netdev_fd_get(void)
+int
+hotplug_netdev_fd(void)
 {
 	int fd = __atomic_load_n(&netdev_fd, __ATOMIC_ACQUIRE);
 	int none = -1;
@@ -304,7 +305,7 @@ int
 hotplug_netdev_running(const char *ifname)
 {
 	struct ifreq ifr;
-	int fd = netdev_fd_get();
+	int fd = hotplug_netdev_fd();
 	int ret;
 
 	if (fd < 0)

@@ -54,7 +54,6 @@ struct monitor {
 	int link_fd;            /* its fd, read by the thread; -1: none */
 	int epfd;
 	int stopfd;
-	int ifindex_fd;         /* for SIOCGIFINDEX; -1: if_nametoindex() */
 	pthread_t thread;
 	uint64_t last_seqnum;   /* monitor thread only */
 	bool resync_pending;    /* monitor thread only */
@@ -68,7 +67,6 @@ static struct monitor mon = {
 	.link_fd = -1,
 	.epfd = -1,
 	.stopfd = -1,
-	.ifindex_fd = -1,
 };
 
 static struct hotplug_monitor_stats stats;
@@ -173,16 +171,17 @@ hotplug_monitor_sender_is_kernel(const struct msghdr *msg,
 /*
  * if_nametoindex() opens and closes a socket at every call, which was
  * most of the 30-40 us a REMOVE spent being confirmed here (measured on
- * veth); one socket kept open serves every call.
+ * veth); the process's kept socket serves every call.
  */
 static unsigned int
 netdev_index(const char *ifname)
 {
+	int fd = hotplug_netdev_fd();
 	struct ifreq ifr;
 
-	if (mon.ifindex_fd < 0)
+	if (fd < 0)
 		return if_nametoindex(ifname);
-	if (hotplug_netdev_ifreq(mon.ifindex_fd, SIOCGIFINDEX, ifname, &ifr) < 0)
+	if (hotplug_netdev_ifreq(fd, SIOCGIFINDEX, ifname, &ifr) < 0)
 		return 0;
 	return (unsigned int)ifr.ifr_ifindex;
 }
@@ -196,17 +195,16 @@ bool
 hotplug_monitor_link_confirmed(const struct hotplug_event *ev)
 {
 	bool down = ev->action == HOTPLUG_ACTION_LINK_DOWN;
-	struct ifreq ifr;
+	int running;
 
-	if (mon.ifindex_fd < 0)
+	if (hotplug_netdev_fd() < 0)
 		return true;	/* cannot ask: believe the kernel's message */
 	if (netdev_index(ev->ifname) != (unsigned int)ev->ifindex)
 		return down;	/* gone, or the name is another link's now */
-	if (hotplug_netdev_ifreq(mon.ifindex_fd, SIOCGIFFLAGS, ev->ifname,
-			&ifr) < 0)
+	running = hotplug_netdev_running(ev->ifname);
+	if (running < 0)
 		return down;
-	return ((ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING)) ==
-		!down;
+	return running == !down;
 }
 
 static bool
@@ -544,9 +542,6 @@ monitor_close(void)
 	if (mon.stopfd >= 0)
 		close(mon.stopfd);
 	mon.stopfd = -1;
-	if (mon.ifindex_fd >= 0)
-		close(mon.ifindex_fd);
-	mon.ifindex_fd = -1;
 }
 
 /* rte_ctrl_thread_create() needs the EAL's control cpuset. */
@@ -576,8 +571,6 @@ monitor_open(void)
 		mon.stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 		if (mon.epfd < 0 || mon.stopfd < 0)
 			ret = -errno;
-		/* Optional: without it, if_nametoindex() does the same. */
-		mon.ifindex_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	}
 	if (ret == 0)
 		ret = epoll_add(mnl_socket_get_fd(mon.nl));

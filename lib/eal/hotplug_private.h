@@ -83,6 +83,8 @@ struct ifreq;
  * ifr filled for ifname.  @return 0; -EINVAL for a name that does not
  * fit; -errno of the ioctl (-ENODEV: no such interface).
  */
+/** The kept AF_UNIX socket for interface ioctls, or -errno. */
+int hotplug_netdev_fd(void);
 int hotplug_netdev_ifreq(int fd, unsigned long req, const char *ifname,
 		struct ifreq *ifr);
 
