@@ -142,7 +142,6 @@ static bool
 fs_sub_link_ok(const struct fs_sub *sub)
 {
 	struct rte_eth_link link;
-
 	int running;
 
 	if (rte_eth_link_get_nowait(sub->port_id, &link) == 0 &&
@@ -172,14 +171,6 @@ fs_switch_links_changed(struct fs_priv *priv)
 	return false;
 }
 
-/*
- * Started, healthy sub-devices, links up first, each group in slot order.
- * fresh_links false keeps the link states of the last build: a removal
- * changes no other sub-device's link, and reading a carrier from sysfs
- * waits for the RTNL lock, which the kernel holds while it unregisters
- * the very device being removed (hundreds of microseconds, more under
- * load).  The service's link watch catches real changes.
- */
 /*
  * Each queue's hops, in the set's order.  A sub-device without that queue
  * (it never should be) is left out of the view rather than called.
