@@ -316,35 +316,38 @@ bd_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Sorts v in place; returns its q-quantile (0..1). */
+/* The q-quantile (0..1) of n sorted values. */
 static double
-bd_quantile(double *v, unsigned int n, double q)
+bd_quantile(const double *sorted, unsigned int n, double q)
 {
-	qsort(v, n, sizeof(*v), bd_cmp);
-	return v[(unsigned int)(q * (n - 1) + 0.5)];
+	return sorted[(unsigned int)(q * (n - 1) + 0.5)];
 }
 
+/*
+ * Ratios first: they pair each configuration's rounds with direct's, and
+ * sorting a configuration's own Mpps for its median breaks that pairing.
+ */
 static void
 bd_report(struct bd_opts *o, double tsc_hz)
 {
 	double *ratio = calloc(o->rounds, sizeof(*ratio));
 	unsigned int c, r;
 
-	for (c = 0; c < o->nb_cfg; c++) {
+	for (c = 1; c < o->nb_cfg && ratio != NULL; c++) {
 		struct bd_cfg *k = o->cfg[c];
 
-		if (ratio != NULL && c > 0) {
-			for (r = 0; r < o->rounds; r++)
-				ratio[r] = k->mpps[r] / o->cfg[0]->mpps[r];
-			printf("ratio %s %.4f %.4f %.4f\n", k->name,
-			       bd_quantile(ratio, o->rounds, 0.5),
-			       bd_quantile(ratio, o->rounds, 0.1),
-			       bd_quantile(ratio, o->rounds, 0.9));
-		}
+		for (r = 0; r < o->rounds; r++)
+			ratio[r] = k->mpps[r] / o->cfg[0]->mpps[r];
+		qsort(ratio, o->rounds, sizeof(*ratio), bd_cmp);
+		printf("ratio %s %.4f %.4f %.4f\n", k->name,
+		       bd_quantile(ratio, o->rounds, 0.5),
+		       bd_quantile(ratio, o->rounds, 0.1),
+		       bd_quantile(ratio, o->rounds, 0.9));
 	}
 	for (c = 0; c < o->nb_cfg; c++) {
 		struct bd_cfg *k = o->cfg[c];
 
+		qsort(k->mpps, o->rounds, sizeof(*k->mpps), bd_cmp);
 		printf("config %s %s %.3f %.3f\n", k->name, k->driver,
 		       bd_quantile(k->mpps, o->rounds, 0.5),
 		       (double)k->pkts * tsc_hz / (double)k->cycles / 1e6);
