@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 The failsafe-uevent authors
 #
-# One-shot, idempotent set-up on Debian 12, as root:
+# One-shot, idempotent set-up on Debian 12 (DPDK 22.11) or 13 (DPDK 24.11),
+# as root:
 #   1. install every package the project needs;
 #   2. fetch the Debian source package of dpdk matching the installed
 #      libdpdk-dev exactly (private apt configuration, system apt untouched)
-#      and unpack only the driver-SDK headers into build/sdk/;
+#      and unpack only the driver-SDK headers into build/sdk/; when no
+#      archive serves that source, take the upstream headers of the same
+#      major.minor from shared/dpdk-sdk/ (FS_SDK_FALLBACK), and say so;
 #   3. configure and build into build/.
 # Safe to run again at any time: nothing is downloaded twice.
 set -euo pipefail
@@ -15,11 +18,20 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${FS_BUILD_DIR:-$top/build}
 cache=${FS_SDK_CACHE:-/var/cache/failsafe-uevent-sdk}
 sdk_list="$top/devtools/sdk-headers.txt"
+sdk_fallback=${FS_SDK_FALLBACK:-$top/../shared/dpdk-sdk}
 
 packages=(libdpdk-dev dpdk dpdk-dev libmnl-dev libcmocka-dev meson ninja-build
 	pkg-config gcc iproute2 python3 python3-pyelftools dpkg-dev xz-utils
-	clang libclang-rt-14-dev valgrind gdb gnuplot-nox openvswitch-switch-dpdk
+	clang libclang-rt-dev valgrind gdb gnuplot-nox openvswitch-switch-dpdk
 	qemu-system-x86 busybox-static cpio kmod)
+# libclang-rt-dev is Debian's default-clang companion of clang (14 on 12,
+# 19 on 13): the sanitizer and libFuzzer runtime of the installed clang.
+
+# devtools/debian-root.sh builds a root with exactly these.
+if [ "${1:-}" = --print-packages ]; then
+	echo "${packages[*]}"
+	exit 0
+fi
 
 log() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
@@ -77,10 +89,21 @@ fetch_source() {
 	log "downloading source package $src=$ver"
 	if ! (cd "$dest" && apt-get "${opts[@]}" source --download-only \
 			"$src=$ver" >/dev/null 2>"$dest/apt-source.err"); then
-		cat "$dest/apt-source.err" >&2
+		sed 's/^/setup:   apt: /' "$dest/apt-source.err" >&2
 		rm -rf "$dest"
-		die "source package $src version $ver not found in the configured archives; the installed libdpdk-dev needs exactly this version"
+		return 1
 	fi
+}
+
+# The upstream release headers of the same major.minor: a DPDK LTS keeps
+# its ABI across point releases, so v24.11's match Debian's 24.11.x.
+copy_fallback_headers() {
+	local dir=$1 out=$2 f
+	mkdir -p "$out"
+	for f in $(grep -v '^#' "$sdk_list"); do
+		cp "$dir/$f" "$out/" ||
+			{ rm -rf "$out"; die "$dir lacks $f"; }
+	done
 }
 
 unpack_headers() {
@@ -96,31 +119,45 @@ unpack_headers() {
 }
 
 sdk_headers() {
-	local src ver upstream dest out tarball
+	local src ver upstream mm dest out tarball
 	src=$(dpkg-query -W -f='${source:Package}' libdpdk-dev 2>/dev/null) ||
 		die "libdpdk-dev is not installed"
 	ver=${FS_DPDK_SOURCE_VERSION:-$(dpkg-query -W -f='${source:Version}' libdpdk-dev)}
 	out="$build/sdk/$ver"
 	if [ -f "$out/.complete" ]; then
-		log "driver SDK headers for dpdk $ver already in $out"
+		log "driver SDK headers for dpdk $ver already in $out ($(cat "$out/.origin" 2>/dev/null))"
 		return
 	fi
 	upstream=${ver#*:}
 	upstream=${upstream%-*}
+	mm=$(echo "$upstream" | cut -d. -f1,2)
 	dest="$cache/$ver"
+	rm -rf "$out"
 	tarball=$(ls "$dest"/"${src}"_"${upstream}".orig.tar.* 2>/dev/null | head -n1 || true)
-	if [ -z "$tarball" ]; then
-		fetch_source "$src" "$ver" "$dest"
+	if [ -n "$tarball" ]; then
+		log "using cached $tarball"
+	elif [ -f "$cache/fallback-$ver" ] && [ -d "$sdk_fallback/$mm" ]; then
+		log "using upstream $mm headers from $sdk_fallback/$mm: $(cat "$cache/fallback-$ver")"
+	elif fetch_source "$src" "$ver" "$dest"; then
 		tarball=$(ls "$dest"/"${src}"_"${upstream}".orig.tar.* 2>/dev/null | head -n1 || true)
 		[ -n "$tarball" ] || die "download of $src $ver gave no orig tarball in $dest"
+	elif [ -d "$sdk_fallback/$mm" ]; then
+		echo "no archive serves source package $src $ver" > "$cache/fallback-$ver"
+		log "source package $src $ver not served by the configured archives;"
+		log "using upstream $mm headers from $sdk_fallback/$mm instead"
 	else
-		log "using cached $tarball"
+		die "source package $src version $ver not found in the configured archives, and no upstream headers in $sdk_fallback/$mm: add a deb-src archive that serves $src $ver, or point FS_SDK_FALLBACK at a folder holding $mm/<the paths in $sdk_list>"
 	fi
-	rm -rf "$out"
-	unpack_headers "$tarball" "$out"
+	if [ -n "$tarball" ]; then
+		unpack_headers "$tarball" "$out"
+		echo "source package $src $ver" > "$out/.origin"
+	else
+		copy_fallback_headers "$sdk_fallback/$mm" "$out"
+		echo "upstream $mm headers from $sdk_fallback/$mm" > "$out/.origin"
+	fi
 	touch "$out/.complete"
 	ln -sfn "$ver" "$build/sdk/current"
-	log "driver SDK headers for dpdk $ver unpacked into $out"
+	log "driver SDK headers for dpdk $ver in $out ($(cat "$out/.origin"))"
 }
 
 configure_and_build() {

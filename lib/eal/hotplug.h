@@ -14,7 +14,7 @@
  * Every function returning int reports failure as a negative errno value;
  * the errno contract of each is documented below.  Nothing here needs
  * rte_eal_init(), except that the monitor thread is made with
- * rte_ctrl_thread_create() when the EAL is initialised.
+ * an EAL control thread when the EAL is initialised.
  */
 
 #include <stdbool.h>

@@ -27,6 +27,8 @@
 
 #include <rte_lcore.h>
 
+#include "dpdk_compat.h"
+
 #include "hotplug_private.h"
 
 /* The group the kernel multicasts uevents to (udev re-sends on 2). */
@@ -544,15 +546,15 @@ monitor_close(void)
 	mon.stopfd = -1;
 }
 
-/* rte_ctrl_thread_create() needs the EAL's control cpuset. */
+/* A control thread needs the EAL's control cpuset, so an initialised EAL. */
 static int
 thread_create(void)
 {
 	int ret;
 
 	if (rte_lcore_count() > 0)
-		return -rte_ctrl_thread_create(&mon.thread, "hotplug-mon",
-				NULL, monitor_thread, NULL);
+		return hotplug_ctrl_thread_create(&mon.thread, "hotplug-mon",
+				monitor_thread, NULL);
 	ret = pthread_create(&mon.thread, NULL, monitor_thread, NULL);
 	if (ret != 0)
 		return -ret;

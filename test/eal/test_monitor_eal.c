@@ -4,7 +4,7 @@
 
 /*
  * With the EAL initialised the monitor thread is an EAL control thread
- * (rte_ctrl_thread_create).  No hugepages, no PCI, no shared config: it
+ * (an EAL control thread).  No hugepages, no PCI, no shared config: it
  * touches no device.  Start/stop cycles leave no fd or thread.
  */
 

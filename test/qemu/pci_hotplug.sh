@@ -51,18 +51,25 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 	fi
 fi
 
-# The newest linux-image-6.1.0-<n>-amd64 Debian offers, unpacked (never
-# installed) in the cache; one download for every later run.
+# The release's default kernel (what linux-image-amd64 depends on: 6.1 on
+# Debian 12, 6.12 on 13), unpacked (never installed) in the cache; one
+# download for every later run.
+kernel_package() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -n1
+}
 mkdir -p "$cache"
-kpkg=$(ls -d "$cache"/kernel-6.1.0-*-amd64 2>/dev/null | sort -V | tail -1)
-if [ -z "$kpkg" ]; then
-	name=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64$' |
-		awk '{ print $1 }' | sort -V | tail -1)
-	[ -n "$name" ] || { log "no linux-image-6.1.0-<n>-amd64 in apt's lists (apt-get update?)"; exit 77; }
+name=$(kernel_package)
+if [ -z "$name" ] || [ ! -d "$cache/kernel-${name#linux-image-}" ]; then
+	apt-get update -q > "$out/update.log" 2>&1
+	name=$(kernel_package)
+fi
+[ -n "$name" ] || { log "linux-image-amd64 names no kernel in apt's lists"; exit 77; }
+kpkg="$cache/kernel-${name#linux-image-}"
+if [ ! -d "$kpkg" ]; then
 	log "fetching $name"
 	(cd "$cache" && apt-get download "$name" > "$out/download.log" 2>&1) ||
-		{ log "apt-get download $name failed"; exit 77; }
-	kpkg="$cache/kernel-${name#linux-image-}"
+		{ log "apt-get download $name failed (see $out/download.log)"; exit 77; }
 	dpkg -x "$cache/${name}_"*.deb "$kpkg.tmp" && mv "$kpkg.tmp" "$kpkg"
 	rm -f "$cache/${name}_"*.deb
 fi

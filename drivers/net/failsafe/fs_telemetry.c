@@ -13,6 +13,7 @@
 
 #include <rte_telemetry.h>
 
+#include "dpdk_compat.h"
 #include "hotplug.h"
 
 #include "fs_private.h"
@@ -62,9 +63,9 @@ fs_tel_sub(const struct fs_sub *sub)
 	rte_tel_data_add_dict_int(s, "active", sub->active);
 	rte_tel_data_add_dict_int(s, "port_id",
 				  sub->state == FS_SUB_EMPTY ? -1 : sub->port_id);
-	rte_tel_data_add_dict_u64(s, "removals", sub->removals);
-	rte_tel_data_add_dict_u64(s, "additions", sub->additions);
-	rte_tel_data_add_dict_u64(s, "probe_failures", sub->probe_failures);
+	rte_tel_data_add_dict_uint(s, "removals", sub->removals);
+	rte_tel_data_add_dict_uint(s, "additions", sub->additions);
+	rte_tel_data_add_dict_uint(s, "probe_failures", sub->probe_failures);
 	rte_tel_data_add_dict_string(s, "last_error", sub->last_error);
 	return s;
 }
@@ -76,29 +77,29 @@ fs_tel_hotplug(struct rte_tel_data *d, const struct fs_priv *priv)
 	struct hotplug_monitor_stats m;
 
 	rte_tel_data_add_dict_int(d, "uevent", priv->uevent_on);
-	rte_tel_data_add_dict_u64(d, "remove_events", t->remove_events);
-	rte_tel_data_add_dict_u64(d, "add_events", t->add_events);
-	rte_tel_data_add_dict_u64(d, "last_remove_switch_ns", t->last_remove_switch_ns);
-	rte_tel_data_add_dict_u64(d, "last_remove_remap_ns", t->last_remove_remap_ns);
-	rte_tel_data_add_dict_u64(d, "last_remove_close_ns", t->last_remove_close_ns);
-	rte_tel_data_add_dict_u64(d, "last_add_bind_ns", t->last_add_bind_ns);
-	rte_tel_data_add_dict_u64(d, "last_add_probe_ns", t->last_add_probe_ns);
-	rte_tel_data_add_dict_u64(d, "last_add_configure_ns", t->last_add_configure_ns);
-	rte_tel_data_add_dict_u64(d, "last_add_start_ns", t->last_add_start_ns);
-	rte_tel_data_add_dict_u64(d, "last_add_switch_ns", t->last_add_switch_ns);
-	rte_tel_data_add_dict_u64(d, "link_down_events", t->link_down_events);
-	rte_tel_data_add_dict_u64(d, "last_link_down_switch_ns",
+	rte_tel_data_add_dict_uint(d, "remove_events", t->remove_events);
+	rte_tel_data_add_dict_uint(d, "add_events", t->add_events);
+	rte_tel_data_add_dict_uint(d, "last_remove_switch_ns", t->last_remove_switch_ns);
+	rte_tel_data_add_dict_uint(d, "last_remove_remap_ns", t->last_remove_remap_ns);
+	rte_tel_data_add_dict_uint(d, "last_remove_close_ns", t->last_remove_close_ns);
+	rte_tel_data_add_dict_uint(d, "last_add_bind_ns", t->last_add_bind_ns);
+	rte_tel_data_add_dict_uint(d, "last_add_probe_ns", t->last_add_probe_ns);
+	rte_tel_data_add_dict_uint(d, "last_add_configure_ns", t->last_add_configure_ns);
+	rte_tel_data_add_dict_uint(d, "last_add_start_ns", t->last_add_start_ns);
+	rte_tel_data_add_dict_uint(d, "last_add_switch_ns", t->last_add_switch_ns);
+	rte_tel_data_add_dict_uint(d, "link_down_events", t->link_down_events);
+	rte_tel_data_add_dict_uint(d, "last_link_down_switch_ns",
 				  t->last_link_down_switch_ns);
 	hotplug_monitor_stats_get(&m);
-	rte_tel_data_add_dict_u64(d, "uevents_received", m.received);
-	rte_tel_data_add_dict_u64(d, "uevents_accepted", m.accepted);
-	rte_tel_data_add_dict_u64(d, "uevents_dropped_sender", m.dropped_sender);
-	rte_tel_data_add_dict_u64(d, "uevents_dropped_truncated", m.dropped_truncated);
-	rte_tel_data_add_dict_u64(d, "uevents_dropped_malformed", m.dropped_malformed);
-	rte_tel_data_add_dict_u64(d, "uevents_enobufs", m.enobufs);
-	rte_tel_data_add_dict_u64(d, "link_events", m.link_events);
-	rte_tel_data_add_dict_u64(d, "link_dropped", m.link_dropped);
-	rte_tel_data_add_dict_u64(d, "uevents_resyncs", m.resyncs);
+	rte_tel_data_add_dict_uint(d, "uevents_received", m.received);
+	rte_tel_data_add_dict_uint(d, "uevents_accepted", m.accepted);
+	rte_tel_data_add_dict_uint(d, "uevents_dropped_sender", m.dropped_sender);
+	rte_tel_data_add_dict_uint(d, "uevents_dropped_truncated", m.dropped_truncated);
+	rte_tel_data_add_dict_uint(d, "uevents_dropped_malformed", m.dropped_malformed);
+	rte_tel_data_add_dict_uint(d, "uevents_enobufs", m.enobufs);
+	rte_tel_data_add_dict_uint(d, "link_events", m.link_events);
+	rte_tel_data_add_dict_uint(d, "link_dropped", m.link_dropped);
+	rte_tel_data_add_dict_uint(d, "uevents_resyncs", m.resyncs);
 }
 
 static int
@@ -126,8 +127,8 @@ fs_tel_port(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_int(d, "active_subdevices", priv->active->nb_paths);
 	rte_tel_data_add_dict_int(d, "tx_subdevice", priv->active->nb_paths ?
 				  priv->active->sub_idx[0] : -1);
-	rte_tel_data_add_dict_u64(d, "switches", priv->switches);
-	rte_tel_data_add_dict_u64(d, "hotplug_poll_ms", priv->args.hotplug_poll_ms);
+	rte_tel_data_add_dict_uint(d, "switches", priv->switches);
+	rte_tel_data_add_dict_uint(d, "hotplug_poll_ms", priv->args.hotplug_poll_ms);
 	fs_tel_hotplug(d, priv);
 	FS_FOREACH_SUB(priv, sub) {
 		char key[16];
