@@ -36,6 +36,8 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include "dpdk_compat.h"
+
 #define BD_BURST	32
 #define BD_NB_MBUF	16384
 #define BD_MAX_CFG	8
@@ -68,8 +70,8 @@ static struct bd_cfg bd_known[] = {
 	  .vdev = { { "net_failsafe2", "dev(net_null4),dev(net_null5)" },
 		    { "net_failsafe3", "dev(net_null6),dev(net_null7)" } } },
 	{ .name = "bonding", .driver = "other",
-	  .vdev = { { "net_bonding0", "mode=1,slave=net_null8,slave=net_null9" },
-		    { "net_bonding1", "mode=1,slave=net_null10,slave=net_null11" } },
+	  .vdev = { { "net_bonding0", "mode=1," FS_BOND_MEMBER_KEY "=net_null8," FS_BOND_MEMBER_KEY "=net_null9" },
+		    { "net_bonding1", "mode=1," FS_BOND_MEMBER_KEY "=net_null10," FS_BOND_MEMBER_KEY "=net_null11" } },
 	  .pre = { "net_null8", "net_null9", "net_null10", "net_null11" } },
 };
 #define BD_NB_KNOWN (sizeof(bd_known) / sizeof(bd_known[0]))

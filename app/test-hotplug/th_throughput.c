@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dpdk_compat.h"
 #include "th_json.h"
 #include "th_run.h"
 #include "th_testpmd.h"
@@ -46,8 +47,8 @@ static const struct th_tp_cfg th_tp_cfgs[] = {
 	    "net_failsafe1,dev(net_null1),dev(net_null3)" }, NULL },
 	{ "bonding", "net_bonding mode 1 over 2 net_null", false,
 	  { "net_null0", "net_null1", "net_null2", "net_null3",
-	    "net_bonding0,mode=1,slave=net_null0,slave=net_null2",
-	    "net_bonding1,mode=1,slave=net_null1,slave=net_null3" }, "0x30" },
+	    "net_bonding0,mode=1," FS_BOND_MEMBER_KEY "=net_null0," FS_BOND_MEMBER_KEY "=net_null2",
+	    "net_bonding1,mode=1," FS_BOND_MEMBER_KEY "=net_null1," FS_BOND_MEMBER_KEY "=net_null3" }, "0x30" },
 };
 #define TH_TP_NB_CFG (sizeof(th_tp_cfgs) / sizeof(th_tp_cfgs[0]))
 

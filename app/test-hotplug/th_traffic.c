@@ -25,7 +25,7 @@ struct th_payload {
 	uint32_t magic;
 	uint64_t seq;
 	uint64_t tsc;
-} __rte_packed;
+} __attribute__((__packed__));	/* __rte_packed changed form in 25.03 */
 
 int
 th_traffic_init(struct th_traffic *t, unsigned int nb_phases, uint64_t cap)

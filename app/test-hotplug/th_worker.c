@@ -20,6 +20,7 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
+#include "dpdk_compat.h"
 #include "th_timeline.h"
 #include "th_traffic.h"
 #include "th_view.h"
@@ -55,10 +56,10 @@ th_port_devargs(const struct th_options *o, const struct th_world *w,
 		*port_name = "net_bonding0";
 		off = snprintf(buf, sz, "net_bonding0,mode=1");
 		for (i = 0; i < w->nb_subs && off < sz; i++)
-			off += snprintf(buf + off, sz - off, ",slave=net_af_packet%u", i);
+			off += snprintf(buf + off, sz - off, "," FS_BOND_MEMBER_KEY "=net_af_packet%u", i);
 		if (off < sz)
 			off += snprintf(buf + off, sz - off, ",primary=net_af_packet0");
-		/* The slaves are vdevs of their own, listed before the bond. */
+		/* The members are vdevs of their own, listed before the bond. */
 		for (i = 0, off = 0; i < w->nb_subs; i++)
 			off += snprintf(extra + off, extra_sz - off,
 					"%snet_af_packet%u,iface=%s",
@@ -266,7 +267,7 @@ out:
 	if (eal) {
 		uint16_t p;
 
-		/* The port under test first: a bond releases its slaves. */
+		/* The port under test first: a bond releases its members. */
 		if (rte_eth_dev_get_port_by_name(port_name, &p) == 0) {
 			rte_eth_dev_stop(p);
 			rte_eth_dev_close(p);

@@ -17,9 +17,50 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include <ethdev_driver.h>
+#include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_telemetry.h>
 #include <rte_thread.h>
+
+/* 23.11 renamed bonding's "slave" devarg (and API) to "member". */
+#ifdef FS_HAS_BOND_MEMBER
+#define FS_BOND_MEMBER_KEY "member"
+#else
+#define FS_BOND_MEMBER_KEY "slave"
+#endif
+
+/*
+ * 25.11 moved the per-queue counters out of struct rte_eth_stats into a
+ * third argument of the stats_get op.  FS_STATS_GET_QSTATS is that
+ * argument where it exists, nothing before.
+ */
+#ifdef FS_HAS_ETH_QUEUE_STATS
+#define FS_STATS_GET_QSTATS , struct eth_queue_stats *qstats __rte_unused
+#else
+#define FS_STATS_GET_QSTATS
+#endif
+
+/* acc += st, per-queue counters included where rte_eth_stats has them. */
+static inline void
+fs_compat_stats_add_queues(struct rte_eth_stats *acc,
+			   const struct rte_eth_stats *st)
+{
+#ifdef FS_HAS_STATS_QUEUE_FIELDS
+	unsigned int q;
+
+	for (q = 0; q < RTE_ETHDEV_QUEUE_STAT_CNTRS; q++) {
+		acc->q_ipackets[q] += st->q_ipackets[q];
+		acc->q_opackets[q] += st->q_opackets[q];
+		acc->q_ibytes[q] += st->q_ibytes[q];
+		acc->q_obytes[q] += st->q_obytes[q];
+		acc->q_errors[q] += st->q_errors[q];
+	}
+#else
+	RTE_SET_USED(acc);
+	RTE_SET_USED(st);
+#endif
+}
 
 /* 23.03 renamed the unsigned telemetry adders; 24.11 deprecates the old. */
 #ifndef FS_HAS_TEL_DICT_UINT
@@ -35,7 +76,7 @@ struct hotplug_thread_start {
 	void *arg;
 };
 
-static uint32_t
+static inline uint32_t
 hotplug_thread_trampoline(void *p)
 {
 	struct hotplug_thread_start start = *(struct hotplug_thread_start *)p;
@@ -74,7 +115,7 @@ hotplug_ctrl_thread_create(pthread_t *tid, const char *name,
 	*tid = (pthread_t)t.opaque_id;
 	return 0;
 #else
-	return -rte_ctrl_thread_create(tid, name, NULL, fn, arg);
+	return rte_ctrl_thread_create(tid, name, NULL, fn, arg);	/* -errno */
 #endif
 }
 

@@ -4,12 +4,16 @@
 #
 # The plugin as users meet it: alone in <builddir>/drivers (so -d loads
 # exactly it), with the SONAME the docs give, which must not clash with
-# Debian's librte_net_failsafe.so.23, and installed into our own
+# Debian's librte_net_failsafe.so.<ABI> (23 on Debian 12, 25 on 13), and
+# installed into our own
 # <prefix>/<libdir>/failsafe-uevent/pmds, never Debian's PMD directory.
 set -uo pipefail
 src=${FS_SOURCE_ROOT:?}
 build=${FS_BUILD_ROOT:?}
-debian_pmds=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0
+# Debian's PMD directory is named after the DPDK ABI: pmds-23.0, pmds-25.0.
+debian_pmds=$(ls -d /usr/lib/x86_64-linux-gnu/dpdk/pmds-* 2>/dev/null | sort -V | tail -n1)
+deb_so=$(basename "$(ls "$debian_pmds"/librte_net_failsafe.so.* 2>/dev/null | head -n1)")
+echo "Debian's PMD directory: '$debian_pmds', its failsafe: '$deb_so'"
 fails=0
 check() {
 	if "${@:2}"; then echo "ok: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi
@@ -34,9 +38,9 @@ so="$build/drivers/${sos[0]:-none}"
 name=$(soname "$so")
 echo "SONAME of $so: '$name'"
 check "the plugin has a SONAME" [ -n "$name" ]
-check "SONAME is not Debian's librte_net_failsafe.so.23" \
-	[ "$name" != librte_net_failsafe.so.23 ]
-deb_name=$(soname "$debian_pmds/librte_net_failsafe.so.23")
+check "Debian's failsafe PMD is installed" [ -n "$deb_so" ]
+check "SONAME is not Debian's $deb_so" [ "$name" != "$deb_so" ]
+deb_name=$(soname "$debian_pmds/$deb_so")
 check "SONAME differs from Debian's failsafe PMD's ($deb_name)" \
 	test -n "$deb_name" -a "$name" != "$deb_name"
 check "SONAME is the one the guide gives" [ "$name" = "$guide_so" ]

@@ -35,6 +35,7 @@
 
 #include <ethdev_driver.h>
 #include <rte_alarm.h>
+#include <rte_bus_vdev.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -1653,14 +1654,19 @@ test_queue_stop_start(void **state)
 	uint16_t port, s0, s1;
 
 	(void)state;
-	snprintf(rx, sizeof(rx), "/tmp/fs-ethdev-rx-%d.pcap", getpid());
-	snprintf(tx0, sizeof(tx0), "/tmp/fs-ethdev-tx0-%d.pcap", getpid());
-	snprintf(tx1, sizeof(tx1), "/tmp/fs-ethdev-tx1-%d.pcap", getpid());
+	/* Short paths: since 23.11 EAL refuses hotplug devargs over 127
+	 * bytes, and each sub-device is hotplugged with its own.
+	 */
+	snprintf(rx, sizeof(rx), "/tmp/fsq%d-r", getpid());
+	snprintf(tx0, sizeof(tx0), "/tmp/fsq%d-0", getpid());
+	snprintf(tx1, sizeof(tx1), "/tmp/fsq%d-1", getpid());
 	empty_pcap(rx);
 	snprintf(args, sizeof(args), "dev(net_pcap70,rx_pcap=%s,rx_pcap=%s,tx_pcap=%s,tx_pcap=%s),"
 		 "dev(net_pcap71,rx_pcap=%s,rx_pcap=%s,tx_pcap=%s,tx_pcap=%s),hotplug_poll=20",
 		 rx, rx, tx0, tx0, rx, rx, tx1, tx1);
-	port = fs_create("net_failsafe23", args);
+	/* The port's own devargs are longer than that: as from --vdev. */
+	assert_int_equal(rte_vdev_init("net_failsafe23", args), 0);
+	port = port_of("net_failsafe23");
 	assert_true(port < RTE_MAX_ETHPORTS);
 	s0 = port_of("net_pcap70");
 	s1 = port_of("net_pcap71");

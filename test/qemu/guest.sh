@@ -27,7 +27,8 @@ uio) DRIVER=uio_pci_generic ;;
 vfio) DRIVER=vfio-pci ;;
 *) say "error {\"why\": \"unknown fsq.bind '$BIND'\"}"; exit 2 ;;
 esac
-PMDDIR=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0
+# Named after the DPDK ABI: pmds-23.0 on Debian 12, pmds-25.0 on 13.
+PMDDIR=$(ls -d /usr/lib/x86_64-linux-gnu/dpdk/pmds-* | sort -V | tail -n1)
 
 # --- the initial bind: our hotplug_bind_driver, as the PMD's ADD path does ---
 BIND_TOOL=$(dirname "$PLUGIN")/../app/hotplug-bind/dpdk-hotplug-bind
@@ -44,7 +45,7 @@ pmds="bus_pci bus_vdev mempool_ring net_e1000 net_virtio"
 stage=/tmp/pmds
 mkdir -p $stage
 for f in $(ldd /usr/bin/dpdk-testpmd | awk -v d="$PMDDIR/" 'index($3, d) == 1 { print $3 }') \
-	$(for l in $pmds; do echo "$PMDDIR/librte_$l.so.23"; done); do
+	$(for l in $pmds; do ls "$PMDDIR/librte_$l".so.*; done); do
 	cp -a "$f" "$(readlink -f "$f")" $stage/
 done
 mount -t tmpfs -o mode=0755 tmpfs "$PMDDIR"

@@ -16,6 +16,7 @@
 #include <rte_log.h>
 #include <rte_rcu_qsbr.h>
 
+#include "dpdk_compat.h"
 #include "hotplug.h"
 
 #include "fs_args.h"
@@ -313,7 +314,8 @@ extern const struct eth_dev_ops fs_ops;
 void fs_link_refresh(struct fs_priv *priv);
 
 /* fs_stats.c */
-int fs_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats);
+int fs_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats
+		 FS_STATS_GET_QSTATS);
 int fs_stats_reset(struct rte_eth_dev *dev);
 void fs_stats_fold(struct fs_sub *sub);
 int fs_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,

@@ -21,8 +21,6 @@
 static void
 fs_stats_add(struct rte_eth_stats *acc, const struct rte_eth_stats *st)
 {
-	unsigned int q;
-
 	acc->ipackets += st->ipackets;
 	acc->opackets += st->opackets;
 	acc->ibytes += st->ibytes;
@@ -31,13 +29,7 @@ fs_stats_add(struct rte_eth_stats *acc, const struct rte_eth_stats *st)
 	acc->ierrors += st->ierrors;
 	acc->oerrors += st->oerrors;
 	acc->rx_nombuf += st->rx_nombuf;
-	for (q = 0; q < RTE_ETHDEV_QUEUE_STAT_CNTRS; q++) {
-		acc->q_ipackets[q] += st->q_ipackets[q];
-		acc->q_opackets[q] += st->q_opackets[q];
-		acc->q_ibytes[q] += st->q_ibytes[q];
-		acc->q_obytes[q] += st->q_obytes[q];
-		acc->q_errors[q] += st->q_errors[q];
-	}
+	fs_compat_stats_add_queues(acc, st);
 }
 
 void
@@ -50,7 +42,8 @@ fs_stats_fold(struct fs_sub *sub)
 }
 
 int
-fs_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+fs_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats
+	     FS_STATS_GET_QSTATS)
 {
 	struct fs_priv *priv = fs_priv(dev);
 	struct rte_eth_stats st;

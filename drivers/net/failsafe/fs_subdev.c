@@ -399,6 +399,14 @@ fs_sub_probe(struct fs_sub *sub)
 				  sub->iface);
 		goto fail;
 	}
+	if (ret == -E2BIG) {
+		/* Since 23.11 EAL refuses hotplug devargs that do not fit its
+		 * multi-process message, where older releases cut them short.
+		 */
+		ret = fs_sub_fail(sub, ret, "probe of '%s' refused: devargs too long for this DPDK's hotplug (bus, name and arguments must fit in 127 bytes)",
+				  sub->devargs);
+		goto fail;
+	}
 	if (ret < 0 && ret != -EEXIST) {
 		ret = fs_sub_fail(sub, ret, "probe of '%s' failed: %s",
 				  sub->devargs, rte_strerror(-ret));

@@ -13,7 +13,6 @@
 
 #include <rte_telemetry.h>
 
-#include "dpdk_compat.h"
 #include "hotplug.h"
 
 #include "fs_private.h"
