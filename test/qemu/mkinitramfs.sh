@@ -33,10 +33,12 @@ list() {
 	local name=$1 m ko rel
 	shift
 	: > "$work/modules.$name"
+	# A module that later kernels merged into another (fscache into
+	# netfs, vfio_virqfd into vfio by 6.12) is not an error.
 	for m in "$@"; do
-		modprobe -d "$kroot" -S "$kver" --show-depends "$m" |
-			awk '$1 == "insmod" { print $2 }'
-	done | awk '!seen[$0]++' | while read -r ko; do
+		modprobe -d "$kroot" -S "$kver" --show-depends "$m" 2>/dev/null ||
+			echo "mkinitramfs: no module $m in $kver (merged or built in)" >&2
+	done | awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++' | while read -r ko; do
 		rel=${ko#*/lib/modules/$kver/}
 		mkdir -p "$work/lib/modules/$(dirname "$rel")"
 		cp "$ko" "$work/lib/modules/$rel"

@@ -73,6 +73,12 @@ if [ ! -d "$kpkg" ]; then
 	dpkg -x "$cache/${name}_"*.deb "$kpkg.tmp" && mv "$kpkg.tmp" "$kpkg"
 	rm -f "$cache/${name}_"*.deb
 fi
+# Debian 13's packages put modules under usr/lib (merged /usr); the
+# initramfs recipe reads lib/modules.
+if [ ! -d "$kpkg/lib/modules" ] && [ -d "$kpkg/usr/lib/modules" ]; then
+	mkdir -p "$kpkg/lib"
+	ln -sfn ../usr/lib/modules "$kpkg/lib/modules"
+fi
 kver=$(basename "$(ls -d "$kpkg"/lib/modules/*)")
 kernel="$kpkg/boot/vmlinuz-$kver"
 # The initramfs is rebuilt when its recipe changes.
