@@ -9,6 +9,9 @@
 #   devtools/demo.sh --compare debian,bonding
 #   devtools/demo.sh --replace-mac --cycles 5
 #   devtools/demo.sh --mode throughput
+# The same on the other Debian release (12 <-> 13), in the root the test
+# command uses; its results land in demo-<codename>/ of the checkout:
+#   devtools/demo.sh --on trixie --compare debian,bonding
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +20,16 @@ app=$build/app/test-hotplug/dpdk-test-hotplug
 out=${FS_DEMO_OUT:-$PWD}
 
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (network namespaces)" >&2; exit 1; }
+if [ "${1:-}" = --on ]; then
+	release=${2:?demo: --on needs a Debian codename (bookworm, trixie)}
+	shift 2
+	root=$(bash "$top/devtools/debian-root.sh" "$release")
+	mkdir -p "$top/demo-$release"
+	exec env FS_BUILD_DIR=/var/tmp/failsafe-uevent-build \
+		FS_DEMO_OUT="/src/demo-$release" \
+		bash "$top/devtools/in-root.sh" "$root" \
+		bash /src/devtools/demo.sh "$@"
+fi
 # Idempotent and quick once done: installs, fetches headers, (re)builds.
 bash "$top/devtools/setup.sh"
 plugin_dir=$(bash "$top/devtools/plugin-dir.sh" "$build")
