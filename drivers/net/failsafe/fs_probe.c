@@ -178,5 +178,6 @@ RTE_PMD_REGISTER_VDEV(FS_DRIVER_NAME, fs_vdev_driver);
 RTE_PMD_REGISTER_ALIAS(FS_DRIVER_NAME, eth_failsafe);
 RTE_PMD_REGISTER_PARAM_STRING(FS_DRIVER_NAME,
 	"dev(<devargs>) exec(<command>) fd(<n>) mac=<addr> hotplug_poll=<ms> "
+	"exec_timeout=<ms> "
 	"uevent=on|off bind_driver=<kernel driver> "
 	"match_mac<N>=<addr> match_pci<N>=<vendor>:<device>");
