@@ -5,11 +5,20 @@
 /* Devargs parser: good inputs give the right options, bad ones one clear reason. */
 
 #include <setjmp.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -47,7 +56,9 @@ static const struct bad_case bad_cases[] = {
 	{ "dev(net_null0),hotplug_poll=10,hotplug_poll=20", "given 2 times" },
 	{ "dev(net_null0),uevent=maybe", "want on or off" },
 	{ "dev(net_null0),rcu_expedite=yes", "rcu_expedite=yes: want on or off" },
-	{ "fd(abc)", "not a file descriptor number" },
+	{ "fd(abc)", "fd(abc): not a file descriptor number" },
+	{ "fd(-1)", "fd(-1): not a file descriptor number" },
+	{ "fd(999)", "fd(999): not an open file descriptor" },
 	{ "dev(net_null0),match_mac1=02:00:00:00:00:01", "no sub-device 1" },
 	{ "dev(net_null0),match_mac0=nope", "not a unicast MAC" },
 	{ "dev(net_null0),match_pci0=8086", "want <vendor>:<device>" },
@@ -176,6 +187,255 @@ test_resolve_exec_and_fd(void **state)
 	assert_non_null(strstr(err, "fd(1000)"));
 }
 
+/*
+ * A command that hangs must never hang the test: past GUARD_S the alarm
+ * kills what it left (its pid is in guard_pidfile) and fails the test.
+ */
+#define GUARD_S	12
+static char guard_pidfile[64];
+
+static void
+guard_fire(int sig)
+{
+	static const char msg[] = "exec() resolution did not return in time\n";
+	char buf[16] = "";
+	ssize_t n;
+	int fd;
+
+	(void)sig;
+	fd = open(guard_pidfile, O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		if (n > 0 && atoi(buf) > 1)
+			kill(atoi(buf), SIGKILL);
+		close(fd);
+	}
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+static void
+guard_arm(void)
+{
+	snprintf(guard_pidfile, sizeof(guard_pidfile), "/tmp/fs-args-exec-%d",
+		 getpid());
+	unlink(guard_pidfile);
+	signal(SIGALRM, guard_fire);
+	alarm(GUARD_S);
+}
+
+static void
+guard_disarm(void)
+{
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+static pid_t
+pidfile_read(void)
+{
+	FILE *f = fopen(guard_pidfile, "r");
+	int pid = 0;
+
+	if (f != NULL) {
+		if (fscanf(f, "%d", &pid) != 1)
+			pid = 0;
+		fclose(f);
+	}
+	return pid;
+}
+
+/* Gone, or a zombie no longer ours to reap: killed either way. */
+static bool
+pid_dead(pid_t pid)
+{
+	char path[64], st[256];
+	FILE *f;
+	char *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return true;
+	p = fgets(st, sizeof(st), f);
+	fclose(f);
+	p = p != NULL ? strrchr(st, ')') : NULL;
+	return p != NULL && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
+static bool
+wait_pid_dead(pid_t pid, unsigned int ms)
+{
+	uint64_t deadline = now_ms() + ms;
+
+	while (!pid_dead(pid) && now_ms() < deadline)
+		usleep(10000);
+	return pid_dead(pid);
+}
+
+/* Issue 17 item 3: the line is taken at once, the rest of the command killed. */
+static void
+test_exec_prints_then_keeps_running(void **state)
+{
+	char err[FS_ARGS_ERR_MAX], out[FS_DEVARGS_MAX], spec[FS_DEVARGS_MAX];
+	struct fs_args a;
+	uint64_t t0, ms;
+	pid_t pid;
+	int ret;
+
+	(void)state;
+	guard_arm();
+	snprintf(spec, sizeof(spec), "exec(echo $$ >%s; echo net_null7; exec sleep 600)",
+		 guard_pidfile);
+	assert_int_equal(fs_args_parse(spec, &a, err, sizeof(err)), 0);
+	t0 = now_ms();
+	ret = fs_args_resolve(&a.sub[0], out, sizeof(out), err, sizeof(err));
+	ms = now_ms() - t0;
+	guard_disarm();
+	pid = pidfile_read();
+	print_message("resolve: %d '%s' in %" PRIu64 " ms, command pid %d\n",
+		      ret, ret == 0 ? out : err, ms, (int)pid);
+	assert_int_equal(ret, 0);
+	assert_string_equal(out, "net_null7");
+	assert_true(ms < 2000);
+	assert_true(pid > 1);
+	assert_true(wait_pid_dead(pid, 2000));
+	unlink(guard_pidfile);
+}
+
+/*
+ * Prints nothing and hangs: killed after the bound, with its whole
+ * process group (the sleep in the background is a grandchild).
+ */
+static void
+test_exec_silent_hang_is_killed(void **state)
+{
+	char err[FS_ARGS_ERR_MAX], out[FS_DEVARGS_MAX], spec[FS_DEVARGS_MAX];
+	struct fs_args a;
+	uint64_t t0, ms;
+	pid_t pid;
+	int ret;
+
+	(void)state;
+	guard_arm();
+	snprintf(spec, sizeof(spec), "exec(sleep 600 & echo $! >%s; wait)",
+		 guard_pidfile);
+	assert_int_equal(fs_args_parse(spec, &a, err, sizeof(err)), 0);
+	t0 = now_ms();
+	ret = fs_args_resolve(&a.sub[0], out, sizeof(out), err, sizeof(err));
+	ms = now_ms() - t0;
+	guard_disarm();
+	pid = pidfile_read();
+	print_message("resolve: %d '%s' in %" PRIu64 " ms, grandchild pid %d\n",
+		      ret, err, ms, (int)pid);
+	assert_int_equal(ret, -ETIMEDOUT);
+	assert_non_null(strstr(err, "printed no devargs within"));
+	assert_true(ms >= 4500 && ms < 7000);
+	assert_true(pid > 1);
+	assert_true(wait_pid_dead(pid, 2000));
+	unlink(guard_pidfile);
+}
+
+struct resolver {
+	pthread_t tid;
+	struct fs_args a;
+	char out[FS_DEVARGS_MAX];
+	char err[FS_ARGS_ERR_MAX];
+	int ret;
+};
+
+static void *
+resolver_run(void *arg)
+{
+	struct resolver *r = arg;
+
+	r->ret = fs_args_resolve(&r->a.sub[0], r->out, sizeof(r->out), r->err,
+				 sizeof(r->err));
+	return NULL;
+}
+
+/* The descriptors of a process, in order, as "0 1 2". */
+static void
+fd_list(pid_t pid, char *out, size_t size)
+{
+	char path[64];
+	int fds[64], n = 0, i, j;
+	struct dirent *e;
+	DIR *d;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL && n < 64)
+		if (e->d_name[0] != '.')
+			fds[n++] = atoi(e->d_name);
+	closedir(d);
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && fds[j - 1] > fds[j]; j--) {
+			int t = fds[j];
+
+			fds[j] = fds[j - 1];
+			fds[j - 1] = t;
+		}
+	for (i = 0; i < n; i++)
+		snprintf(out + strlen(out), size - strlen(out), "%s%d",
+			 i ? " " : "", fds[i]);
+}
+
+/*
+ * The command inherits stdin, stdout and stderr, nothing else: not a
+ * descriptor the process opened without O_CLOEXEC (DPDK opens many).
+ * Its /proc/<pid>/fd is read while it sleeps.
+ */
+static void
+test_exec_inherits_no_descriptor(void **state)
+{
+	char spec[FS_DEVARGS_MAX], list[256] = "";
+	struct resolver r;
+	uint64_t deadline;
+	pid_t pid = 0;
+	int leak;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	guard_arm();
+	leak = open("/dev/null", O_RDONLY);	/* no O_CLOEXEC, on purpose */
+	assert_true(leak > 2);
+	snprintf(spec, sizeof(spec), "exec(echo $$ >%s; sleep 1; echo net_null8)",
+		 guard_pidfile);
+	assert_int_equal(fs_args_parse(spec, &r.a, r.err, sizeof(r.err)), 0);
+	assert_int_equal(pthread_create(&r.tid, NULL, resolver_run, &r), 0);
+	deadline = now_ms() + 900;
+	while (pid <= 0 && now_ms() < deadline) {
+		usleep(10000);
+		pid = pidfile_read();
+	}
+	usleep(100000);	/* the echo's redirection undone */
+	if (pid > 0)
+		fd_list(pid, list, sizeof(list));
+	pthread_join(r.tid, NULL);
+	guard_disarm();
+	close(leak);
+	unlink(guard_pidfile);
+	print_message("the command (pid %d) had descriptors: %s (ours without O_CLOEXEC: %d)\n",
+		      (int)pid, list, leak);
+	assert_int_equal(r.ret, 0);
+	assert_string_equal(r.out, "net_null8");
+	assert_string_equal(list, "0 1 2");
+}
+
 int
 main(void)
 {
@@ -185,6 +445,9 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_max_subdevices),
 		cmocka_unit_test(test_resolve_exec_and_fd),
+		cmocka_unit_test(test_exec_prints_then_keeps_running),
+		cmocka_unit_test(test_exec_silent_hang_is_killed),
+		cmocka_unit_test(test_exec_inherits_no_descriptor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

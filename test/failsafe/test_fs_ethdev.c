@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -1824,6 +1825,103 @@ test_configure_without_rx_queues(void **state)
 	assert_mempool_back();
 }
 
+/*
+ * A replacement's interface name is written into the slot's devargs as
+ * iface=<name>; a kernel name may hold ',' or '=', which would splice
+ * keys of its own into them.  Refused, with the reason in the log.
+ */
+static void
+test_replacement_iface_not_spliced(void **state)
+{
+	static const char bad[] = "fsx,qpairs=9";
+	struct hotplug_event add;
+	struct fake_sysfs fs;
+	struct fs_priv *priv;
+	uint16_t port;
+
+	(void)state;
+	port = fs_create("net_failsafe30", "dev(net_af_packet80,iface=fsxnone1),dev(net_null80),match_mac0="
+			 RULE_MAC ",hotplug_poll=0");
+	priv = priv_of(port);
+	if (!priv->uevent_on) {
+		fs_destroy("net_failsafe30");
+		skip();
+	}
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_EMPTY);
+	net_event(&add, HOTPLUG_ACTION_ADD, bad, 78);
+	fake_sysfs_make(&fs, bad, 78, RULE_MAC);
+	process_all(&add, 1);
+	fake_sysfs_remove(&fs);
+	print_message("slot 0: devargs_override '%s', last error '%s'\n",
+		      priv->subs[0].devargs_override, priv->subs[0].last_error);
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_EMPTY);
+	assert_string_equal(priv->subs[0].devargs_override, "");
+	assert_non_null(strstr(priv->subs[0].last_error, "'fsx,qpairs=9'"));
+	assert_non_null(strstr(priv->subs[0].last_error, "',' or '='"));
+	fs_destroy("net_failsafe30");
+}
+
+static volatile uint64_t alarm_fired_ms;
+
+static void
+alarm_mark(void *arg)
+{
+	(void)arg;
+	alarm_fired_ms = now_ms();
+}
+
+/*
+ * exec() (issue 17 item 3): a command that prints nothing and hangs is
+ * killed after its bound (5 s), and while it runs, as when hotplug_poll
+ * runs it again, neither the port lock nor the interrupt thread waits
+ * for it: the lock is taken and an alarm runs within milliseconds.  The
+ * port's close kills it.
+ */
+static void
+test_exec_runs_off_lock(void **state)
+{
+	uint64_t t0, probe_ms, lock_ms = 0, alarm_ms = 0, w;
+	struct fs_priv *priv;
+	uint16_t port;
+	pid_t pid;
+	int i;
+
+	(void)state;
+	t0 = now_ms();
+	port = fs_create("net_failsafe31", "exec(sleep 10),dev(net_null81),hotplug_poll=20");
+	probe_ms = now_ms() - t0;
+	priv = priv_of(port);
+	print_message("probe: %" PRIu64 " ms; slot 0: '%s'\n", probe_ms,
+		      priv->subs[0].last_error);
+	assert_true(probe_ms >= 4500 && probe_ms < 7000);
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_EMPTY);
+	assert_non_null(strstr(priv->subs[0].last_error,
+			       "exec(sleep 10): printed no devargs within 5000 ms"));
+	assert_int_equal(sub_xstat(port, 1, "state"), 1);
+	/* hotplug_poll runs it again: 1 s with it running. */
+	for (i = 0; i < 50; i++) {
+		usleep(20000);
+		w = now_ms();
+		pthread_mutex_lock(&priv->lock);
+		pthread_mutex_unlock(&priv->lock);
+		lock_ms = RTE_MAX(lock_ms, now_ms() - w);
+		alarm_fired_ms = 0;
+		w = now_ms();
+		assert_int_equal(rte_eal_alarm_set(1000, alarm_mark, NULL), 0);
+		while (alarm_fired_ms == 0 && now_ms() - w < 12000)
+			usleep(1000);
+		alarm_ms = RTE_MAX(alarm_ms, alarm_fired_ms - w);
+	}
+	pid = priv->subs[0].exec.pid;
+	print_message("while it runs (pid %d): lock waited %" PRIu64 " ms, alarm late %" PRIu64 " ms at most\n",
+		      (int)pid, lock_ms, alarm_ms);
+	assert_true(lock_ms < 200);
+	assert_true(alarm_ms < 200);
+	assert_true(pid > 0);
+	fs_destroy("net_failsafe31");
+	assert_int_equal(kill(pid, 0), -1);
+}
+
 int
 main(void)
 {
@@ -1849,6 +1947,8 @@ main(void)
 		cmocka_unit_test(test_reta_forgotten_on_reconfigure),
 		cmocka_unit_test(test_grace_held_by_queue_in_burst),
 		cmocka_unit_test(test_configure_without_rx_queues),
+		cmocka_unit_test(test_replacement_iface_not_spliced),
+		cmocka_unit_test(test_exec_runs_off_lock),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */

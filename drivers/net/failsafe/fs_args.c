@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include <rte_kvargs.h>
 
 #include "fs_args.h"
+#include "fs_exec.h"
 
 #define FS_KV_MAC		"mac"
 #define FS_KV_POLL		"hotplug_poll"
@@ -31,9 +33,11 @@
 #define FS_KV_RCU		"rcu_expedite"
 #define FS_KV_MATCH_MAC		"match_mac"
 #define FS_KV_MATCH_PCI		"match_pci"
+#define FS_KV_EXEC_TIMEOUT	"exec_timeout"
 
 static const char * const fs_plain_keys[] = {
 	FS_KV_MAC, FS_KV_POLL, FS_KV_UEVENT, FS_KV_BIND, FS_KV_RCU,
+	FS_KV_EXEC_TIMEOUT,
 };
 
 static const char * const fs_sub_keywords[] = {
@@ -121,6 +125,10 @@ fs_parse_sub(struct fs_parse *p, const char *tok, size_t len,
 		if (fs_parse_uint(sa->spec, INT32_MAX, &fd) < 0)
 			return fs_fail(p, "fd(%s): not a file descriptor number",
 				       sa->spec);
+		/* Said now, in the probe's one line, not at every re-probe. */
+		if (fcntl((int)fd, F_GETFD) < 0)
+			return fs_fail(p, "fd(%s): not an open file descriptor (%s)",
+				       sa->spec, strerror(errno));
 		sa->fd = (int)fd;
 	}
 	p->args->nb_subs++;
@@ -168,7 +176,7 @@ fs_check_kv_token(struct fs_parse *p, const char *tok, size_t len)
 				       (int)len, tok, fs_sub_keywords[i],
 				       fs_sub_keywords[i]);
 	if (!fs_key_is_known(tok, key_len))
-		return fs_fail(p, "unknown key '%.*s' (known: mac, hotplug_poll, uevent, rcu_expedite, bind_driver, match_mac<N>, match_pci<N>, dev(), exec(), fd())",
+		return fs_fail(p, "unknown key '%.*s' (known: mac, hotplug_poll, exec_timeout, uevent, rcu_expedite, bind_driver, match_mac<N>, match_pci<N>, dev(), exec(), fd())",
 			       (int)key_len, tok);
 	if (eq + 1 == tok + len)
 		return fs_fail(p, "key '%.*s' has no value", (int)key_len, tok);
@@ -264,6 +272,19 @@ fs_kv_poll(const char *key, const char *value, void *opaque)
 		return fs_fail(p, "%s=%s: want milliseconds, 0 (off) to %d",
 			       key, value, FS_HOTPLUG_POLL_MAX);
 	p->args->hotplug_poll_ms = ms;
+	return 0;
+}
+
+static int
+fs_kv_exec_timeout(const char *key, const char *value, void *opaque)
+{
+	struct fs_parse *p = opaque;
+	unsigned long ms;
+
+	if (fs_parse_uint(value, FS_EXEC_TIMEOUT_MAX, &ms) < 0 || ms == 0)
+		return fs_fail(p, "%s=%s: want milliseconds, 1 to %d",
+			       key, value, FS_EXEC_TIMEOUT_MAX);
+	p->args->exec_timeout_ms = ms;
 	return 0;
 }
 
@@ -390,6 +411,8 @@ fs_kv_parse(struct fs_parse *p, const char *kv)
 	if (ret == 0)
 		ret = fs_kv_apply(p, kvl, FS_KV_POLL, fs_kv_poll);
 	if (ret == 0)
+		ret = fs_kv_apply(p, kvl, FS_KV_EXEC_TIMEOUT, fs_kv_exec_timeout);
+	if (ret == 0)
 		ret = fs_kv_apply(p, kvl, FS_KV_UEVENT, fs_kv_uevent);
 	if (ret == 0)
 		ret = fs_kv_apply(p, kvl, FS_KV_RCU, fs_kv_rcu);
@@ -413,10 +436,12 @@ fs_args_parse(const char *params, struct fs_args *args,
 {
 	struct fs_parse p = { .args = args, .err = err, .err_len = err_len };
 	char kv[FS_DEVARGS_MAX * 2];
+	unsigned int i;
 	int ret;
 
 	memset(args, 0, sizeof(*args));
 	args->hotplug_poll_ms = FS_HOTPLUG_POLL_DEFAULT;
+	args->exec_timeout_ms = FS_EXEC_TIMEOUT_DEFAULT;
 	args->uevent = true;
 	strcpy(args->bind_driver, "vfio-pci");
 	err[0] = '\0';
@@ -431,41 +456,31 @@ fs_args_parse(const char *params, struct fs_args *args,
 		return ret;
 	if (args->nb_subs == 0)
 		return fs_fail(&p, "no sub-device: give at least one dev(<devargs>)");
-	return fs_kv_parse(&p, kv);
+	ret = fs_kv_parse(&p, kv);
+	for (i = 0; i < args->nb_subs; i++)
+		args->sub[i].exec_timeout_ms = args->exec_timeout_ms;
+	return ret;
 }
 
-static int
-fs_read_line(FILE *f, char *out, size_t out_len)
-{
-	size_t n;
-
-	if (fgets(out, out_len, f) == NULL)
-		return -ENODATA;
-	n = strcspn(out, "\r\n");
-	out[n] = '\0';
-	return n == 0 ? -ENODATA : 0;
-}
-
+/* Blocks up to the command's bound: for callers that may (tests, tools). */
 static int
 fs_resolve_exec(const struct fs_sub_args *sa, char *out, size_t out_len,
 		char *err, size_t err_len)
 {
-	FILE *f = popen(sa->spec, "r");
+	struct fs_exec x;
 	int ret;
-	int status;
 
-	if (f == NULL) {
-		snprintf(err, err_len, "exec(%s): %s", sa->spec, strerror(errno));
-		return -errno;
-	}
-	ret = fs_read_line(f, out, out_len);
-	status = pclose(f);
+	fs_exec_init(&x);
+	ret = fs_exec_start(&x, sa->spec, sa->exec_timeout_ms);
 	if (ret < 0) {
-		snprintf(err, err_len, "exec(%s): printed no devargs (exit status %d)",
-			 sa->spec, status);
+		snprintf(err, err_len, "exec(%s): cannot run it: %s", sa->spec,
+			 strerror(-ret));
 		return ret;
 	}
-	return 0;
+	fs_exec_wait(&x);
+	ret = fs_exec_take(&x, sa->spec, out, out_len, err, err_len);
+	fs_exec_stop(&x);
+	return ret;
 }
 
 static uint64_t
@@ -586,4 +601,38 @@ fs_args_resolve(const struct fs_sub_args *sa, char *out, size_t out_len,
 		return fs_resolve_fd(sa, out, out_len, err, err_len);
 	}
 	return -EINVAL;
+}
+
+/*
+ * A replacement's interface written into a slot's devargs in place of
+ * iface=<old>.  rte_kvargs has no escape: a kernel name may hold ',' or
+ * '=' (only '/', ':' and blanks are refused), which would add keys of
+ * its choosing, so such a name is refused.
+ */
+int
+fs_args_replace_iface(const char *devargs, const char *old_if,
+		      const char *new_if, char *out, size_t out_len)
+{
+	size_t old_len = strlen(old_if);
+	const char *p = devargs;
+	int n;
+
+	if (new_if[0] == '\0' || strpbrk(new_if, ",=") != NULL)
+		return -EINVAL;
+	/* The whole value of an iface key, not a prefix of another. */
+	for (p = strstr(p, "iface="); p != NULL; p = strstr(p + 1, "iface=")) {
+		const char *v = p + strlen("iface=");
+
+		if ((p == devargs || p[-1] == ',') &&
+		    strncmp(v, old_if, old_len) == 0 &&
+		    (v[old_len] == ',' || v[old_len] == '\0'))
+			break;
+	}
+	if (p == NULL)
+		return -ENOENT;
+	n = snprintf(out, out_len, "%.*siface=%s%s", (int)(p - devargs),
+		     devargs, new_if, p + strlen("iface=") + old_len);
+	if (n < 0 || (size_t)n >= out_len)
+		return -ENAMETOOLONG;
+	return 0;
 }

@@ -466,6 +466,8 @@ fs_dev_close(struct rte_eth_dev *dev)
 	rte_eth_dev_owner_delete(priv->owner.id);
 	pthread_mutex_unlock(&priv->lock);
 	pthread_mutex_destroy(&priv->lock);
+	/* No service runs any more: nobody else touches the commands. */
+	fs_subs_exec_stop(priv);
 	if (priv->sigbus_on)
 		hotplug_sigbus_uninstall();
 	priv->sigbus_on = false;

@@ -263,18 +263,19 @@ fs_rewrite_devargs(struct fs_sub *sub, const struct hotplug_event *ev)
 		/* "<pci addr>[,args]" */
 		p = strchr(old, ',');
 		n = snprintf(out, sizeof(out), "%s%s", ev->pci_addr, p ? p : "");
+		if (n < 0 || (size_t)n >= sizeof(out))
+			return fs_sub_fail(sub, -ENAMETOOLONG, "cannot rewrite '%s' for replacement %s: too long",
+					   old, ev->name);
 	} else {
-		char key[IFNAMSIZ + 8];
-
-		snprintf(key, sizeof(key), "iface=%s", sub->iface);
-		p = strstr(old, key);
-		if (p == NULL)
-			return -EINVAL;
-		n = snprintf(out, sizeof(out), "%.*siface=%s%s", (int)(p - old),
-			     old, ev->ifname, p + strlen(key));
+		n = fs_args_replace_iface(old, sub->iface, ev->ifname, out,
+					  sizeof(out));
+		if (n == -EINVAL)
+			return fs_sub_fail(sub, n, "replacement interface '%s' not taken: a name with ',' or '=' cannot be written in devargs (iface=)",
+					   ev->ifname);
+		if (n < 0)
+			return fs_sub_fail(sub, n, "cannot rewrite '%s' for replacement %s: %s",
+					   old, ev->name, strerror(-n));
 	}
-	if (n < 0 || (size_t)n >= sizeof(out))
-		return -ENAMETOOLONG;
 	snprintf(sub->devargs_override, sizeof(sub->devargs_override), "%s", out);
 	return 0;
 }
@@ -422,16 +423,18 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 	}
 	if (sub->state != FS_SUB_EMPTY)
 		return;	/* still here: an ADD for a present device changes nothing */
-	if (replacement && fs_rewrite_devargs(sub, ev) < 0) {
-		fs_sub_fail(sub, -EINVAL, "cannot rewrite '%s' for replacement %s",
-			    sub->devargs, ev->name);
+	if (replacement && fs_rewrite_devargs(sub, ev) < 0)
 		return;
-	}
 	if (ev->subsystem == HOTPLUG_SUBSYS_PCI &&
 	    fs_hotplug_bind(priv, sub, ev->pci_addr) < 0)
 		return;
 	t->last_add_bind_ns = fs_time_ns() - ev->rx_ns;
 	ret = fs_hotplug_join_timed(sub, t, ev->rx_ns);
+	if (ret == -EAGAIN && sub->exec.pid != 0) {
+		FS_PORT_LOG(INFO, priv, "sub-device %u (%s): its exec() command runs; the service probes it once it answers",
+			    sub->idx, ev->name);
+		return;
+	}
 	if (ret < 0 || sub->state != FS_SUB_STARTED) {
 		if (ret == 0)
 			return;	/* port not started: it joins at start */

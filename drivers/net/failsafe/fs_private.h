@@ -20,6 +20,7 @@
 #include "hotplug.h"
 
 #include "fs_args.h"
+#include "fs_exec.h"
 
 #define FS_DRIVER_NAME		net_failsafe
 #define FS_VERSION		"failsafe-uevent " FS_VERSION_STRING
@@ -71,6 +72,7 @@ struct fs_sub {
 	int ifindex;			/* of iface when probed, or 0 */
 	char pci_addr[RTE_DEV_NAME_MAX_LEN];	/* for PCI sub-devices, or "" */
 	char devargs_override[FS_DEVARGS_MAX];	/* a replacement's devargs */
+	struct fs_exec exec;		/* exec() slot: its command, if any */
 	uint64_t remove_rx_ns;		/* when its REMOVE was received */
 	struct hotplug_event pending_ev;	/* valid while add_pending */
 	uint64_t removals;
@@ -235,6 +237,7 @@ struct fs_priv {
 	bool lsc_pending;
 	uint64_t next_poll_ns;
 	uint64_t probe_after_ns;	/* no service probe before (fs_sub_destroyed) */
+	bool exec_busy;		/* an exec() command runs or is not reaped */
 
 	struct fs_config cfg;
 	TAILQ_HEAD(, fs_flow) flows;
@@ -282,6 +285,10 @@ void fs_sub_detach_close(struct fs_sub *sub);
 void fs_sub_detach_end(struct fs_sub *sub);
 int fs_sub_join(struct fs_sub *sub);
 void fs_subs_join_all(struct fs_priv *priv);
+void fs_subs_exec_prefetch(struct fs_priv *priv);
+bool fs_subs_exec_service(struct fs_priv *priv, bool may_probe);
+void fs_subs_exec_stop(struct fs_priv *priv);
+#define FS_EXEC_POLL_US	10000	/* service period while a command runs */
 uint64_t fs_time_ns(void);
 int fs_sub_fail(struct fs_sub *sub, int err, const char *fmt, ...)
 	__rte_format_printf(3, 4);

@@ -72,6 +72,7 @@ fs_priv_init(struct fs_priv *priv, struct rte_eth_dev *dev, const char *name,
 		priv->subs[i].priv = priv;
 		priv->subs[i].idx = i;
 		priv->subs[i].port_id = RTE_MAX_ETHPORTS;
+		fs_exec_init(&priv->subs[i].exec);
 		if (args->sub[i].kind == FS_SUB_DEV)
 			fs_sub_identity(&priv->subs[i], args->sub[i].spec);
 	}
@@ -138,6 +139,8 @@ fs_probe(struct rte_vdev_device *vdev)
 	dev->tx_pkt_burst = fs_tx_burst;
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC |
 		RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
+	/* The application's thread may wait for exec() commands: not locked. */
+	fs_subs_exec_prefetch(priv);
 	pthread_mutex_lock(&priv->lock);
 	FS_FOREACH_SUB(priv, sub)
 		fs_sub_probe(sub);
@@ -175,5 +178,6 @@ RTE_PMD_REGISTER_VDEV(FS_DRIVER_NAME, fs_vdev_driver);
 RTE_PMD_REGISTER_ALIAS(FS_DRIVER_NAME, eth_failsafe);
 RTE_PMD_REGISTER_PARAM_STRING(FS_DRIVER_NAME,
 	"dev(<devargs>) exec(<command>) fd(<n>) mac=<addr> hotplug_poll=<ms> "
+	"exec_timeout=<ms> "
 	"uevent=on|off bind_driver=<kernel driver> "
 	"match_mac<N>=<addr> match_pci<N>=<vendor>:<device>");

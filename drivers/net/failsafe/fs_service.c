@@ -101,6 +101,8 @@ fs_service_next_us(const struct fs_priv *priv, uint64_t now)
 		next = RTE_MIN(next, (uint64_t)FS_LINK_WATCH_US);
 	if (now < priv->probe_after_ns)
 		next = RTE_MIN(next, (priv->probe_after_ns - now) / 1000 + 1);
+	if (priv->exec_busy)
+		next = RTE_MIN(next, (uint64_t)FS_EXEC_POLL_US);
 	return next;
 }
 
@@ -114,6 +116,7 @@ fs_service_run(struct fs_priv *priv, uint32_t *closing)
 		return;
 	fs_service_rmv(priv);
 	fs_switch_reclaim(priv, false, closing);
+	priv->exec_busy = fs_subs_exec_service(priv, now >= priv->probe_after_ns);
 	if (now >= priv->probe_after_ns) {
 		FS_FOREACH_SUB(priv, sub)
 			fs_hotplug_pending_add(sub);

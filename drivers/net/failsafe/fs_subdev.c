@@ -235,6 +235,41 @@ fs_sub_identity(struct fs_sub *sub, const char *devargs)
 	rte_devargs_reset(&da);
 }
 
+/*
+ * exec(): the command runs on its own; this only starts it or takes its
+ * answer, so no thread waits for it here, whichever calls (the port lock
+ * is held).  -EAGAIN while it runs: the service takes the answer on a
+ * later tick (fs_subs_exec_service) and probes the slot then.
+ */
+static int
+fs_sub_resolve_exec(struct fs_sub *sub)
+{
+	const struct fs_sub_args *sa = &sub->priv->args.sub[sub->idx];
+	struct fs_priv *priv = sub->priv;
+	char err[FS_ARGS_ERR_MAX] = "";
+	int ret;
+
+	if (!sub->exec.done && !fs_exec_running(&sub->exec)) {
+		ret = fs_exec_start(&sub->exec, sa->spec, priv->args.exec_timeout_ms);
+		if (ret == -EBUSY)
+			ret = -EAGAIN;	/* the last one is still exiting */
+		else if (ret < 0)
+			return fs_sub_fail(sub, ret, "exec(%s): cannot run it: %s",
+					   sa->spec, strerror(-ret));
+		priv->exec_busy = true;
+		fs_service_arm(priv, FS_EXEC_POLL_US);
+		if (ret < 0)
+			return ret;
+	}
+	if (fs_exec_poll(&sub->exec) == -EAGAIN)
+		return -EAGAIN;
+	ret = fs_exec_take(&sub->exec, sa->spec, sub->devargs,
+			   sizeof(sub->devargs), err, sizeof(err));
+	if (ret < 0)
+		return fs_sub_fail(sub, ret, "%s", err);
+	return 0;
+}
+
 static int
 fs_sub_resolve(struct fs_sub *sub, struct rte_devargs *da)
 {
@@ -245,6 +280,10 @@ fs_sub_resolve(struct fs_sub *sub, struct rte_devargs *da)
 	if (sub->devargs_override[0] != '\0') {
 		snprintf(sub->devargs, sizeof(sub->devargs), "%s",
 			 sub->devargs_override);
+	} else if (sa->kind == FS_SUB_EXEC) {
+		ret = fs_sub_resolve_exec(sub);
+		if (ret < 0)
+			return ret;
 	} else {
 		ret = fs_args_resolve(sa, sub->devargs, sizeof(sub->devargs),
 				      err, sizeof(err));
@@ -385,6 +424,8 @@ fs_sub_probe(struct fs_sub *sub)
 		return 0;
 	memset(&da, 0, sizeof(da));
 	ret = fs_sub_resolve(sub, &da);
+	if (ret == -EAGAIN && sub->exec.pid != 0)
+		return ret;	/* its command runs: not a failure yet */
 	if (ret < 0)
 		goto fail;
 	ifindex = fs_sub_ifindex(sub);
@@ -581,4 +622,69 @@ fs_subs_join_all(struct fs_priv *priv)
 		fs_switch_publish(priv, 0);
 		fs_link_refresh(priv);
 	}
+}
+
+/*
+ * Lock not held, in the thread probing the port (the application's): the
+ * exec() commands run together, and this waits for them, at most
+ * exec_timeout, so that their sub-devices are there when the probe ends.
+ */
+void
+fs_subs_exec_prefetch(struct fs_priv *priv)
+{
+	struct fs_sub *sub;
+
+	FS_FOREACH_SUB(priv, sub)
+		if (priv->args.sub[sub->idx].kind == FS_SUB_EXEC)
+			fs_exec_start(&sub->exec, priv->args.sub[sub->idx].spec,
+				      priv->args.exec_timeout_ms);
+	FS_FOREACH_SUB(priv, sub)
+		fs_exec_wait(&sub->exec);
+}
+
+/*
+ * Service (under lock, never blocking): read what running commands
+ * printed, reap those that were killed, and let each slot whose command
+ * answered join.  Returns true while one is not finished.
+ */
+bool
+fs_subs_exec_service(struct fs_priv *priv, bool may_probe)
+{
+	bool busy = false, changed = false;
+	struct fs_sub *sub;
+
+	FS_FOREACH_SUB(priv, sub) {
+		struct fs_exec *x = &sub->exec;
+
+		if (fs_exec_idle(x))
+			continue;
+		if (fs_exec_poll(x) == 0 && x->done) {
+			if (sub->state != FS_SUB_EMPTY) {
+				x->done = false;	/* a replacement took the slot */
+			} else if (may_probe && !sub->retiring) {
+				bool was_active = sub->active;
+
+				if (fs_sub_join(sub) == 0 && priv->started &&
+				    sub->state == FS_SUB_STARTED && !was_active)
+					changed = true;
+			}
+		}
+		fs_exec_reap(x);
+		busy |= !fs_exec_idle(x);
+	}
+	if (changed) {
+		fs_switch_publish(priv, 0);
+		fs_link_refresh(priv);
+	}
+	return busy;
+}
+
+/* At close, lock not held: no command outlives its port. */
+void
+fs_subs_exec_stop(struct fs_priv *priv)
+{
+	struct fs_sub *sub;
+
+	FS_FOREACH_SUB(priv, sub)
+		fs_exec_stop(&sub->exec);
 }
