@@ -2088,8 +2088,9 @@ test_replay_exact_settings(void **state)
 
 	/*
 	 * A port start: each sub-device's own ethdev restores it once after
-	 * its start, and ethdev re-applies the port's MAC through our ops
-	 * once more.
+	 * its start; the port's settings reach it through our replay, so
+	 * ethdev re-applying them through our ops is one pass too many,
+	 * which only a get_restore_flags op can stop.
 	 */
 	assert_int_equal(rte_eth_promiscuous_enable(port), 0);
 	assert_int_equal(rte_eth_dev_stop(port), 0);
@@ -2100,7 +2101,11 @@ test_replay_exact_settings(void **state)
 	assert_int_equal(rte_eth_dev_start(port), 0);
 	print_message("port start: sub mac_addr_set %u, promiscuous_enable %u\n",
 		      r->nb_mac_set - mac_set, r->nb_promisc_on - promisc_on);
+#ifdef FS_HAS_GET_RESTORE_FLAGS
+	assert_int_equal(r->nb_mac_set - mac_set, 1);
+#else
 	assert_int_equal(r->nb_mac_set - mac_set, 2);
+#endif
 	assert_int_equal(r->nb_promisc_on - promisc_on, 1);
 	assert_sub_exact(port, "net_fsrec2");
 	assert_sub_exact(port, "net_fsrec3");

@@ -1002,6 +1002,23 @@ fs_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops)
 	return 0;
 }
 
+#ifdef FS_HAS_GET_RESTORE_FLAGS
+/*
+ * Every sub-device that joins, at start or at hotplug, is given the
+ * port's MAC list and modes from fs_config before it starts.  ethdev
+ * re-applying data->mac_addrs and the modes through our ops after
+ * dev_start would do it a second time, and a sub-device refusing that
+ * redundant pass would stop the whole port.
+ */
+static uint64_t
+fs_get_restore_flags(struct rte_eth_dev *dev, enum rte_eth_dev_operation op)
+{
+	RTE_SET_USED(dev);
+	RTE_SET_USED(op);
+	return 0;
+}
+#endif
+
 const struct eth_dev_ops fs_ops = {
 	.dev_configure = fs_dev_configure,
 	.dev_start = fs_dev_start,
@@ -1040,4 +1057,7 @@ const struct eth_dev_ops fs_ops = {
 	.rss_hash_update = fs_rss_hash_update,
 	.rss_hash_conf_get = fs_rss_hash_conf_get,
 	.flow_ops_get = fs_flow_ops_get,
+#ifdef FS_HAS_GET_RESTORE_FLAGS
+	.get_restore_flags = fs_get_restore_flags,
+#endif
 };
