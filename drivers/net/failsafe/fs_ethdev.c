@@ -5,8 +5,9 @@
 /*
  * ethdev ops: each takes the port lock, applies the request to every
  * sub-device that has the configuration (rolling back on failure, so a
- * refused change leaves nothing half done), and leaves the recording to
- * ethdev's own port data or fs_config, which replay reads.
+ * refused change leaves nothing half done), and records what it applied
+ * in fs_config before it lets the lock go: replay reads fs_config only,
+ * never ethdev's port data, which ethdev writes after the op returned.
  */
 
 #include <errno.h>
@@ -16,13 +17,6 @@
 
 #include "fs_private.h"
 #include "fs_service.h"
-
-#define FS_LOCKED(priv, expr) ({ \
-	int __r; \
-	pthread_mutex_lock(&(priv)->lock); \
-	__r = (expr); \
-	pthread_mutex_unlock(&(priv)->lock); \
-	__r; })
 
 typedef int (*fs_sub_fn)(uint16_t port_id, const void *arg);
 
@@ -178,15 +172,52 @@ fs_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	return 0;
 }
 
+/*
+ * ethdev keeps the application's rss_key pointer and never copies the
+ * key: a sub-device replayed at hotplug time, long after the
+ * application freed it, must read our copy.
+ */
+static void
+fs_rss_key_record(struct fs_config *cfg, const uint8_t *key, uint8_t len)
+{
+	memcpy(cfg->rss_key, key, len);
+	cfg->rss.rss_key = cfg->rss_key;
+	cfg->rss.rss_key_len = len;
+}
+
+static bool
+fs_rss_key_fits(const struct fs_config *cfg, const struct rte_eth_rss_conf *conf)
+{
+	return conf->rss_key == NULL || conf->rss_key_len <= sizeof(cfg->rss_key);
+}
+
+static void
+fs_rss_conf_record(struct fs_config *cfg, const struct rte_eth_rss_conf *conf)
+{
+	cfg->rss = *conf;
+	cfg->rss.rss_key = NULL;
+	cfg->rss.rss_key_len = 0;
+	if (conf->rss_key != NULL)
+		fs_rss_key_record(cfg, conf->rss_key, conf->rss_key_len);
+}
+
 static int
 fs_dev_configure(struct rte_eth_dev *dev)
 {
 	struct fs_priv *priv = fs_priv(dev);
+	const struct rte_eth_rss_conf *rss = &dev->data->dev_conf.rx_adv_conf.rss_conf;
 	struct fs_sub *sub;
 	unsigned int tried = 0, ok = 0;
 
+	if (!fs_rss_key_fits(&priv->cfg, rss)) {
+		FS_PORT_LOG(ERR, priv, "RSS key of %u bytes: at most %zu",
+			    rss->rss_key_len, sizeof(priv->cfg.rss_key));
+		return -EINVAL;
+	}
 	pthread_mutex_lock(&priv->lock);
 	priv->cfg.configured = true;
+	/* ethdev set data->mtu from rxmode.mtu before calling us. */
+	priv->cfg.mtu = dev->data->mtu;
 	/* ethdev released the queues past the new counts already. */
 	priv->nb_rxq = dev->data->nb_rx_queues;
 	priv->nb_txq = dev->data->nb_tx_queues;
@@ -195,7 +226,7 @@ fs_dev_configure(struct rte_eth_dev *dev)
 	 * over an earlier hash update, and a RETA recorded for the old
 	 * queue count would be refused by every sub-device.
 	 */
-	priv->cfg.rss_set = false;
+	fs_rss_conf_record(&priv->cfg, rss);
 	priv->cfg.reta_size = 0;
 	memset(priv->cfg.reta, 0, sizeof(priv->cfg.reta));
 	FS_FOREACH_SUB(priv, sub) {
@@ -571,43 +602,48 @@ fs_sub_allmulti(uint16_t port_id, const void *on)
 }
 
 static int
-fs_mode_set(struct rte_eth_dev *dev, fs_sub_fn fn, bool on, uint8_t cap_bit,
-	    const char *cap)
+fs_mode_set(struct rte_eth_dev *dev, fs_sub_fn fn, bool on, bool *record,
+	    uint8_t cap_bit, const char *cap)
 {
 	struct fs_priv *priv = fs_priv(dev);
 	const bool off = !on;
+	int ret;
 
+	pthread_mutex_lock(&priv->lock);
 	/* Failing to turn a mode off loses no traffic: tolerate -ENOTSUP. */
-	return FS_LOCKED(priv, fs_apply_cap(priv, fn, &on, fn, &off, !on,
-					    cap_bit, cap));
+	ret = fs_apply_cap(priv, fn, &on, fn, &off, !on, cap_bit, cap);
+	if (ret == 0)
+		*record = on;
+	pthread_mutex_unlock(&priv->lock);
+	return ret;
 }
 
 static int
 fs_promisc_enable(struct rte_eth_dev *dev)
 {
-	return fs_mode_set(dev, fs_sub_promisc, true, FS_NOTSUP_PROMISC,
-			   "promiscuous mode");
+	return fs_mode_set(dev, fs_sub_promisc, true, &fs_priv(dev)->cfg.promisc,
+			   FS_NOTSUP_PROMISC, "promiscuous mode");
 }
 
 static int
 fs_promisc_disable(struct rte_eth_dev *dev)
 {
-	return fs_mode_set(dev, fs_sub_promisc, false, FS_NOTSUP_PROMISC,
-			   "promiscuous mode");
+	return fs_mode_set(dev, fs_sub_promisc, false, &fs_priv(dev)->cfg.promisc,
+			   FS_NOTSUP_PROMISC, "promiscuous mode");
 }
 
 static int
 fs_allmulti_enable(struct rte_eth_dev *dev)
 {
-	return fs_mode_set(dev, fs_sub_allmulti, true, FS_NOTSUP_ALLMULTI,
-			   "all-multicast mode");
+	return fs_mode_set(dev, fs_sub_allmulti, true, &fs_priv(dev)->cfg.allmulti,
+			   FS_NOTSUP_ALLMULTI, "all-multicast mode");
 }
 
 static int
 fs_allmulti_disable(struct rte_eth_dev *dev)
 {
-	return fs_mode_set(dev, fs_sub_allmulti, false, FS_NOTSUP_ALLMULTI,
-			   "all-multicast mode");
+	return fs_mode_set(dev, fs_sub_allmulti, false, &fs_priv(dev)->cfg.allmulti,
+			   FS_NOTSUP_ALLMULTI, "all-multicast mode");
 }
 
 static int
@@ -621,10 +657,16 @@ static int
 fs_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
 {
 	struct fs_priv *priv = fs_priv(dev);
-	struct rte_ether_addr old = dev->data->mac_addrs[0];
+	struct rte_ether_addr old;
+	int ret;
 
-	return FS_LOCKED(priv, fs_apply(priv, fs_sub_mac_set, addr,
-					fs_sub_mac_set, &old, true));
+	pthread_mutex_lock(&priv->lock);
+	old = priv->cfg.mac[0];
+	ret = fs_apply(priv, fs_sub_mac_set, addr, fs_sub_mac_set, &old, true);
+	if (ret == 0)
+		priv->cfg.mac[0] = *addr;
+	pthread_mutex_unlock(&priv->lock);
+	return ret;
 }
 
 static int
@@ -646,20 +688,33 @@ fs_mac_addr_add(struct rte_eth_dev *dev, struct rte_ether_addr *addr,
 		uint32_t index, uint32_t vmdq)
 {
 	struct fs_priv *priv = fs_priv(dev);
+	int ret;
 
-	RTE_SET_USED(index);
 	RTE_SET_USED(vmdq);
-	return FS_LOCKED(priv, fs_apply(priv, fs_sub_mac_add, addr,
-					fs_sub_mac_del, addr, false));
+	if (index >= FS_MAX_MAC)
+		return -EINVAL;
+	pthread_mutex_lock(&priv->lock);
+	ret = fs_apply(priv, fs_sub_mac_add, addr, fs_sub_mac_del, addr, false);
+	if (ret == 0)
+		priv->cfg.mac[index] = *addr;
+	pthread_mutex_unlock(&priv->lock);
+	return ret;
 }
 
 static void
 fs_mac_addr_remove(struct rte_eth_dev *dev, uint32_t index)
 {
 	struct fs_priv *priv = fs_priv(dev);
-	struct rte_ether_addr addr = dev->data->mac_addrs[index];
+	struct rte_ether_addr addr;
 
-	FS_LOCKED(priv, fs_apply(priv, fs_sub_mac_del, &addr, NULL, NULL, true));
+	if (index == 0 || index >= FS_MAX_MAC)
+		return;
+	pthread_mutex_lock(&priv->lock);
+	addr = priv->cfg.mac[index];
+	fs_apply(priv, fs_sub_mac_del, &addr, NULL, NULL, true);
+	/* Whatever a sub-device said: ethdev forgets the address now. */
+	memset(&priv->cfg.mac[index], 0, sizeof(priv->cfg.mac[index]));
+	pthread_mutex_unlock(&priv->lock);
 }
 
 static int
@@ -672,10 +727,16 @@ static int
 fs_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
 	struct fs_priv *priv = fs_priv(dev);
-	uint16_t old = dev->data->mtu;
+	uint16_t old;
+	int ret;
 
-	return FS_LOCKED(priv, fs_apply(priv, fs_sub_mtu, &mtu, fs_sub_mtu,
-					&old, false));
+	pthread_mutex_lock(&priv->lock);
+	old = priv->cfg.mtu;
+	ret = fs_apply(priv, fs_sub_mtu, &mtu, fs_sub_mtu, &old, false);
+	if (ret == 0)
+		priv->cfg.mtu = mtu;
+	pthread_mutex_unlock(&priv->lock);
+	return ret;
 }
 
 struct fs_vlan_req {
@@ -755,18 +816,14 @@ fs_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 	struct fs_config *cfg = &priv->cfg;
 	int ret;
 
-	if (conf->rss_key != NULL && conf->rss_key_len > sizeof(cfg->rss_key))
+	if (!fs_rss_key_fits(cfg, conf))
 		return -EINVAL;
 	pthread_mutex_lock(&priv->lock);
 	ret = fs_apply(priv, fs_sub_rss, conf, NULL, NULL, false);
 	if (ret == 0) {
 		cfg->rss.rss_hf = conf->rss_hf;
-		if (conf->rss_key != NULL) {
-			memcpy(cfg->rss_key, conf->rss_key, conf->rss_key_len);
-			cfg->rss.rss_key = cfg->rss_key;
-			cfg->rss.rss_key_len = conf->rss_key_len;
-		}
-		cfg->rss_set = true;
+		if (conf->rss_key != NULL)
+			fs_rss_key_record(cfg, conf->rss_key, conf->rss_key_len);
 	}
 	pthread_mutex_unlock(&priv->lock);
 	return ret;
@@ -947,6 +1004,23 @@ fs_flow_ops_get(struct rte_eth_dev *dev, const struct rte_flow_ops **ops)
 	return 0;
 }
 
+#ifdef FS_HAS_GET_RESTORE_FLAGS
+/*
+ * Every sub-device that joins, at start or at hotplug, is given the
+ * port's MAC list and modes from fs_config before it starts.  ethdev
+ * re-applying data->mac_addrs and the modes through our ops after
+ * dev_start would do it a second time, and a sub-device refusing that
+ * redundant pass would stop the whole port.
+ */
+static uint64_t
+fs_get_restore_flags(struct rte_eth_dev *dev, enum rte_eth_dev_operation op)
+{
+	RTE_SET_USED(dev);
+	RTE_SET_USED(op);
+	return 0;
+}
+#endif
+
 const struct eth_dev_ops fs_ops = {
 	.dev_configure = fs_dev_configure,
 	.dev_start = fs_dev_start,
@@ -985,4 +1059,7 @@ const struct eth_dev_ops fs_ops = {
 	.rss_hash_update = fs_rss_hash_update,
 	.rss_hash_conf_get = fs_rss_hash_conf_get,
 	.flow_ops_get = fs_flow_ops_get,
+#ifdef FS_HAS_GET_RESTORE_FLAGS
+	.get_restore_flags = fs_get_restore_flags,
+#endif
 };

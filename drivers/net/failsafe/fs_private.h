@@ -157,12 +157,21 @@ struct fs_flow {
 	struct rte_flow *sub_flow[FS_MAX_SUBDEVS];
 };
 
-/* Port configuration recorded for replay to sub-devices joining later. */
+/*
+ * Port configuration recorded for replay to sub-devices joining later.
+ * Each op records here, under the port lock, what it applied: ethdev
+ * writes its own copy (mtu, mac_addrs, promiscuous, all_multicast) only
+ * after the op returned and the lock is gone, too late for a sub-device
+ * replayed in between.
+ */
 struct fs_config {
 	bool configured;
+	uint16_t mtu;
+	bool promisc;
+	bool allmulti;
+	struct rte_ether_addr mac[FS_MAX_MAC];	/* [0] default; zero: free slot */
 	uint64_t vlan_filter[FS_VLAN_WORDS];
-	bool rss_set;
-	struct rte_eth_rss_conf rss;
+	struct rte_eth_rss_conf rss;	/* rss_key points to rss_key[] or is NULL */
 	uint8_t rss_key[64];
 	uint16_t reta_size;
 	struct rte_eth_rss_reta_entry64 reta[FS_RETA_MAX / RTE_ETH_RETA_GROUP_SIZE];

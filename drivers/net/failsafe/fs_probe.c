@@ -67,6 +67,7 @@ fs_priv_init(struct fs_priv *priv, struct rte_eth_dev *dev, const char *name,
 	priv->port_id = dev->data->port_id;
 	priv->args = *args;
 	priv->nb_subs = args->nb_subs;
+	priv->cfg.mtu = dev->data->mtu;
 	TAILQ_INIT(&priv->flows);
 	for (i = 0; i < priv->nb_subs; i++) {
 		priv->subs[i].priv = priv;
@@ -145,6 +146,7 @@ fs_probe(struct rte_vdev_device *vdev)
 	FS_FOREACH_SUB(priv, sub)
 		fs_sub_probe(sub);
 	fs_mac_init(priv);
+	priv->cfg.mac[0] = dev->data->mac_addrs[0];
 	priv->next_poll_ns = fs_time_ns() + args.hotplug_poll_ms * 1000000ULL;
 	fs_service_run(priv, NULL);
 	pthread_mutex_unlock(&priv->lock);

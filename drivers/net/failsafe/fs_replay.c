@@ -4,10 +4,11 @@
 
 /*
  * Replay: give a sub-device that joins late the port's live configuration.
- * The source of truth is the fail-safe port's own ethdev data (what the
- * application set and ethdev accepted) plus what fs_config recorded for
- * settings ethdev does not keep.  Any step that fails refuses the
- * sub-device with the reason; the port keeps running without it.
+ * The source of truth is fs_config, which every op writes under the port
+ * lock (ethdev's port data is written after the op returned, so an ADD
+ * replayed in between would read the old value), plus the rest of the
+ * application's dev_conf.  Any step that fails refuses the sub-device
+ * with the reason; the port keeps running without it.
  */
 
 #include <errno.h>
@@ -15,20 +16,38 @@
 
 #include "fs_private.h"
 
+/*
+ * A key of another length than the sub-device's is refused by its
+ * configure (ethdev checks it since 23.11): it hashes with its own key
+ * rather than not forwarding at all.
+ */
 static void
-fs_conf_for_sub(const struct fs_priv *priv, const struct rte_eth_dev_info *info,
+fs_rss_for_sub(const struct fs_sub *sub, const struct rte_eth_dev_info *info,
+	       struct rte_eth_rss_conf *rss)
+{
+	rss->rss_hf &= info->flow_type_rss_offloads;
+	if (rss->rss_key == NULL || rss->rss_key_len == info->hash_key_size)
+		return;
+	FS_PORT_LOG(WARNING, sub->priv, "sub-device %u takes %u-byte RSS keys, not %u: it keeps its own key",
+		    sub->idx, info->hash_key_size, rss->rss_key_len);
+	rss->rss_key = NULL;
+	rss->rss_key_len = 0;
+}
+
+static void
+fs_conf_for_sub(const struct fs_sub *sub, const struct rte_eth_dev_info *info,
 		uint32_t dev_flags, struct rte_eth_conf *conf)
 {
-	const struct rte_eth_dev_data *data = priv->dev->data;
+	const struct fs_priv *priv = sub->priv;
 
-	*conf = data->dev_conf;
-	conf->rxmode.mtu = data->mtu;
+	*conf = priv->dev->data->dev_conf;
+	conf->rxmode.mtu = priv->cfg.mtu;
 	/* Interrupts the sub-device can raise are ours to consume. */
 	conf->intr_conf.lsc = !!(dev_flags & RTE_ETH_DEV_INTR_LSC);
 	conf->intr_conf.rmv = !!(dev_flags & RTE_ETH_DEV_INTR_RMV);
-	if (priv->cfg.rss_set)
-		conf->rx_adv_conf.rss_conf = priv->cfg.rss;
-	conf->rx_adv_conf.rss_conf.rss_hf &= info->flow_type_rss_offloads;
+	/* Our copy: dev_conf's rss_key points into the application. */
+	conf->rx_adv_conf.rss_conf = priv->cfg.rss;
+	fs_rss_for_sub(sub, info, &conf->rx_adv_conf.rss_conf);
 }
 
 /*
@@ -56,7 +75,6 @@ int
 fs_replay_config(struct fs_sub *sub)
 {
 	struct fs_priv *priv = sub->priv;
-	struct rte_eth_dev_data *data = priv->dev->data;
 	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf;
 	int ret;
@@ -69,14 +87,14 @@ fs_replay_config(struct fs_sub *sub)
 				   "refused: port uses %u rx / %u tx queues, sub-device has at most %u / %u",
 				   priv->nb_rxq, priv->nb_txq,
 				   info.max_rx_queues, info.max_tx_queues);
-	fs_conf_for_sub(priv, &info, rte_eth_devices[sub->port_id].data->dev_flags,
+	fs_conf_for_sub(sub, &info, rte_eth_devices[sub->port_id].data->dev_flags,
 			&conf);
 	ret = rte_eth_dev_configure(sub->port_id, priv->nb_rxq, priv->nb_txq,
 				    &conf);
 	if (ret < 0)
 		return fs_sub_fail(sub, ret, "refused: configure failed: %s",
 				   rte_strerror(-ret));
-	return fs_replay_mtu(sub, data->mtu);
+	return fs_replay_mtu(sub, priv->cfg.mtu);
 }
 
 static uint16_t
@@ -133,15 +151,14 @@ fs_replay_queues(struct fs_sub *sub)
 static int
 fs_replay_mac_addrs(struct fs_sub *sub)
 {
-	struct rte_eth_dev_data *data = sub->priv->dev->data;
+	struct rte_ether_addr *mac = sub->priv->cfg.mac;
 	struct rte_ether_addr cur;
 	unsigned int i;
 	int ret;
 
 	if (rte_eth_macaddr_get(sub->port_id, &cur) == 0 &&
-	    !rte_is_same_ether_addr(&cur, &data->mac_addrs[0])) {
-		ret = rte_eth_dev_default_mac_addr_set(sub->port_id,
-						       &data->mac_addrs[0]);
+	    !rte_is_same_ether_addr(&cur, &mac[0])) {
+		ret = rte_eth_dev_default_mac_addr_set(sub->port_id, &mac[0]);
 		if (ret == -ENOTSUP)
 			FS_PORT_LOG(WARNING, sub->priv, "sub-device %u cannot change its MAC; it keeps its own",
 				    sub->idx);
@@ -150,9 +167,9 @@ fs_replay_mac_addrs(struct fs_sub *sub)
 					   rte_strerror(-ret));
 	}
 	for (i = 1; i < FS_MAX_MAC; i++) {
-		if (rte_is_zero_ether_addr(&data->mac_addrs[i]))
+		if (rte_is_zero_ether_addr(&mac[i]))
 			continue;
-		ret = rte_eth_dev_mac_addr_add(sub->port_id, &data->mac_addrs[i], 0);
+		ret = rte_eth_dev_mac_addr_add(sub->port_id, &mac[i], 0);
 		if (ret < 0)
 			return fs_sub_fail(sub, ret, "refused: extra MAC %u: %s",
 					   i, rte_strerror(-ret));
@@ -224,16 +241,16 @@ fs_replay_reta(struct fs_sub *sub)
 int
 fs_replay_filters(struct fs_sub *sub)
 {
-	struct rte_eth_dev_data *data = sub->priv->dev->data;
+	const struct fs_config *cfg = &sub->priv->cfg;
 	int ret;
 
 	ret = fs_replay_mac_addrs(sub);
 	if (ret == 0)
-		ret = fs_replay_mode(sub, data->promiscuous,
+		ret = fs_replay_mode(sub, cfg->promisc,
 				     rte_eth_promiscuous_enable,
 				     rte_eth_promiscuous_disable, "promiscuous");
 	if (ret == 0)
-		ret = fs_replay_mode(sub, data->all_multicast,
+		ret = fs_replay_mode(sub, cfg->allmulti,
 				     rte_eth_allmulticast_enable,
 				     rte_eth_allmulticast_disable, "all-multicast");
 	if (ret == 0)

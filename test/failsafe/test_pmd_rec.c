@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * net_fsrec: a vdev PMD that only records (see test_pmd_rec.h).  Bursts
+ * move nothing; every op a fail-safe replay uses succeeds.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <bus_vdev_driver.h>
+#include <ethdev_driver.h>
+#include <ethdev_vdev.h>
+#include <rte_kvargs.h>
+
+#include "dpdk_compat.h"
+#include "test_pmd_rec.h"
+
+#define REC_DRIVER net_fsrec
+
+static bool rec_refusing;
+
+void
+rec_refuse_probe(bool refuse)
+{
+	__atomic_store_n(&rec_refusing, refuse, __ATOMIC_RELEASE);
+}
+
+static uint16_t
+rec_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	RTE_SET_USED(q);
+	RTE_SET_USED(pkts);
+	RTE_SET_USED(n);
+	return 0;
+}
+
+static int
+rec_configure(struct rte_eth_dev *dev)
+{
+	struct rec_priv *r = dev->data->dev_private;
+	const struct rte_eth_rss_conf *rss = &dev->data->dev_conf.rx_adv_conf.rss_conf;
+
+	r->nb_configure++;
+	r->rss_key_len = 0;
+	if (rss->rss_key != NULL && rss->rss_key_len <= sizeof(r->rss_key)) {
+		memcpy(r->rss_key, rss->rss_key, rss->rss_key_len);
+		r->rss_key_len = rss->rss_key_len;
+	}
+	return 0;
+}
+
+static int
+rec_info(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	const struct rec_priv *r = dev->data->dev_private;
+
+	info->max_rx_queues = 4;
+	info->max_tx_queues = 4;
+	info->max_mac_addrs = REC_MAX_MAC;
+	info->max_rx_pktlen = 9018;
+	info->min_mtu = RTE_ETHER_MIN_MTU;
+	info->max_mtu = 9000;
+	info->hash_key_size = r->key_size;
+	info->flow_type_rss_offloads = RTE_ETH_RSS_IP;
+	return 0;
+}
+
+static int
+rec_ok(struct rte_eth_dev *dev)
+{
+	RTE_SET_USED(dev);
+	return 0;
+}
+
+static int
+rec_close(struct rte_eth_dev *dev)
+{
+	/* Part of dev_private: ethdev must not free it. */
+	dev->data->mac_addrs = NULL;
+	return 0;
+}
+
+static int
+rec_link_update(struct rte_eth_dev *dev, int wait)
+{
+	struct rte_eth_link link = {
+		.link_speed = RTE_ETH_SPEED_NUM_10G,
+		.link_duplex = RTE_ETH_LINK_FULL_DUPLEX,
+		.link_status = dev->data->dev_started ? RTE_ETH_LINK_UP :
+			RTE_ETH_LINK_DOWN,
+	};
+
+	RTE_SET_USED(wait);
+	return rte_eth_linkstatus_set(dev, &link);
+}
+
+static int
+rec_rxq_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+	      unsigned int socket, const struct rte_eth_rxconf *conf,
+	      struct rte_mempool *mp)
+{
+	RTE_SET_USED(nb_desc);
+	RTE_SET_USED(socket);
+	RTE_SET_USED(conf);
+	RTE_SET_USED(mp);
+	dev->data->rx_queues[qid] = dev->data->dev_private;
+	return 0;
+}
+
+static int
+rec_txq_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+	      unsigned int socket, const struct rte_eth_txconf *conf)
+{
+	RTE_SET_USED(nb_desc);
+	RTE_SET_USED(socket);
+	RTE_SET_USED(conf);
+	dev->data->tx_queues[qid] = dev->data->dev_private;
+	return 0;
+}
+
+static int
+rec_promisc_on(struct rte_eth_dev *dev)
+{
+	struct rec_priv *r = dev->data->dev_private;
+
+	r->nb_promisc_on++;
+	return 0;
+}
+
+static int
+rec_mac_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
+{
+	struct rec_priv *r = dev->data->dev_private;
+
+	RTE_SET_USED(addr);
+	r->nb_mac_set++;
+	return 0;
+}
+
+static int
+rec_mac_add(struct rte_eth_dev *dev, struct rte_ether_addr *addr,
+	    uint32_t index, uint32_t pool)
+{
+	RTE_SET_USED(dev);
+	RTE_SET_USED(addr);
+	RTE_SET_USED(index);
+	RTE_SET_USED(pool);
+	return 0;
+}
+
+static void
+rec_mac_remove(struct rte_eth_dev *dev, uint32_t index)
+{
+	RTE_SET_USED(dev);
+	RTE_SET_USED(index);
+}
+
+static int
+rec_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
+{
+	RTE_SET_USED(dev);
+	RTE_SET_USED(mtu);
+	return 0;
+}
+
+static int
+rec_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st
+	      FS_STATS_GET_QSTATS)
+{
+	RTE_SET_USED(dev);
+	memset(st, 0, sizeof(*st));
+	return 0;
+}
+
+static const struct eth_dev_ops rec_ops = {
+	.dev_configure = rec_configure,
+	.dev_start = rec_ok,
+	.dev_stop = rec_ok,
+	.dev_close = rec_close,
+	.dev_infos_get = rec_info,
+	.link_update = rec_link_update,
+	.rx_queue_setup = rec_rxq_setup,
+	.tx_queue_setup = rec_txq_setup,
+	.promiscuous_enable = rec_promisc_on,
+	.promiscuous_disable = rec_ok,
+	.allmulticast_enable = rec_ok,
+	.allmulticast_disable = rec_ok,
+	.mac_addr_set = rec_mac_set,
+	.mac_addr_add = rec_mac_add,
+	.mac_addr_remove = rec_mac_remove,
+	.mtu_set = rec_mtu_set,
+	.stats_get = rec_stats_get,
+};
+
+static int
+rec_key_size(const char *key, const char *value, void *arg)
+{
+	RTE_SET_USED(key);
+	*(uint8_t *)arg = (uint8_t)atoi(value);
+	return 0;
+}
+
+static int
+rec_probe(struct rte_vdev_device *vdev)
+{
+	static const char *const keys[] = { "key_size", NULL };
+	const char *name = rte_vdev_device_name(vdev);
+	struct rte_kvargs *kv = NULL;
+	struct rte_eth_dev *dev;
+	struct rec_priv *r;
+
+	if (__atomic_load_n(&rec_refusing, __ATOMIC_ACQUIRE))
+		return -EAGAIN;
+	dev = rte_eth_vdev_allocate(vdev, sizeof(*r));
+	if (dev == NULL)
+		return -ENOMEM;
+	r = dev->data->dev_private;
+	r->key_size = REC_KEY_SIZE;
+	if (rte_vdev_device_args(vdev) != NULL)
+		kv = rte_kvargs_parse(rte_vdev_device_args(vdev), keys);
+	if (kv != NULL)
+		rte_kvargs_process(kv, "key_size", rec_key_size, &r->key_size);
+	rte_kvargs_free(kv);
+	/* 02:ec:00:00:00:<n>: each instance its own locally administered MAC. */
+	r->mac[0].addr_bytes[0] = 0x02;
+	r->mac[0].addr_bytes[1] = 0xec;
+	r->mac[0].addr_bytes[5] = (uint8_t)atoi(name + strlen(RTE_STR(REC_DRIVER)));
+	dev->data->mac_addrs = r->mac;
+	dev->dev_ops = &rec_ops;
+	dev->rx_pkt_burst = rec_burst;
+	dev->tx_pkt_burst = rec_burst;
+	rte_eth_dev_probing_finish(dev);
+	return 0;
+}
+
+static int
+rec_remove(struct rte_vdev_device *vdev)
+{
+	struct rte_eth_dev *dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
+
+	if (dev == NULL)
+		return 0;
+	return rte_eth_dev_close(dev->data->port_id);
+}
+
+struct rec_priv *
+rec_of(uint16_t port_id)
+{
+	if (!rte_eth_dev_is_valid_port(port_id) ||
+	    rte_eth_devices[port_id].dev_ops != &rec_ops)
+		return NULL;
+	return rte_eth_devices[port_id].data->dev_private;
+}
+
+static struct rte_vdev_driver rec_driver = {
+	.probe = rec_probe,
+	.remove = rec_remove,
+};
+
+RTE_PMD_REGISTER_VDEV(REC_DRIVER, rec_driver);
