@@ -124,8 +124,9 @@ sdk_headers() {
 		die "libdpdk-dev is not installed"
 	ver=${FS_DPDK_SOURCE_VERSION:-$(dpkg-query -W -f='${source:Version}' libdpdk-dev)}
 	out="$build/sdk/$ver"
-	if [ -f "$out/.complete" ]; then
-		log "driver SDK headers for dpdk $ver already in $out ($(cat "$out/.origin" 2>/dev/null))"
+	# .origin came later than .complete: a build dir without it is redone.
+	if [ -f "$out/.complete" ] && [ -f "$out/.origin" ]; then
+		log "driver SDK headers for dpdk $ver already in $out ($(cat "$out/.origin"))"
 		return
 	fi
 	upstream=${ver#*:}
