@@ -448,24 +448,35 @@ monitor_thread(void *arg)
 
 	(void)arg;
 	while (!stop) {
-		struct epoll_event evs[2];
+		struct epoll_event evs[3];	/* uevents, links, stop */
+		bool links = false, uevents = false;
 		int n, i;
 
-		n = epoll_wait(mon.epfd, evs, 2, MONITOR_TICK_MS);
+		n = epoll_wait(mon.epfd, evs, RTE_DIM(evs), MONITOR_TICK_MS);
 		if (n < 0 && errno != EINTR) {
 			HOTPLUG_LOG(ERR, "epoll_wait: %s", strerror(errno));
 			break;
 		}
+		/*
+		 * Links before uevents, whatever order epoll lists them in:
+		 * a deleted interface goes down before its REMOVE is sent, and
+		 * a loaded machine can wake us once for both.  The other order
+		 * releases the slot first and loses the link-down's timing.
+		 */
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.fd == mon.stopfd)
 				stop = true;
 			else if (evs[i].data.fd == __atomic_load_n(&mon.link_fd,
 					__ATOMIC_ACQUIRE))
-				monitor_read_links();
+				links = true;
 			else
-				while (monitor_read_one(fd) > 0)
-					;
+				uevents = true;
 		}
+		if (links)
+			monitor_read_links();
+		if (uevents)
+			while (monitor_read_one(fd) > 0)
+				;
 		hotplug_sigbus_report();
 	}
 	return NULL;
