@@ -165,8 +165,12 @@ fs_remove(struct rte_vdev_device *vdev)
 {
 	struct rte_eth_dev *dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
 
-	/* Closed already (by the application): nothing is left to release. */
-	if (dev == NULL)
+	/*
+	 * Closed already (by the application): nothing is left to release.
+	 * A secondary's closed port keeps its shared data, so it is still
+	 * found by name, but unused here.
+	 */
+	if (dev == NULL || dev->state == RTE_ETH_DEV_UNUSED)
 		return 0;
 	return rte_eth_dev_close(dev->data->port_id);
 }
