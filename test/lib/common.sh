@@ -28,7 +28,10 @@ fs_cleanup() {
 		kill "$TP_PID" 2>/dev/null
 		sleep 0.5
 		kill -9 "$TP_PID" 2>/dev/null
+		wait "$TP_PID" 2>/dev/null
 	fi
+	# After testpmd: its pages are in use until it is gone.
+	fs_huge_release
 	[ -n "$FS_NETNS" ] && ip netns del "$FS_NETNS" 2>/dev/null
 	[ "${FS_KEEP_TMP:-0}" = 1 ] || rm -rf "$FS_TMP"
 }
@@ -57,6 +60,49 @@ fs_done() {
 FS_PREFIX="fs$$"
 fs_eal_args() {
 	echo "-l 0-1 --no-huge -m 1024 --no-pci --file-prefix $FS_PREFIX --log-level=pmd.net.failsafe.uevent:info"
+}
+
+# --- hugepages, for a test that needs shared memory (a secondary) ----------
+
+FS_HUGE_DIR=""
+FS_HUGE_PREV=""
+
+# fs_huge_reserve <pages>: make that many free default-size hugepages
+# (raising nr_hugepages only by what is missing, as app/test-hotplug
+# does) and mount hugetlbfs on a private directory, FS_HUGE_DIR, for
+# --huge-dir.  fs_cleanup unmounts it and restores nr_hugepages.
+fs_huge_reserve() {
+	local want=$1 free prev kb
+	kb=$(sed -n 's/^Hugepagesize: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+	prev=$(cat /proc/sys/vm/nr_hugepages) || return 1
+	free=$(sed -n 's/^HugePages_Free: *//p' /proc/meminfo)
+	if [ "$free" -lt "$want" ]; then
+		FS_HUGE_PREV=$prev
+		echo $((prev + want - free)) > /proc/sys/vm/nr_hugepages
+		free=$(sed -n 's/^HugePages_Free: *//p' /proc/meminfo)
+		if [ "$free" -lt "$want" ]; then
+			fs_log "only $free of $want hugepages could be reserved"
+			fs_huge_release
+			return 1
+		fi
+	fi
+	FS_HUGE_DIR="$FS_TMP/huge"
+	mkdir -p "$FS_HUGE_DIR" &&
+		mount -t hugetlbfs -o "size=$((want * kb))k" nodev "$FS_HUGE_DIR" ||
+		{ FS_HUGE_DIR=""; fs_huge_release; return 1; }
+}
+
+fs_huge_release() {
+	if [ -n "$FS_HUGE_DIR" ]; then
+		umount "$FS_HUGE_DIR" 2>/dev/null || umount -l "$FS_HUGE_DIR"
+		rmdir "$FS_HUGE_DIR" 2>/dev/null
+		FS_HUGE_DIR=""
+	fi
+	if [ -n "$FS_HUGE_PREV" ]; then
+		echo "$FS_HUGE_PREV" > /proc/sys/vm/nr_hugepages ||
+			fs_log "could not restore nr_hugepages to $FS_HUGE_PREV"
+		FS_HUGE_PREV=""
+	fi
 }
 
 # fs_telemetry <command>: ask the running DPDK process with Debian's client.

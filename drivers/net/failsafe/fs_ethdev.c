@@ -148,27 +148,43 @@ fs_info_meet(struct rte_eth_dev_info *acc, const struct rte_eth_dev_info *s,
 	acc->speed_capa &= s->speed_capa;
 }
 
-static int
-fs_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+/*
+ * What every present sub-device can do.  Reads only the shared private
+ * data and ethdev's shared port ids, so a secondary process may call it
+ * without the lock; a sub-device going away meanwhile fails its
+ * rte_eth_dev_info_get and is left out.
+ */
+void
+fs_infos_fill(struct fs_priv *priv, struct rte_eth_dev_info *info)
 {
-	struct fs_priv *priv = fs_priv(dev);
 	struct rte_eth_dev_info si;
 	struct fs_sub *sub;
 	bool first = true;
 
 	fs_info_defaults(info);
-	pthread_mutex_lock(&priv->lock);
 	FS_FOREACH_SUB(priv, sub) {
+		uint16_t port_id = __atomic_load_n(&sub->port_id, __ATOMIC_RELAXED);
+
 		if (sub->state == FS_SUB_EMPTY || sub->retiring ||
-		    rte_eth_dev_info_get(sub->port_id, &si) != 0)
+		    port_id >= RTE_MAX_ETHPORTS ||
+		    rte_eth_dev_info_get(port_id, &si) != 0)
 			continue;
 		fs_info_meet(info, &si, first);
 		first = false;
 	}
-	pthread_mutex_unlock(&priv->lock);
 	info->rx_offload_capa &= ~RTE_ETH_RX_OFFLOAD_TIMESTAMP;
 	info->dev_capa &= ~(RTE_ETH_DEV_CAPA_RUNTIME_RX_QUEUE_SETUP |
 			    RTE_ETH_DEV_CAPA_RUNTIME_TX_QUEUE_SETUP);
+}
+
+static int
+fs_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
+{
+	struct fs_priv *priv = fs_priv(dev);
+
+	pthread_mutex_lock(&priv->lock);
+	fs_infos_fill(priv, info);
+	pthread_mutex_unlock(&priv->lock);
 	return 0;
 }
 
@@ -920,7 +936,7 @@ fs_reta_query(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *reta,
 	return ret;
 }
 
-static int
+int
 fs_fw_version_get(struct rte_eth_dev *dev, char *fw, size_t size)
 {
 	int n = snprintf(fw, size, "%s", FS_VERSION);

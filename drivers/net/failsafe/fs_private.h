@@ -63,6 +63,7 @@ struct fs_sub {
 	bool add_pending;	/* an ADD came while it was leaving */
 	bool rmv_pending;	/* RMV event seen; the alarm acts on it */
 	bool probed_rcu_expedited;	/* its last probe had kernel RCU expedited */
+	bool folded;		/* its counters are in priv->acc (stats_seq) */
 	uint16_t port_id;
 	char devargs[FS_DEVARGS_MAX];	/* as last resolved (exec/fd) */
 	char bus[32];
@@ -233,7 +234,10 @@ struct fs_priv {
 	uint16_t nb_txq;
 
 	/* datapath-visible */
-	struct fs_active *active;
+	struct fs_active *active;	/* this process's heap: primary only */
+	/* What a secondary may know of it: written with each publish. */
+	uint16_t pub_nb_paths;
+	uint16_t pub_tx_sub;		/* UINT16_MAX: none */
 	struct rte_rcu_qsbr *qsbr;
 	uint32_t nb_readers;
 	bool membarrier_ok;
@@ -251,6 +255,11 @@ struct fs_priv {
 	struct fs_config cfg;
 	TAILQ_HEAD(, fs_flow) flows;
 	struct fs_stats_acc acc;
+	/*
+	 * Odd while acc and the subs' folded flags change, so that a reader
+	 * without the lock (a secondary process) sees a consistent sum.
+	 */
+	uint32_t stats_seq;
 	struct fs_xname *xnames;	/* sub-device xstats, in id order */
 	unsigned int nb_xnames;
 	unsigned int cap_xnames;
@@ -328,6 +337,11 @@ uint16_t fs_burst_none(void *queue, struct rte_mbuf **pkts, uint16_t nb);
 /* fs_ethdev.c */
 extern const struct eth_dev_ops fs_ops;
 void fs_link_refresh(struct fs_priv *priv);
+void fs_infos_fill(struct fs_priv *priv, struct rte_eth_dev_info *info);
+int fs_fw_version_get(struct rte_eth_dev *dev, char *fw, size_t size);
+
+/* fs_secondary.c: what a secondary process may do with a port */
+extern const struct eth_dev_ops fs_secondary_ops;
 
 /* fs_stats.c */
 int fs_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats
@@ -340,6 +354,13 @@ int fs_xstats_get_names(struct rte_eth_dev *dev,
 			struct rte_eth_xstat_name *names, unsigned int size);
 int fs_xstats_reset(struct rte_eth_dev *dev);
 void fs_xstats_forget(struct fs_priv *priv);
+int fs_stats_get_shared(struct rte_eth_dev *dev, struct rte_eth_stats *stats
+			FS_STATS_GET_QSTATS);
+int fs_xstats_get_shared(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
+			 unsigned int n);
+int fs_xstats_get_names_shared(struct rte_eth_dev *dev,
+			       struct rte_eth_xstat_name *names,
+			       unsigned int size);
 
 /* fs_hotplug.c: kernel uevents -> sub-device removal and return */
 int fs_hotplug_attach(struct fs_priv *priv);

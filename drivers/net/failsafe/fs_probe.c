@@ -23,8 +23,9 @@ fs_lock_init(pthread_mutex_t *lock)
 
 	/*
 	 * Recursive: an application callback may call back into the port.
-	 * Process-shared: it lives in the port's shared private data, and a
-	 * secondary reading stats takes it too.
+	 * Process-shared: it lives in the port's shared private data.  No
+	 * secondary process takes it (fs_secondary.c): one that died holding
+	 * it would stop the primary's failover.
 	 */
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
@@ -87,17 +88,21 @@ fs_priv_init(struct fs_priv *priv, struct rte_eth_dev *dev, const char *name,
 }
 
 static int
-fs_probe_secondary(const char *name)
+fs_probe_secondary(struct rte_vdev_device *vdev)
 {
-	struct rte_eth_dev *dev = rte_eth_dev_attach_secondary(name);
+	struct rte_eth_dev *dev =
+		rte_eth_dev_attach_secondary(rte_vdev_device_name(vdev));
 
 	if (dev == NULL)
 		return -ENODEV;
+	/* Per process: rte_eth_dev_info_get() follows it to the driver name. */
+	dev->device = &vdev->device;
 	/*
 	 * The active set holds the primary's function pointers: a secondary
-	 * process can read the port's state but not run its datapath.
+	 * process can read the port's state but not run its datapath, and
+	 * must not take the port lock (fs_secondary.c).
 	 */
-	dev->dev_ops = &fs_ops;
+	dev->dev_ops = &fs_secondary_ops;
 	dev->rx_pkt_burst = fs_burst_none;
 	dev->tx_pkt_burst = fs_burst_none;
 	rte_eth_dev_probing_finish(dev);
@@ -116,7 +121,7 @@ fs_probe(struct rte_vdev_device *vdev)
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
-		return fs_probe_secondary(name);
+		return fs_probe_secondary(vdev);
 	ret = fs_args_parse(rte_vdev_device_args(vdev), &args, err, sizeof(err));
 	if (ret < 0) {
 		FS_LOG(ERR, "%s: invalid devargs: %s", name, err);
@@ -165,8 +170,12 @@ fs_remove(struct rte_vdev_device *vdev)
 {
 	struct rte_eth_dev *dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
 
-	/* Closed already (by the application): nothing is left to release. */
-	if (dev == NULL)
+	/*
+	 * Closed already (by the application): nothing is left to release.
+	 * A secondary's closed port keeps its shared data, so it is still
+	 * found by name, but unused here.
+	 */
+	if (dev == NULL || dev->state == RTE_ETH_DEV_UNUSED)
 		return 0;
 	return rte_eth_dev_close(dev->data->port_id);
 }

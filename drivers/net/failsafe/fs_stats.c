@@ -7,12 +7,21 @@
  * departed ones had counted (folded in fs_sub_teardown), so they never go
  * backwards across a removal.  Extended statistics are ours first, then
  * the sub-devices' own, prefixed "sub<N>_", at ids that never move.
+ *
+ * A secondary process reads the port's private data (shared memory)
+ * without the port lock, which a process that dies inside would leave
+ * held for the primary's monitor, and never follows the primary's heap
+ * pointers (the active set, the learned names).  It gets the port
+ * statistics and our own extended entries; the sub-devices' own entries
+ * need the names the primary learned, so they are the primary's.
  */
 
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <rte_pause.h>
 
 #include "hotplug.h"
 
@@ -32,13 +41,41 @@ fs_stats_add(struct rte_eth_stats *acc, const struct rte_eth_stats *st)
 	fs_compat_stats_add_queues(acc, st);
 }
 
+/* Writers hold the port lock; readers without it retry (fs_stats_get_shared). */
+static void
+fs_stats_seq_begin(struct fs_priv *priv)
+{
+	__atomic_fetch_add(&priv->stats_seq, 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+static void
+fs_stats_seq_end(struct fs_priv *priv)
+{
+	__atomic_fetch_add(&priv->stats_seq, 1, __ATOMIC_RELEASE);
+}
+
+static void
+fs_stats_acc_clear(struct fs_priv *priv)
+{
+	fs_stats_seq_begin(priv);
+	memset(&priv->acc, 0, sizeof(priv->acc));
+	fs_stats_seq_end(priv);
+}
+
+/* Once in acc, the sub-device is skipped by lockless readers: no double count. */
 void
 fs_stats_fold(struct fs_sub *sub)
 {
+	struct fs_priv *priv = sub->priv;
 	struct rte_eth_stats st;
+	bool ok = rte_eth_stats_get(sub->port_id, &st) == 0;
 
-	if (rte_eth_stats_get(sub->port_id, &st) == 0)
-		fs_stats_add(&sub->priv->acc.st, &st);
+	fs_stats_seq_begin(priv);
+	if (ok)
+		fs_stats_add(&priv->acc.st, &st);
+	__atomic_store_n(&sub->folded, true, __ATOMIC_RELAXED);
+	fs_stats_seq_end(priv);
 }
 
 int
@@ -66,12 +103,59 @@ fs_stats_reset(struct rte_eth_dev *dev)
 	struct fs_sub *sub;
 
 	pthread_mutex_lock(&priv->lock);
-	memset(&priv->acc, 0, sizeof(priv->acc));
+	fs_stats_acc_clear(priv);
 	FS_FOREACH_SUB(priv, sub)
 		if (sub->state != FS_SUB_EMPTY && !sub->closing)
 			rte_eth_stats_reset(sub->port_id);
 	pthread_mutex_unlock(&priv->lock);
 	return 0;
+}
+
+/* A bounded wait for a writer that holds the sequence odd. */
+#define FS_STATS_SEQ_TRIES 1000
+
+/*
+ * Without the lock: acc plus the sub-devices not folded into it yet.
+ * Their port ids are valid in any process (ethdev port data is shared);
+ * one this process has not attached answers -ENODEV and is skipped.
+ */
+static bool
+fs_stats_sum_shared(struct fs_priv *priv, struct rte_eth_stats *stats)
+{
+	uint32_t seq = __atomic_load_n(&priv->stats_seq, __ATOMIC_ACQUIRE);
+	struct rte_eth_stats st;
+	const struct fs_sub *sub;
+
+	if (seq & 1)
+		return false;
+	*stats = priv->acc.st;
+	FS_FOREACH_SUB(priv, sub) {
+		uint16_t port_id = __atomic_load_n(&sub->port_id, __ATOMIC_RELAXED);
+
+		if (__atomic_load_n(&sub->state, __ATOMIC_ACQUIRE) == FS_SUB_EMPTY ||
+		    __atomic_load_n(&sub->folded, __ATOMIC_RELAXED) ||
+		    port_id >= RTE_MAX_ETHPORTS ||
+		    rte_eth_stats_get(port_id, &st) != 0)
+			continue;
+		fs_stats_add(stats, &st);
+	}
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&priv->stats_seq, __ATOMIC_RELAXED) == seq;
+}
+
+int
+fs_stats_get_shared(struct rte_eth_dev *dev, struct rte_eth_stats *stats
+		    FS_STATS_GET_QSTATS)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	unsigned int i;
+
+	for (i = 0; i < FS_STATS_SEQ_TRIES; i++) {
+		if (fs_stats_sum_shared(priv, stats))
+			return 0;
+		rte_pause();
+	}
+	return -EAGAIN;
 }
 
 /* Our own counters: a name and how to read it. */
@@ -84,7 +168,7 @@ static uint64_t
 fs_x_active(const struct fs_priv *priv, const struct fs_sub *sub)
 {
 	RTE_SET_USED(sub);
-	return priv->active->nb_paths;
+	return __atomic_load_n(&priv->pub_nb_paths, __ATOMIC_RELAXED);
 }
 
 static uint64_t
@@ -97,8 +181,10 @@ fs_x_switches(const struct fs_priv *priv, const struct fs_sub *sub)
 static uint64_t
 fs_x_tx_sub(const struct fs_priv *priv, const struct fs_sub *sub)
 {
+	uint16_t tx = __atomic_load_n(&priv->pub_tx_sub, __ATOMIC_RELAXED);
+
 	RTE_SET_USED(sub);
-	return priv->active->nb_paths ? priv->active->sub_idx[0] : UINT64_MAX;
+	return tx == UINT16_MAX ? UINT64_MAX : tx;
 }
 
 static const struct fs_xstat_def fs_port_xstats[] = {
@@ -290,56 +376,78 @@ fs_xstats_forget(struct fs_priv *priv)
 	priv->cap_xnames = 0;
 }
 
-/*
- * One walk serves names and values: it fills whichever array is given,
- * up to size entries, and returns how many there are in all.
- *
- * Applications such as OVS learn xstat ids once (at port configuration)
- * and then read by id, so an id keeps its meaning for the life of the
- * port: our own entries are fixed, and a sub-device's entries are learned
- * the first time they are seen, appended, and kept; while the slot is
- * empty, or its new device lacks a name, they read 0.
- */
-static int
-fs_xstats_walk(struct fs_priv *priv, struct rte_eth_xstat_name *names,
-	       struct rte_eth_xstat *vals, unsigned int size)
-{
-	struct fs_sub_xs xs[FS_MAX_SUBDEVS];
-	struct hotplug_monitor_stats mon;
-	unsigned int n = 0, i;
-	struct fs_sub *sub;
+/* Where a walk puts what it finds: names, values, or only the count. */
+struct fs_xs_out {
+	struct rte_eth_xstat_name *names;
+	struct rte_eth_xstat *vals;
+	unsigned int size;
+	unsigned int n;
+};
 
-#define FS_XSTAT_PUT(nm_fmt, nm_arg, v_) do { \
-	if (n < size && names != NULL) \
-		snprintf(names[n].name, sizeof(names[n].name), nm_fmt, nm_arg); \
-	if (n < size && vals != NULL) { \
-		vals[n].id = n; \
-		vals[n].value = (v_); \
-	} \
-	n++; \
-} while (0)
+static void
+fs_xs_put(struct fs_xs_out *o, const char *name, uint64_t value)
+{
+	if (o->n < o->size && o->names != NULL)
+		snprintf(o->names[o->n].name, sizeof(o->names[o->n].name),
+			 "%s", name);
+	if (o->n < o->size && o->vals != NULL) {
+		o->vals[o->n].id = o->n;
+		o->vals[o->n].value = value;
+	}
+	o->n++;
+}
+
+static uint64_t
+fs_xs_u64_at(const void *base, size_t off)
+{
+	return *(const uint64_t *)((const char *)base + off);
+}
+
+/* Entries read from the shared private data alone: any process. */
+static void
+fs_xstats_walk_shared(const struct fs_priv *priv, struct fs_xs_out *o)
+{
+	const struct fs_sub *sub;
+	unsigned int i;
 
 	for (i = 0; i < RTE_DIM(fs_port_xstats); i++)
-		FS_XSTAT_PUT("%s", fs_port_xstats[i].name,
-			     fs_port_xstats[i].read(priv, NULL));
+		fs_xs_put(o, fs_port_xstats[i].name,
+			  fs_port_xstats[i].read(priv, NULL));
 	for (i = 0; i < RTE_DIM(fs_hp_xstats); i++)
-		FS_XSTAT_PUT("%s", fs_hp_xstats[i].name,
-			     *(const uint64_t *)((const char *)&priv->hp +
-						 fs_hp_xstats[i].off));
-	hotplug_monitor_stats_get(&mon);
-	for (i = 0; i < RTE_DIM(fs_monitor_xstats); i++)
-		FS_XSTAT_PUT("%s", fs_monitor_xstats[i].name,
-			     *(const uint64_t *)((const char *)&mon +
-						 fs_monitor_xstats[i].off));
+		fs_xs_put(o, fs_hp_xstats[i].name,
+			  fs_xs_u64_at(&priv->hp, fs_hp_xstats[i].off));
 	FS_FOREACH_SUB(priv, sub) {
 		for (i = 0; i < RTE_DIM(fs_sub_xstats); i++) {
 			char nm[RTE_ETH_XSTATS_NAME_SIZE];
 
 			snprintf(nm, sizeof(nm), "fs_sub%u_%s", sub->idx,
 				 fs_sub_xstats[i].name);
-			FS_XSTAT_PUT("%s", nm, fs_sub_xstats[i].read(priv, sub));
+			fs_xs_put(o, nm, fs_sub_xstats[i].read(priv, sub));
 		}
 	}
+}
+
+/* This process's uevent monitor: the primary's, the one that runs. */
+static void
+fs_xstats_walk_monitor(struct fs_xs_out *o)
+{
+	struct hotplug_monitor_stats mon;
+	unsigned int i;
+
+	hotplug_monitor_stats_get(&mon);
+	for (i = 0; i < RTE_DIM(fs_monitor_xstats); i++)
+		fs_xs_put(o, fs_monitor_xstats[i].name,
+			  fs_xs_u64_at(&mon, fs_monitor_xstats[i].off));
+}
+
+/* The sub-devices' own entries, by the names learned so far (primary). */
+static void
+fs_xstats_walk_subs(struct fs_priv *priv, struct fs_xs_out *o)
+{
+	struct fs_sub_xs xs[FS_MAX_SUBDEVS];
+	struct fs_sub *sub;
+	unsigned int i;
+
 	FS_FOREACH_SUB(priv, sub) {
 		fs_sub_xs_fetch(sub, &xs[sub->idx]);
 		fs_xnames_learn(priv, sub->idx, &xs[sub->idx]);
@@ -351,14 +459,34 @@ fs_xstats_walk(struct fs_priv *priv, struct rte_eth_xstat_name *names,
 		int k = fs_sub_xs_find(sx, e);
 
 		snprintf(nm, sizeof(nm), "sub%u_%s", e->slot, e->name);
-		FS_XSTAT_PUT("%.63s", nm, k < 0 ? 0 : sx->vals[k].value);
+		fs_xs_put(o, nm, k < 0 ? 0 : sx->vals[k].value);
 	}
 	FS_FOREACH_SUB(priv, sub) {
 		free(xs[sub->idx].names);
 		free(xs[sub->idx].vals);
 	}
-#undef FS_XSTAT_PUT
-	return n;
+}
+
+/*
+ * One walk serves names and values: it fills whichever array is given,
+ * up to size entries, and returns how many there are in all.
+ *
+ * Applications such as OVS learn xstat ids once (at port configuration)
+ * and then read by id, so an id keeps its meaning for the life of the
+ * port: our own entries are fixed, and a sub-device's entries are learned
+ * the first time they are seen, appended, and kept; while the slot is
+ * empty, or its new device lacks a name, they read 0.  Under the lock.
+ */
+static int
+fs_xstats_walk(struct fs_priv *priv, struct rte_eth_xstat_name *names,
+	       struct rte_eth_xstat *vals, unsigned int size)
+{
+	struct fs_xs_out o = { .names = names, .vals = vals, .size = size };
+
+	fs_xstats_walk_shared(priv, &o);
+	fs_xstats_walk_monitor(&o);
+	fs_xstats_walk_subs(priv, &o);
+	return o.n;
 }
 
 int
@@ -387,6 +515,31 @@ fs_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
 	return ret;
 }
 
+/*
+ * A secondary process: the same first ids as the primary's, read without
+ * the lock.  The monitor's counters live in the primary's memory and the
+ * sub-devices' names in its heap, so the list stops before them.
+ */
+int
+fs_xstats_get_shared(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
+		     unsigned int n)
+{
+	struct fs_xs_out o = { .vals = xstats, .size = xstats != NULL ? n : 0 };
+
+	fs_xstats_walk_shared(fs_priv(dev), &o);
+	return o.n;
+}
+
+int
+fs_xstats_get_names_shared(struct rte_eth_dev *dev,
+			   struct rte_eth_xstat_name *names, unsigned int size)
+{
+	struct fs_xs_out o = { .names = names, .size = names != NULL ? size : 0 };
+
+	fs_xstats_walk_shared(fs_priv(dev), &o);
+	return o.n;
+}
+
 int
 fs_xstats_reset(struct rte_eth_dev *dev)
 {
@@ -395,7 +548,7 @@ fs_xstats_reset(struct rte_eth_dev *dev)
 
 	/* ethdev calls this instead of stats_reset: reset both. */
 	pthread_mutex_lock(&priv->lock);
-	memset(&priv->acc, 0, sizeof(priv->acc));
+	fs_stats_acc_clear(priv);
 	FS_FOREACH_SUB(priv, sub) {
 		if (sub->state == FS_SUB_EMPTY || sub->closing)
 			continue;

@@ -464,7 +464,9 @@ fs_sub_probe(struct fs_sub *sub)
 		goto fail;
 	fs_sub_callbacks(sub, true);
 	sub->ifindex = ifindex;
-	sub->state = FS_SUB_PROBED;
+	/* Counted again, not in priv->acc: before a secondary can see it. */
+	__atomic_store_n(&sub->folded, false, __ATOMIC_RELAXED);
+	__atomic_store_n(&sub->state, FS_SUB_PROBED, __ATOMIC_RELEASE);
 	sub->notsup_logged = 0;	/* another device: it may say otherwise */
 	fs_hotplug_sub_probed(sub);
 	sub->last_error[0] = '\0';

@@ -36,6 +36,20 @@
 static struct fs_active fs_empty_set;	/* never freed, never written */
 const struct fs_view fs_empty_view;	/* what a queue sees of it */
 
+/*
+ * The set becomes the port's.  A secondary process cannot follow
+ * priv->active (this process's heap), so what it may show of the set
+ * goes beside it, in the shared private data.
+ */
+static void
+fs_active_store(struct fs_priv *priv, struct fs_active *set)
+{
+	__atomic_store_n(&priv->active, set, __ATOMIC_RELEASE);
+	__atomic_store_n(&priv->pub_nb_paths, set->nb_paths, __ATOMIC_RELAXED);
+	__atomic_store_n(&priv->pub_tx_sub, set->nb_paths > 0 ?
+			 set->sub_idx[0] : UINT16_MAX, __ATOMIC_RELAXED);
+}
+
 static int
 fs_membarrier(int cmd)
 {
@@ -57,7 +71,7 @@ fs_switch_init(struct fs_priv *priv, uint32_t nb_readers)
 		return -rte_errno;
 	}
 	priv->nb_readers = nb_readers;
-	priv->active = &fs_empty_set;
+	fs_active_store(priv, &fs_empty_set);
 	priv->membarrier_ok =
 		fs_membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0;
 	if (!priv->membarrier_ok)
@@ -128,7 +142,7 @@ fs_switch_fini(struct fs_priv *priv)
 	fs_switch_reclaim(priv, true, NULL);
 	fs_views_publish(priv, &fs_empty_set);
 	fs_active_free(priv->active);
-	priv->active = &fs_empty_set;
+	fs_active_store(priv, &fs_empty_set);
 	rte_free(priv->qsbr);
 	priv->qsbr = NULL;
 }
@@ -421,7 +435,7 @@ fs_switch_publish_links(struct fs_priv *priv, uint32_t teardown_mask,
 	}
 	old = priv->active;
 	fs_views_publish(priv, set);
-	__atomic_store_n(&priv->active, set, __ATOMIC_RELEASE);
+	fs_active_store(priv, set);
 	priv->last_publish_ns = fs_time_ns();
 	priv->switches++;
 	r->set = old;
