@@ -283,29 +283,43 @@ wait_pid_dead(pid_t pid, unsigned int ms)
 	return pid_dead(pid);
 }
 
+/*
+ * Resolve the exec() of spec_fmt (its %s: the pid file the command writes)
+ * under the guard; returns what resolve did, its time and the pid written.
+ */
+static int
+resolve_exec(const char *spec_fmt, char *out, char *err, uint64_t *ms,
+	     pid_t *pid)
+{
+	char spec[FS_DEVARGS_MAX];
+	struct fs_args a;
+	uint64_t t0;
+	int ret;
+
+	guard_arm();
+	snprintf(spec, sizeof(spec), spec_fmt, guard_pidfile);
+	assert_int_equal(fs_args_parse(spec, &a, err, FS_ARGS_ERR_MAX), 0);
+	t0 = now_ms();
+	ret = fs_args_resolve(&a.sub[0], out, FS_DEVARGS_MAX, err, FS_ARGS_ERR_MAX);
+	*ms = now_ms() - t0;
+	guard_disarm();
+	*pid = pidfile_read();
+	print_message("resolve: %d '%s' in %" PRIu64 " ms, pid %d\n",
+		      ret, ret == 0 ? out : err, *ms, (int)*pid);
+	return ret;
+}
+
 /* Issue 17 item 3: the line is taken at once, the rest of the command killed. */
 static void
 test_exec_prints_then_keeps_running(void **state)
 {
-	char err[FS_ARGS_ERR_MAX], out[FS_DEVARGS_MAX], spec[FS_DEVARGS_MAX];
-	struct fs_args a;
-	uint64_t t0, ms;
+	char err[FS_ARGS_ERR_MAX], out[FS_DEVARGS_MAX];
+	uint64_t ms;
 	pid_t pid;
-	int ret;
 
 	(void)state;
-	guard_arm();
-	snprintf(spec, sizeof(spec), "exec(echo $$ >%s; echo net_null7; exec sleep 600)",
-		 guard_pidfile);
-	assert_int_equal(fs_args_parse(spec, &a, err, sizeof(err)), 0);
-	t0 = now_ms();
-	ret = fs_args_resolve(&a.sub[0], out, sizeof(out), err, sizeof(err));
-	ms = now_ms() - t0;
-	guard_disarm();
-	pid = pidfile_read();
-	print_message("resolve: %d '%s' in %" PRIu64 " ms, command pid %d\n",
-		      ret, ret == 0 ? out : err, ms, (int)pid);
-	assert_int_equal(ret, 0);
+	assert_int_equal(resolve_exec("exec(echo $$ >%s; echo net_null7; exec sleep 600)",
+				      out, err, &ms, &pid), 0);
 	assert_string_equal(out, "net_null7");
 	assert_true(ms < 2000);
 	assert_true(pid > 1);
@@ -320,25 +334,13 @@ test_exec_prints_then_keeps_running(void **state)
 static void
 test_exec_silent_hang_is_killed(void **state)
 {
-	char err[FS_ARGS_ERR_MAX], out[FS_DEVARGS_MAX], spec[FS_DEVARGS_MAX];
-	struct fs_args a;
-	uint64_t t0, ms;
+	char err[FS_ARGS_ERR_MAX], out[FS_DEVARGS_MAX];
+	uint64_t ms;
 	pid_t pid;
-	int ret;
 
 	(void)state;
-	guard_arm();
-	snprintf(spec, sizeof(spec), "exec(sleep 600 & echo $! >%s; wait)",
-		 guard_pidfile);
-	assert_int_equal(fs_args_parse(spec, &a, err, sizeof(err)), 0);
-	t0 = now_ms();
-	ret = fs_args_resolve(&a.sub[0], out, sizeof(out), err, sizeof(err));
-	ms = now_ms() - t0;
-	guard_disarm();
-	pid = pidfile_read();
-	print_message("resolve: %d '%s' in %" PRIu64 " ms, grandchild pid %d\n",
-		      ret, err, ms, (int)pid);
-	assert_int_equal(ret, -ETIMEDOUT);
+	assert_int_equal(resolve_exec("exec(sleep 600 & echo $! >%s; wait)",
+				      out, err, &ms, &pid), -ETIMEDOUT);
 	assert_non_null(strstr(err, "printed no devargs within"));
 	assert_true(ms >= 4500 && ms < 7000);
 	assert_true(pid > 1);
