@@ -391,7 +391,10 @@ traffic_stop fwd
 # --- the other direction, through the re-plugged vA0 --------------------
 
 traffic_start back "$RATE" vA1 vC1
-sleep 1
+# A second of traffic sent, however long the generator took to start on a
+# loaded machine (bounded), then what of it arrived.
+sent_enough() { [ "$(traffic_report back 'r["sent"]')" -ge "$RATE" ] 2>/dev/null; }
+fs_wait_for 10 sent_enough
 sleep 0.3
 back=$(traffic_report back 'r["received"]')
 traffic_stop back
