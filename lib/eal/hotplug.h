@@ -203,8 +203,9 @@ HOTPLUG_EXPORT int hotplug_callback_register(const char *device_name,
 
 /**
  * Remove the exact (device_name, cb, arg) triple.  Safe from inside any
- * callback.  From another thread, waits until a running call of it ends,
- * so arg may be freed on return.
+ * callback.  Waits until calls of it running in other threads end, so arg
+ * may be freed on return; from inside that very callback it cannot wait
+ * for itself: arg must then outlive the call.
  * @return 0; -EINVAL (cb NULL, name too long); -ENOENT when not
  *   registered.
  */
