@@ -2260,6 +2260,73 @@ test_rss_key_copied_at_configure(void **state)
 	fs_destroy("net_failsafe28");
 }
 
+/*
+ * Close while one of our callbacks runs in another thread: DPDK's
+ * unregister says -EAGAIN then, and close must not free the port's
+ * private data under it.  The test hook holds the callback inside.
+ */
+static volatile int slow_cb_inside, slow_cb_done;
+
+static void
+slow_cb_hook(void *arg)
+{
+	(void)arg;
+	slow_cb_inside = 1;
+	usleep(300 * 1000);
+	slow_cb_done = 1;
+}
+
+static void *
+dev_event_thread(void *arg)
+{
+	(void)arg;
+	rte_dev_event_callback_process("net_nosuch40", RTE_DEV_EVENT_REMOVE);
+	return NULL;
+}
+
+static void *
+lsc_event_thread(void *arg)
+{
+	uint16_t *sp = arg;
+
+	rte_eth_dev_callback_process(&rte_eth_devices[*sp],
+				     RTE_ETH_EVENT_INTR_LSC, NULL);
+	return NULL;
+}
+
+static void
+close_under_callback(const char *name, const char *args, const char *sub,
+		     void *(*fire)(void *))
+{
+	uint16_t port = fs_create(name, args);
+	uint16_t sp = port_of(sub);
+	pthread_t t;
+	int i;
+
+	assert_true(sp < RTE_MAX_ETHPORTS);
+	slow_cb_inside = slow_cb_done = 0;
+	priv_of(port)->cb_test_hook = slow_cb_hook;
+	assert_int_equal(pthread_create(&t, NULL, fire, &sp), 0);
+	for (i = 0; i < WAIT_MS && !slow_cb_inside; i++)
+		usleep(1000);
+	assert_true(slow_cb_inside);
+	assert_int_equal(rte_eth_dev_close(port), 0);
+	/* Returned only once the callback was out. */
+	assert_true(slow_cb_done);
+	pthread_join(t, NULL);
+	assert_int_equal(rte_eal_hotplug_remove("vdev", name), 0);
+}
+
+static void
+test_close_waits_for_running_callback(void **state)
+{
+	(void)state;
+	close_under_callback("net_failsafe40", "dev(net_null40),uevent=on",
+			     "net_null40", dev_event_thread);
+	close_under_callback("net_failsafe41", "dev(net_null41),uevent=on",
+			     "net_null41", lsc_event_thread);
+}
+
 int
 main(void)
 {
@@ -2290,6 +2357,7 @@ main(void)
 		cmocka_unit_test(test_replay_race_with_ethdev_record),
 		cmocka_unit_test(test_replay_exact_settings),
 		cmocka_unit_test(test_rss_key_copied_at_configure),
+		cmocka_unit_test(test_close_waits_for_running_callback),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */

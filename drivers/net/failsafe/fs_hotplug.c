@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bus_pci_driver.h>
 #include <rte_bus.h>
@@ -557,13 +558,15 @@ fs_uevent_cb(const struct hotplug_event *ev, void *arg)
  * callback (interrupt thread): switch, then release promptly.
  */
 static void
-fs_dev_event_cb(const char *device_name, enum rte_dev_event_type type,
-		void *arg)
+fs_dev_event_handle(const char *device_name, enum rte_dev_event_type type,
+		    void *arg)
 {
 	struct fs_priv *priv = arg;
 	struct fs_sub *sub;
 	uint64_t now = fs_time_ns();
 
+	if (priv->cb_test_hook != NULL)
+		priv->cb_test_hook(priv);
 	if (type != RTE_DEV_EVENT_REMOVE || device_name == NULL)
 		return;
 	if (pthread_mutex_trylock(&priv->lock) != 0) {
@@ -581,6 +584,40 @@ fs_dev_event_cb(const char *device_name, enum rte_dev_event_type type,
 			fs_hotplug_remove(priv, sub, now, "release requested by the kernel");
 	pthread_mutex_unlock(&priv->lock);
 	fs_lsc_emit_pending(priv);
+}
+
+__thread const void *fs_cb_self;
+
+static void
+fs_dev_event_cb(const char *device_name, enum rte_dev_event_type type,
+		void *arg)
+{
+	const void *outer = fs_cb_self;
+
+	fs_cb_self = arg;
+	fs_dev_event_handle(device_name, type, arg);
+	fs_cb_self = outer;
+}
+
+/* Returns once fs_dev_event_cb can no longer run with priv. */
+static void
+fs_dev_event_unregister(struct fs_priv *priv)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; ; i++) {
+		ret = rte_dev_event_callback_unregister(NULL, fs_dev_event_cb,
+							priv);
+		if (ret != -EAGAIN)
+			return;
+		/* Waiting for ourselves would never end. */
+		if (fs_cb_self == priv || i == FS_CB_UNREG_TRIES)
+			break;
+		usleep(1000);
+	}
+	FS_PORT_LOG(ERR, priv, "device event callback still running after %u ms%s: it may see the closed port",
+		    i, fs_cb_self == priv ? " (closed from inside it)" : "");
 }
 
 int
@@ -627,7 +664,7 @@ fs_hotplug_detach(struct fs_priv *priv)
 		return;
 	/* Outside the port lock: unregister waits for a running callback. */
 	hotplug_callback_unregister(NULL, fs_uevent_cb, priv);
-	rte_dev_event_callback_unregister(NULL, fs_dev_event_cb, priv);
+	fs_dev_event_unregister(priv);
 	hotplug_monitor_stop();
 	priv->uevent_on = false;
 }
