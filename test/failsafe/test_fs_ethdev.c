@@ -1055,6 +1055,20 @@ test_registry_follows_sub_device(void **state)
 	assert_true(released);
 }
 
+/*
+ * A closed port no longer tracks its slots' names: the registry is 256
+ * entries, and a name left tracked holds one for good.
+ */
+static void
+test_registry_untracked_at_close(void **state)
+{
+	(void)state;
+	fs_create("net_failsafe42", "dev(net_af_packet42,iface=fsgone42),dev(net_null42),uevent=on");
+	assert_true(wait_registry("fsgone42", HOTPLUG_DEV_FAULT));
+	fs_destroy("net_failsafe42");
+	assert_int_equal(PLUGIN_FN(hotplug_device_state)("fsgone42"), -ENOENT);
+}
+
 static unsigned int
 count_lines(const char *text, const char *what)
 {
@@ -2341,6 +2355,7 @@ main(void)
 		cmocka_unit_test(test_foreign_uevents_are_cheap),
 		cmocka_unit_test(test_fd_devargs_never_block),
 		cmocka_unit_test(test_registry_follows_sub_device),
+		cmocka_unit_test(test_registry_untracked_at_close),
 		cmocka_unit_test(test_allmulti_enotsup_logged_once),
 		cmocka_unit_test(test_vfio_request_removes_sub),
 		cmocka_unit_test(test_lsc_only_on_link_change),

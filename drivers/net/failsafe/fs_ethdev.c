@@ -500,6 +500,7 @@ fs_dev_close(struct rte_eth_dev *dev)
 	FS_FOREACH_SUB(priv, sub) {
 		fs_sub_teardown(sub);
 		fs_sub_callbacks_reap(sub);
+		fs_hotplug_sub_forget(sub);
 	}
 	fs_flow_free_all(priv);
 	fs_xstats_forget(priv);

@@ -186,6 +186,20 @@ fs_hotplug_sub_probed(struct fs_sub *sub)
 			    sub->idx, strerror(-ret));
 }
 
+/*
+ * The slot no longer stands for its name (port closed, identity
+ * rewritten): stop tracking it, or the registry's 256 entries fill up
+ * with names nobody waits for.
+ */
+void
+fs_hotplug_sub_forget(struct fs_sub *sub)
+{
+	const char *name = fs_sub_reg_name(sub);
+
+	if (name != NULL && name[0] != '\0')
+		hotplug_device_untrack(name);
+}
+
 /* Gone from the system: FAULT arms the SIGBUS safety net of its BARs. */
 static void
 fs_hotplug_sub_fault(struct fs_sub *sub)

@@ -369,6 +369,7 @@ int fs_xstats_get_names_shared(struct rte_eth_dev *dev,
 int fs_hotplug_attach(struct fs_priv *priv);
 void fs_hotplug_detach(struct fs_priv *priv);
 void fs_sub_callbacks_reap(struct fs_sub *sub);
+void fs_hotplug_sub_forget(struct fs_sub *sub);
 
 /*
  * DPDK's callback unregisters return -EAGAIN, leaving the callback in,

@@ -265,7 +265,10 @@ fs_identity_write(struct fs_sub *sub, const struct rte_devargs *da,
 {
 	struct fs_priv *priv = sub->priv;
 	uint32_t seq = priv->id_seq;
+	char old_iface[sizeof(sub->iface)], old_pci[sizeof(sub->pci_addr)];
 
+	memcpy(old_iface, sub->iface, sizeof(old_iface));
+	memcpy(old_pci, sub->pci_addr, sizeof(old_pci));
 	/* Writers hold the port lock; the uevent filter reads without it. */
 	__atomic_store_n(&priv->id_seq, seq + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
@@ -276,6 +279,12 @@ fs_identity_write(struct fs_sub *sub, const struct rte_devargs *da,
 	else if (iface != NULL)
 		snprintf(sub->iface, sizeof(sub->iface), "%s", iface);
 	__atomic_store_n(&priv->id_seq, seq + 2, __ATOMIC_RELEASE);
+	/* A replacement took the slot: the old name is nobody's any more. */
+	if (old_pci[0] != '\0' && strcmp(old_pci, sub->pci_addr) != 0)
+		hotplug_device_untrack(old_pci);
+	else if (old_pci[0] == '\0' && old_iface[0] != '\0' &&
+		 strcmp(old_iface, sub->iface) != 0)
+		hotplug_device_untrack(old_iface);
 }
 
 static void
