@@ -134,9 +134,10 @@ HOTPLUG_EXPORT int hotplug_monitor_watch_links(void);
 /**
  * Drop one reference; the last one stops the thread (joined, with no
  * library lock held, so a callback still running may call any hotplug_
- * function) and closes every descriptor.  Must not be called from a
- * callback.
- * @return 0; -EALREADY when not running; -EDEADLK from the monitor thread.
+ * function) and closes every descriptor.  From a callback (the monitor
+ * thread), the last one cannot join: the thread ends, and closes them,
+ * once the callback returns.
+ * @return 0; -EALREADY when not running.
  */
 HOTPLUG_EXPORT int hotplug_monitor_stop(void);
 
