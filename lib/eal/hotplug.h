@@ -78,6 +78,10 @@ struct hotplug_event {
 	 * (pci), devpath basename (uio, vfio).
 	 */
 	char name[HOTPLUG_NAME_MAX];
+	/** MOVE (rename): the name before, last component of DEVPATH_OLD;
+	 * "" otherwise or when the kernel did not say.
+	 */
+	char old_name[HOTPLUG_NAME_MAX];
 	char devpath[HOTPLUG_DEVPATH_MAX];
 	char ifname[HOTPLUG_IFNAME_MAX];  /**< INTERFACE, or "" */
 	int ifindex;                      /**< IFINDEX, or 0 */
