@@ -279,6 +279,14 @@ event_confirmed(const struct hotplug_event *ev)
 		return add_confirmed(ev);
 	if (ev->action == HOTPLUG_ACTION_REMOVE)
 		return remove_confirmed(ev);
+	/*
+	 * A rename sends MOVE before the new name resolves (dev_change_name
+	 * rehashes it after the uevent), the ADD window again: wait for it
+	 * the same way, but pass it on anyway, since the old name is gone
+	 * whatever became of the new one (a consumer checks the ifindex).
+	 */
+	if (ev->action == HOTPLUG_ACTION_MOVE)
+		add_confirmed(ev);
 	return true;
 }
 

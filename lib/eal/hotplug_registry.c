@@ -246,35 +246,63 @@ hotplug_device_state_set(const char *name, enum hotplug_device_state state)
 	return ret;
 }
 
-/* Only add and remove say something about presence. */
+/* Called with registry_lock held: name is there (ADD). */
+static void
+registry_add(const char *name, int ifindex)
+{
+	static bool full_logged;
+	struct registry_entry *e = entry_find(name);
+
+	if (e == NULL) {
+		e = entry_new(name, HOTPLUG_DEV_PARSED, false);
+		if (e == NULL && !full_logged)
+			HOTPLUG_LOG(NOTICE, "device registry full (%d): untracked devices such as %s are not kept; tracked ones still are",
+				REGISTRY_MAX, name);
+		full_logged = full_logged || e == NULL;
+	} else if (e->state == HOTPLUG_DEV_FAULT) {
+		entry_set_state(e, HOTPLUG_DEV_PARSED);
+	}
+	if (e != NULL && ifindex > 0)
+		e->ifindex = ifindex;
+}
+
+/* Called with registry_lock held: name is gone (REMOVE). */
+static void
+registry_remove(const char *name)
+{
+	struct registry_entry *e = entry_find(name);
+
+	if (e == NULL)
+		return;
+	entry_set_state(e, HOTPLUG_DEV_FAULT);
+	if (!e->tracked)
+		e->used = false;
+}
+
+/*
+ * Only add, remove and move say something about presence; a move
+ * (rename) is the old name gone and the new one there.
+ */
 void
 hotplug_registry_apply(const struct hotplug_event *ev)
 {
-	static bool full_logged;
-	struct registry_entry *e;
-
 	if (ev->name[0] == '\0')
 		return;
-	if (ev->action != HOTPLUG_ACTION_ADD &&
-			ev->action != HOTPLUG_ACTION_REMOVE)
-		return;
 	pthread_mutex_lock(&registry_lock);
-	e = entry_find(ev->name);
-	if (ev->action == HOTPLUG_ACTION_ADD) {
-		if (e == NULL) {
-			e = entry_new(ev->name, HOTPLUG_DEV_PARSED, false);
-			if (e == NULL && !full_logged)
-				HOTPLUG_LOG(NOTICE, "device registry full (%d): untracked devices such as %s are not kept; tracked ones still are",
-					REGISTRY_MAX, ev->name);
-			full_logged = full_logged || e == NULL;
-		} else if (e->state == HOTPLUG_DEV_FAULT)
-			entry_set_state(e, HOTPLUG_DEV_PARSED);
-		if (e != NULL && ev->ifindex > 0)
-			e->ifindex = ev->ifindex;
-	} else if (e != NULL) {
-		entry_set_state(e, HOTPLUG_DEV_FAULT);
-		if (!e->tracked)
-			e->used = false;
+	switch (ev->action) {
+	case HOTPLUG_ACTION_ADD:
+		registry_add(ev->name, ev->ifindex);
+		break;
+	case HOTPLUG_ACTION_REMOVE:
+		registry_remove(ev->name);
+		break;
+	case HOTPLUG_ACTION_MOVE:
+		if (ev->old_name[0] != '\0')
+			registry_remove(ev->old_name);
+		registry_add(ev->name, ev->ifindex);
+		break;
+	default:
+		break;
 	}
 	pthread_mutex_unlock(&registry_lock);
 }

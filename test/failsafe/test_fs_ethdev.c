@@ -1069,6 +1069,33 @@ test_registry_untracked_at_close(void **state)
 	assert_int_equal(PLUGIN_FN(hotplug_device_state)("fsgone42"), -ENOENT);
 }
 
+/*
+ * A renamed interface (MOVE uevent): the slot configured with the new
+ * name takes it at once, and the slot that had the old name lets it go,
+ * without waiting for hotplug_poll (a minute here).
+ */
+static void
+test_rename_is_add_and_remove(void **state)
+{
+	uint16_t port;
+	bool joined, left;
+
+	(void)state;
+	if (!netns_ok)
+		skip();
+	assert_int_equal(sh("ip link add fsmt0 type veth peer name fsmp0 && ip link set fsmp0 up"), 0);
+	port = fs_create("net_failsafe43", "dev(net_af_packet43,iface=fsmv0),dev(net_null43),hotplug_poll=60000");
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_EMPTY);
+	assert_int_equal(sh("ip link set fsmt0 name fsmv0 && ip link set fsmv0 up"), 0);
+	joined = wait_sub_xstat(port, 0, "state", 1);
+	sh("ip link set fsmv0 down && ip link set fsmv0 name fsmt0");
+	left = joined && wait_sub_xstat(port, 0, "state", SUB_EMPTY);
+	fs_destroy("net_failsafe43");
+	sh("ip link del fsmt0; ip link del fsmv0 2>/dev/null");
+	assert_true(joined);
+	assert_true(left);
+}
+
 static unsigned int
 count_lines(const char *text, const char *what)
 {
@@ -2356,6 +2383,7 @@ main(void)
 		cmocka_unit_test(test_fd_devargs_never_block),
 		cmocka_unit_test(test_registry_follows_sub_device),
 		cmocka_unit_test(test_registry_untracked_at_close),
+		cmocka_unit_test(test_rename_is_add_and_remove),
 		cmocka_unit_test(test_allmulti_enotsup_logged_once),
 		cmocka_unit_test(test_vfio_request_removes_sub),
 		cmocka_unit_test(test_lsc_only_on_link_change),

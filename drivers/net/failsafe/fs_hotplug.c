@@ -483,6 +483,8 @@ static bool
 fs_event_wanted(const struct hotplug_event *ev)
 {
 	switch (ev->action) {
+	case HOTPLUG_ACTION_MOVE:	/* a PCI device is never renamed */
+		return ev->subsystem == HOTPLUG_SUBSYS_NET;
 	case HOTPLUG_ACTION_ADD:
 	case HOTPLUG_ACTION_REMOVE:
 		return ev->subsystem == HOTPLUG_SUBSYS_NET ||
@@ -531,6 +533,32 @@ fs_hotplug_link(struct fs_priv *priv, struct fs_sub *sub,
 		    up ? "" : "; TX moved off it");
 }
 
+static int fs_uevent_cb(const struct hotplug_event *ev, void *arg);
+
+/*
+ * A renamed interface (MOVE): the old name is gone and the new one is
+ * there, so a slot configured with either hears a REMOVE or an ADD, as
+ * if the device had been unplugged and plugged in under the new name.
+ * The ifindex stays: the REMOVE is not stale for the slot that had it.
+ */
+static int
+fs_uevent_move(const struct hotplug_event *ev, void *arg)
+{
+	struct hotplug_event e = *ev;
+
+	if (ev->old_name[0] != '\0') {
+		e.action = HOTPLUG_ACTION_REMOVE;
+		/* The parser checked it is an interface name: it fits. */
+		snprintf(e.name, sizeof(e.name), "%s", ev->old_name);
+		snprintf(e.ifname, sizeof(e.ifname), "%.*s",
+			 (int)sizeof(e.ifname) - 1, ev->old_name);
+		fs_uevent_cb(&e, arg);
+		e = *ev;
+	}
+	e.action = HOTPLUG_ACTION_ADD;
+	return fs_uevent_cb(&e, arg);
+}
+
 static int
 fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 {
@@ -540,6 +568,8 @@ fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 	/* Cheap filter first: most events are not ours. */
 	if (!fs_event_wanted(ev))
 		return 0;
+	if (ev->action == HOTPLUG_ACTION_MOVE)
+		return fs_uevent_move(ev, arg);
 	if (__atomic_load_n(&priv->closing, __ATOMIC_ACQUIRE) ||
 	    !fs_event_may_concern(priv, ev))
 		return 0;
@@ -553,6 +583,8 @@ fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 			if (fs_event_is_sub(ev, sub))
 				fs_hotplug_remove(priv, sub, ev->rx_ns,
 						  ev->resync ? "gone (found by resync)" :
+						  ev->old_name[0] != '\0' ?
+						  "renamed (MOVE uevent)" :
 						  "REMOVE uevent");
 	} else if (ev->action != HOTPLUG_ACTION_ADD) {
 		FS_FOREACH_SUB(priv, sub)
