@@ -78,6 +78,10 @@ struct hotplug_event {
 	 * (pci), devpath basename (uio, vfio).
 	 */
 	char name[HOTPLUG_NAME_MAX];
+	/** MOVE (rename): the name before, last component of DEVPATH_OLD;
+	 * "" otherwise or when the kernel did not say.
+	 */
+	char old_name[HOTPLUG_NAME_MAX];
 	char devpath[HOTPLUG_DEVPATH_MAX];
 	char ifname[HOTPLUG_IFNAME_MAX];  /**< INTERFACE, or "" */
 	int ifindex;                      /**< IFINDEX, or 0 */
@@ -134,9 +138,10 @@ HOTPLUG_EXPORT int hotplug_monitor_watch_links(void);
 /**
  * Drop one reference; the last one stops the thread (joined, with no
  * library lock held, so a callback still running may call any hotplug_
- * function) and closes every descriptor.  Must not be called from a
- * callback.
- * @return 0; -EALREADY when not running; -EDEADLK from the monitor thread.
+ * function) and closes every descriptor.  From a callback (the monitor
+ * thread), the last one cannot join: the thread ends, and closes them,
+ * once the callback returns.
+ * @return 0; -EALREADY when not running.
  */
 HOTPLUG_EXPORT int hotplug_monitor_stop(void);
 
@@ -203,8 +208,9 @@ HOTPLUG_EXPORT int hotplug_callback_register(const char *device_name,
 
 /**
  * Remove the exact (device_name, cb, arg) triple.  Safe from inside any
- * callback.  From another thread, waits until a running call of it ends,
- * so arg may be freed on return.
+ * callback.  Waits until calls of it running in other threads end, so arg
+ * may be freed on return; from inside that very callback it cannot wait
+ * for itself: arg must then outlive the call.
  * @return 0; -EINVAL (cb NULL, name too long); -ENOENT when not
  *   registered.
  */

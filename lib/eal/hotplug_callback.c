@@ -33,8 +33,11 @@ TAILQ_HEAD(callback_list, callback);
 static struct callback_list callbacks = TAILQ_HEAD_INITIALIZER(callbacks);
 static pthread_mutex_t callback_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t callback_idle = PTHREAD_COND_INITIALIZER;
-/* Threads inside hotplug_callback_process(), for unregister's wait. */
-static __thread bool in_dispatch;
+/*
+ * The entry this thread is running, for unregister's wait: waiting for
+ * it would wait for ourselves, waiting for any other entry is needed.
+ */
+static __thread struct callback *running_here;
 
 static int
 name_key(const char *device_name, char *key)
@@ -121,11 +124,12 @@ hotplug_callback_unregister(const char *device_name, hotplug_event_cb cb,
 	}
 	c->removed = true;
 	/*
-	 * From another thread, wait until a running call ends so that the
-	 * caller may free arg.  From a dispatching thread that would wait for
-	 * itself: the entry is freed when that call returns instead.
+	 * Wait until calls running in other threads end, so that the caller
+	 * may free arg; also from inside another callback, where returning
+	 * early freed arg under a running call.  From inside the entry itself
+	 * that would wait for ourselves: it is freed when the call returns.
 	 */
-	if (!in_dispatch) {
+	if (c != running_here) {
 		c->waiters++;
 		while (c->running > 0)
 			pthread_cond_wait(&callback_idle, &callback_lock);
@@ -158,18 +162,20 @@ callback_run(struct callback *c, const struct hotplug_event *ev)
 void
 hotplug_callback_process(const struct hotplug_event *ev)
 {
+	struct callback *outer = running_here; /* a callback may dispatch */
 	struct callback *c, *next;
 
 	if (ev == NULL)
 		return;
 	hotplug_registry_apply(ev);
-	in_dispatch = true;
 	pthread_mutex_lock(&callback_lock);
 	for (c = TAILQ_FIRST(&callbacks); c != NULL; c = next) {
 		if (callback_matches(c, ev)) {
 			c->running++;
 			pthread_mutex_unlock(&callback_lock);
+			running_here = c;
 			callback_run(c, ev);
+			running_here = outer;
 			pthread_mutex_lock(&callback_lock);
 			c->running--;
 		}
@@ -177,5 +183,4 @@ hotplug_callback_process(const struct hotplug_event *ev)
 		callback_release(c);
 	}
 	pthread_mutex_unlock(&callback_lock);
-	in_dispatch = false;
 }

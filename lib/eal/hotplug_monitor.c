@@ -51,6 +51,7 @@ struct monitor {
 	unsigned int refcnt;
 	bool running;
 	bool stopping;          /* the last stop() is joining the thread */
+	bool self_stop;         /* ... or it came from the thread, which ends itself */
 	struct mnl_socket *nl;
 	struct mnl_socket *link_nl;	/* rtnetlink links, once asked for */
 	int link_fd;            /* its fd, read by the thread; -1: none */
@@ -278,6 +279,14 @@ event_confirmed(const struct hotplug_event *ev)
 		return add_confirmed(ev);
 	if (ev->action == HOTPLUG_ACTION_REMOVE)
 		return remove_confirmed(ev);
+	/*
+	 * A rename sends MOVE before the new name resolves (dev_change_name
+	 * rehashes it after the uevent), the ADD window again: wait for it
+	 * the same way, but pass it on anyway, since the old name is gone
+	 * whatever became of the new one (a consumer checks the ifindex).
+	 */
+	if (ev->action == HOTPLUG_ACTION_MOVE)
+		add_confirmed(ev);
 	return true;
 }
 
@@ -440,6 +449,8 @@ monitor_read_links(void)
 	}
 }
 
+static void monitor_close(void);
+
 static void *
 monitor_thread(void *arg)
 {
@@ -479,6 +490,15 @@ monitor_thread(void *arg)
 				;
 		hotplug_sigbus_report();
 	}
+	/* Stopped from one of its callbacks: nobody joins, we clean up. */
+	pthread_mutex_lock(&mon.lock);
+	if (mon.self_stop) {
+		mon.self_stop = false;
+		monitor_close();
+		mon.stopping = false;
+		pthread_cond_broadcast(&mon.stopped);
+	}
+	pthread_mutex_unlock(&mon.lock);
 	return NULL;
 }
 
@@ -682,17 +702,38 @@ monitor_join(void)
 	pthread_cond_broadcast(&mon.stopped);
 }
 
+/*
+ * The last stop() from a callback, in the monitor thread: it cannot join
+ * itself, so it detaches and tells the loop to end; the thread closes
+ * the descriptors on its way out (monitor_thread) and start() waits for
+ * that like for a join.
+ */
+static void
+monitor_end_self(void)
+{
+	uint64_t one = 1;
+
+	mon.stopping = true;
+	mon.self_stop = true;
+	__atomic_store_n(&mon.running, false, __ATOMIC_RELEASE);
+	pthread_detach(mon.thread);
+	if (write(mon.stopfd, &one, sizeof(one)) < 0)
+		HOTPLUG_LOG(ERR, "wake monitor: %s", strerror(errno));
+}
+
 int
 hotplug_monitor_stop(void)
 {
 	int ret = 0;
 
 	pthread_mutex_lock(&mon.lock);
-	if (mon.refcnt == 0)
+	if (mon.refcnt == 0 || mon.stopping)
 		ret = -EALREADY;
+	else if (--mon.refcnt > 0)
+		;	/* other users keep it running */
 	else if (pthread_equal(pthread_self(), mon.thread))
-		ret = -EDEADLK;
-	else if (--mon.refcnt == 0)
+		monitor_end_self();
+	else
 		monitor_join();
 	pthread_mutex_unlock(&mon.lock);
 	return ret;

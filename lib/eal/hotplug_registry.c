@@ -6,7 +6,9 @@
  * Device registry: name -> PARSED / PROBED / FAULT.  Uevents drive
  * PARSED and FAULT; the PMD drives PROBED.  A fixed table bounds memory
  * however many devices the kernel reports: devices nobody tracks are kept
- * only while present and only while there is room.
+ * only while present and only while there is room, and give their room
+ * to a device someone tracks (it needs the entry for its SIGBUS net and
+ * its resync).
  */
 
 #include <errno.h>
@@ -65,24 +67,37 @@ entry_find(const char *name)
 	return NULL;
 }
 
-/* Called with registry_lock held. */
+/* Called with registry_lock held: a free entry, else an untracked one. */
 static struct registry_entry *
-entry_new(const char *name, enum hotplug_device_state state)
+entry_room(bool evict)
 {
 	unsigned int i;
 
-	for (i = 0; i < REGISTRY_MAX; i++) {
-		struct registry_entry *e = &registry[i];
+	for (i = 0; i < REGISTRY_MAX; i++)
+		if (!registry[i].used)
+			return &registry[i];
+	for (i = 0; evict && i < REGISTRY_MAX; i++)
+		if (!registry[i].tracked) {
+			HOTPLUG_LOG(DEBUG, "registry full: forgetting untracked %s",
+				registry[i].name);
+			return &registry[i];
+		}
+	return NULL;
+}
 
-		if (e->used)
-			continue;
+/* Called with registry_lock held; evict: may take an untracked entry. */
+static struct registry_entry *
+entry_new(const char *name, enum hotplug_device_state state, bool evict)
+{
+	struct registry_entry *e = entry_room(evict);
+
+	if (e != NULL) {
 		memset(e, 0, sizeof(*e));
 		e->used = true;
 		e->state = state;
 		snprintf(e->name, sizeof(e->name), "%s", name);
-		return e;
 	}
-	return NULL;
+	return e;
 }
 
 /* Called with registry_lock held; keeps the SIGBUS net in step. */
@@ -128,7 +143,7 @@ hotplug_device_track(const char *name)
 	pthread_mutex_lock(&registry_lock);
 	e = entry_find(name);
 	if (e == NULL) {
-		e = entry_new(name, state);
+		e = entry_new(name, state, true);
 		if (e == NULL)
 			ret = -ENOSPC;
 		else
@@ -140,7 +155,8 @@ hotplug_device_track(const char *name)
 		e->tracked = true;
 	pthread_mutex_unlock(&registry_lock);
 	if (ret < 0)
-		HOTPLUG_LOG(ERR, "registry full, cannot track %s", name);
+		HOTPLUG_LOG(ERR, "device registry full (%d tracked devices): %s gets no SIGBUS safety net and no resync; untrack devices that went for good",
+			REGISTRY_MAX, name);
 	return ret;
 }
 
@@ -155,7 +171,10 @@ hotplug_device_untrack(const char *name)
 	pthread_mutex_lock(&registry_lock);
 	e = entry_find(name);
 	if (e != NULL && e->tracked) {
-		e->used = false;
+		/* Present, it stays known like any untracked device. */
+		e->tracked = false;
+		if (e->state == HOTPLUG_DEV_FAULT)
+			e->used = false;
 		ret = 0;
 	}
 	pthread_mutex_unlock(&registry_lock);
@@ -227,30 +246,63 @@ hotplug_device_state_set(const char *name, enum hotplug_device_state state)
 	return ret;
 }
 
-/* Only add and remove say something about presence. */
+/* Called with registry_lock held: name is there (ADD). */
+static void
+registry_add(const char *name, int ifindex)
+{
+	static bool full_logged;
+	struct registry_entry *e = entry_find(name);
+
+	if (e == NULL) {
+		e = entry_new(name, HOTPLUG_DEV_PARSED, false);
+		if (e == NULL && !full_logged)
+			HOTPLUG_LOG(NOTICE, "device registry full (%d): untracked devices such as %s are not kept; tracked ones still are",
+				REGISTRY_MAX, name);
+		full_logged = full_logged || e == NULL;
+	} else if (e->state == HOTPLUG_DEV_FAULT) {
+		entry_set_state(e, HOTPLUG_DEV_PARSED);
+	}
+	if (e != NULL && ifindex > 0)
+		e->ifindex = ifindex;
+}
+
+/* Called with registry_lock held: name is gone (REMOVE). */
+static void
+registry_remove(const char *name)
+{
+	struct registry_entry *e = entry_find(name);
+
+	if (e == NULL)
+		return;
+	entry_set_state(e, HOTPLUG_DEV_FAULT);
+	if (!e->tracked)
+		e->used = false;
+}
+
+/*
+ * Only add, remove and move say something about presence; a move
+ * (rename) is the old name gone and the new one there.
+ */
 void
 hotplug_registry_apply(const struct hotplug_event *ev)
 {
-	struct registry_entry *e;
-
 	if (ev->name[0] == '\0')
 		return;
-	if (ev->action != HOTPLUG_ACTION_ADD &&
-			ev->action != HOTPLUG_ACTION_REMOVE)
-		return;
 	pthread_mutex_lock(&registry_lock);
-	e = entry_find(ev->name);
-	if (ev->action == HOTPLUG_ACTION_ADD) {
-		if (e == NULL)
-			e = entry_new(ev->name, HOTPLUG_DEV_PARSED);
-		else if (e->state == HOTPLUG_DEV_FAULT)
-			entry_set_state(e, HOTPLUG_DEV_PARSED);
-		if (e != NULL && ev->ifindex > 0)
-			e->ifindex = ev->ifindex;
-	} else if (e != NULL) {
-		entry_set_state(e, HOTPLUG_DEV_FAULT);
-		if (!e->tracked)
-			e->used = false;
+	switch (ev->action) {
+	case HOTPLUG_ACTION_ADD:
+		registry_add(ev->name, ev->ifindex);
+		break;
+	case HOTPLUG_ACTION_REMOVE:
+		registry_remove(ev->name);
+		break;
+	case HOTPLUG_ACTION_MOVE:
+		if (ev->old_name[0] != '\0')
+			registry_remove(ev->old_name);
+		registry_add(ev->name, ev->ifindex);
+		break;
+	default:
+		break;
 	}
 	pthread_mutex_unlock(&registry_lock);
 }

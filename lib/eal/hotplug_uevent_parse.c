@@ -41,6 +41,7 @@ static const char * const subsystem_names[] = {
 enum uevent_key {
 	KEY_ACTION,
 	KEY_DEVPATH,
+	KEY_DEVPATH_OLD,
 	KEY_SUBSYSTEM,
 	KEY_SEQNUM,
 	KEY_INTERFACE,
@@ -55,6 +56,7 @@ enum uevent_key {
 static const char * const key_names[KEY_COUNT] = {
 	[KEY_ACTION] = "ACTION",
 	[KEY_DEVPATH] = "DEVPATH",
+	[KEY_DEVPATH_OLD] = "DEVPATH_OLD",
 	[KEY_SUBSYSTEM] = "SUBSYSTEM",
 	[KEY_SEQNUM] = "SEQNUM",
 	[KEY_INTERFACE] = "INTERFACE",
@@ -405,6 +407,32 @@ parse_char_dev(struct parse_state *st, struct hotplug_event *ev)
 	return 0;
 }
 
+/*
+ * A rename ("move") names the device before it in DEVPATH_OLD; its last
+ * component is the old name (the interface, for net).  Without it the
+ * event is still a move, with nothing said about the old name.
+ */
+static int
+parse_old_name(struct parse_state *st, struct hotplug_event *ev)
+{
+	const struct span *old = &st->val[KEY_DEVPATH_OLD];
+	struct span b;
+	const char *base;
+
+	if (ev->action != HOTPLUG_ACTION_MOVE || old->p == NULL)
+		return 0;
+	base = memrchr(old->p, '/', old->len);
+	b.p = base != NULL ? base + 1 : old->p;
+	b.len = old->len - (size_t)(b.p - old->p);
+	if (b.len == 0)
+		return fail(st, "DEVPATH_OLD ends with '/'");
+	if (ev->subsystem == HOTPLUG_SUBSYS_NET && !ifname_span_valid(&b))
+		return fail(st, "DEVPATH_OLD not ending in an interface name");
+	if (span_copy(ev->old_name, sizeof(ev->old_name), &b) < 0)
+		return fail(st, "DEVPATH_OLD name too long");
+	return 0;
+}
+
 int
 hotplug_uevent_parse(const char *buf, size_t len, struct hotplug_event *ev,
 		const char **reason)
@@ -443,6 +471,8 @@ hotplug_uevent_parse(const char *buf, size_t len, struct hotplug_event *ev,
 			break;
 		}
 	}
+	if (ret == 0)
+		ret = parse_old_name(&st, ev);
 	if (reason != NULL)
 		*reason = ret == 0 ? NULL : st.reason;
 	return ret;

@@ -195,6 +195,40 @@ test_unregister_waits(void **state)
 	pthread_join(t, NULL);
 }
 
+/*
+ * unregister from a thread that is itself dispatching (another callback)
+ * still waits for a call running in a third thread: the caller frees arg.
+ */
+static int
+unregister_slow_cb(const struct hotplug_event *ev, void *arg)
+{
+	(void)ev;
+	(void)arg;
+	return hotplug_callback_unregister("w0", slow_cb, NULL);
+}
+
+static void
+test_unregister_from_callback_waits(void **state)
+{
+	pthread_t t;
+	int i;
+
+	(void)state;
+	slow_inside = slow_done = 0;
+	assert_int_equal(hotplug_callback_register("w0", slow_cb, NULL), 0);
+	assert_int_equal(hotplug_callback_register("k0", unregister_slow_cb,
+		NULL), 0);
+	assert_int_equal(pthread_create(&t, NULL, fire_thread, NULL), 0);
+	for (i = 0; i < 1000 && !slow_inside; i++)
+		usleep(1000);
+	assert_true(slow_inside);
+	fire("k0");
+	assert_true(slow_done);
+	pthread_join(t, NULL);
+	assert_int_equal(hotplug_callback_unregister("k0", unregister_slow_cb,
+		NULL), 0);
+}
+
 int
 main(void)
 {
@@ -204,6 +238,7 @@ main(void)
 		cmocka_unit_test(test_error_does_not_stop_others),
 		cmocka_unit_test(test_unregister_inside),
 		cmocka_unit_test(test_unregister_waits),
+		cmocka_unit_test(test_unregister_from_callback_waits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -909,7 +909,7 @@ static int
 teardown_kernel(void **state)
 {
 	static const char * const links[] = { "sy0", "tr0", "rr0", "rg0",
-		"sr0", "rf0", "rf1", "rf2", "rf3", "rf4", "rf5", "lk0", "ls0" };
+		"sr0", "rf0", "rf1", "rf2", "rf3", "rf4", "rf5", "lk0", "ls0", "ss0" };
 	char cmd[64];
 	size_t i;
 
@@ -945,6 +945,51 @@ enter_private_netns(void)
 	return 0;
 }
 
+/*
+ * The last stop() from a callback (a port closed by the application from
+ * its own hotplug callback): the reference is dropped, and the thread
+ * ends once the callback returns, instead of -EDEADLK and a monitor that
+ * runs for good.
+ */
+static volatile int self_stop_ret = 1;
+
+static int
+self_stop_cb(const struct hotplug_event *ev, void *arg)
+{
+	(void)arg;
+	if (strcmp(ev->name, "ss0") == 0 && ev->action == HOTPLUG_ACTION_ADD &&
+			self_stop_ret == 1)
+		self_stop_ret = hotplug_monitor_stop();
+	return 0;
+}
+
+static void
+test_stop_from_callback(void **state)
+{
+	int i;
+
+	(void)state;
+	self_stop_ret = 1;
+	assert_int_equal(hotplug_monitor_start(), 0);
+	assert_int_equal(hotplug_callback_register(NULL, self_stop_cb, NULL),
+		0);
+	run("ip link add ss0 type veth peer name ss1");
+	for (i = 0; i < WAIT_MS && self_stop_ret == 1; i++)
+		usleep(1000);
+	for (i = 0; i < WAIT_MS && hotplug_monitor_running(); i++)
+		usleep(1000);
+	assert_int_equal(hotplug_callback_unregister(NULL, self_stop_cb, NULL),
+		0);
+	assert_int_equal(self_stop_ret, 0);
+	assert_false(hotplug_monitor_running());
+	assert_int_equal(hotplug_monitor_stop(), -EALREADY);
+	/* and it starts again as usual */
+	assert_int_equal(hotplug_monitor_start(), 0);
+	assert_true(hotplug_monitor_running());
+	assert_int_equal(hotplug_monitor_stop(), 0);
+	run("ip link del ss0");
+}
+
 int
 main(void)
 {
@@ -967,6 +1012,8 @@ main(void)
 		cmocka_unit_test_teardown(test_link_down_before_remove,
 			teardown_kernel),
 		cmocka_unit_test_teardown(test_spoofed_link_dropped,
+			teardown_kernel),
+		cmocka_unit_test_teardown(test_stop_from_callback,
 			teardown_kernel),
 	};
 	int ret = enter_private_netns();

@@ -128,6 +128,61 @@ test_registry_full(void **state)
 	assert_int_equal(hotplug_device_track("after"), 0);
 }
 
+/*
+ * Devices nobody tracks (every ADD the kernel sends) must not crowd out a
+ * device the PMD tracks: without an entry it has no SIGBUS net and no
+ * resync.
+ */
+static void
+test_untracked_make_room(void **state)
+{
+	char name[16];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "u%d", i);
+		event(HOTPLUG_ACTION_ADD, name);
+	}
+	assert_int_equal(hotplug_device_track("t0"), 0);
+	assert_int_equal(hotplug_device_state("t0"), HOTPLUG_DEV_FAULT);
+	assert_int_equal(hotplug_device_untrack("t0"), 0);
+	/* Untracked, a present device stays known while there is room. */
+	event(HOTPLUG_ACTION_ADD, "t1");
+	assert_int_equal(hotplug_device_track("t1"), 0);
+	assert_int_equal(hotplug_device_untrack("t1"), 0);
+	assert_int_equal(hotplug_device_state("t1"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_untrack("t1"), -ENOENT);
+	for (i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "u%d", i);
+		event(HOTPLUG_ACTION_REMOVE, name);
+	}
+	event(HOTPLUG_ACTION_REMOVE, "t1");
+}
+
+/* A rename: the old name is gone, the new one is there. */
+static void
+test_move_is_remove_and_add(void **state)
+{
+	struct hotplug_event ev;
+
+	(void)state;
+	assert_int_equal(hotplug_device_track("mvA"), 0);
+	event(HOTPLUG_ACTION_ADD, "mvA");
+	assert_int_equal(hotplug_device_state("mvA"), HOTPLUG_DEV_PARSED);
+	memset(&ev, 0, sizeof(ev));
+	ev.action = HOTPLUG_ACTION_MOVE;
+	ev.subsystem = HOTPLUG_SUBSYS_NET;
+	snprintf(ev.name, sizeof(ev.name), "mvB");
+	snprintf(ev.ifname, sizeof(ev.ifname), "mvB");
+	snprintf(ev.old_name, sizeof(ev.old_name), "mvA");
+	hotplug_callback_process(&ev);
+	assert_int_equal(hotplug_device_state("mvA"), HOTPLUG_DEV_FAULT);
+	assert_int_equal(hotplug_device_state("mvB"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_untrack("mvA"), 0);
+	event(HOTPLUG_ACTION_REMOVE, "mvB");
+}
+
 int
 main(void)
 {
@@ -137,6 +192,8 @@ main(void)
 		cmocka_unit_test(test_untracked_forgotten_on_remove),
 		cmocka_unit_test(test_pmd_transitions),
 		cmocka_unit_test(test_registry_full),
+		cmocka_unit_test(test_untracked_make_room),
+		cmocka_unit_test(test_move_is_remove_and_add),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -224,6 +224,47 @@ test_net_remove_unknown_keys(void **state)
 	assert_true(ev.synth);
 }
 
+/*
+ * A renamed interface: "move" at the new path, DEVPATH_OLD at the old.
+ * The old name is what a slot configured with it must hear about.
+ */
+static void
+test_net_move(void **state)
+{
+	static const char dg[] = "move@/devices/virtual/net/vNew\0"
+		"ACTION=move\0DEVPATH=/devices/virtual/net/vNew\0"
+		"DEVPATH_OLD=/devices/virtual/net/vOld\0"
+		"SUBSYSTEM=net\0INTERFACE=vNew\0IFINDEX=9\0SEQNUM=77\0";
+	static const char no_old[] = "move@/devices/virtual/net/vNew\0"
+		"ACTION=move\0DEVPATH=/devices/virtual/net/vNew\0"
+		"SUBSYSTEM=net\0INTERFACE=vNew\0IFINDEX=9\0SEQNUM=78\0";
+	static const char bad_old[] = "move@/devices/virtual/net/vNew\0"
+		"ACTION=move\0DEVPATH=/devices/virtual/net/vNew\0"
+		"DEVPATH_OLD=/devices/virtual/net/\0"
+		"SUBSYSTEM=net\0INTERFACE=vNew\0IFINDEX=9\0SEQNUM=79\0";
+	struct hotplug_event ev;
+	const char *reason = NULL;
+
+	(void)state;
+	assert_int_equal(hotplug_uevent_parse(dg, sizeof(dg) - 1, &ev, NULL),
+		0);
+	assert_int_equal(ev.action, HOTPLUG_ACTION_MOVE);
+	assert_string_equal(ev.name, "vNew");
+	assert_string_equal(ev.ifname, "vNew");
+	assert_string_equal(ev.old_name, "vOld");
+	assert_int_equal(ev.ifindex, 9);
+	/* Without DEVPATH_OLD: still a move, no old name to act on. */
+	assert_int_equal(hotplug_uevent_parse(no_old, sizeof(no_old) - 1, &ev,
+		NULL), 0);
+	assert_string_equal(ev.old_name, "");
+	assert_int_equal(hotplug_uevent_parse(bad_old, sizeof(bad_old) - 1,
+		&ev, &reason), -EINVAL);
+	assert_non_null(reason);
+	/* Other actions never carry one. */
+	assert_int_equal(hotplug_uevent_parse(DG(NET_ADD), &ev, NULL), 0);
+	assert_string_equal(ev.old_name, "");
+}
+
 static void
 test_pci_bind(void **state)
 {
@@ -341,6 +382,7 @@ main(void)
 		cmocka_unit_test(test_malformed_table),
 		cmocka_unit_test(test_net_add),
 		cmocka_unit_test(test_net_remove_unknown_keys),
+		cmocka_unit_test(test_net_move),
 		cmocka_unit_test(test_pci_bind),
 		cmocka_unit_test(test_uio_vfio),
 		cmocka_unit_test(test_all_actions),

@@ -1055,6 +1055,47 @@ test_registry_follows_sub_device(void **state)
 	assert_true(released);
 }
 
+/*
+ * A closed port no longer tracks its slots' names: the registry is 256
+ * entries, and a name left tracked holds one for good.
+ */
+static void
+test_registry_untracked_at_close(void **state)
+{
+	(void)state;
+	fs_create("net_failsafe42", "dev(net_af_packet42,iface=fsgone42),dev(net_null42),uevent=on");
+	assert_true(wait_registry("fsgone42", HOTPLUG_DEV_FAULT));
+	fs_destroy("net_failsafe42");
+	assert_int_equal(PLUGIN_FN(hotplug_device_state)("fsgone42"), -ENOENT);
+}
+
+/*
+ * A renamed interface (MOVE uevent): the slot configured with the new
+ * name takes it at once, and the slot that had the old name lets it go,
+ * without waiting for hotplug_poll (a minute here).
+ */
+static void
+test_rename_is_add_and_remove(void **state)
+{
+	uint16_t port;
+	bool joined, left;
+
+	(void)state;
+	if (!netns_ok)
+		skip();
+	assert_int_equal(sh("ip link add fsmt0 type veth peer name fsmp0 && ip link set fsmp0 up"), 0);
+	port = fs_create("net_failsafe43", "dev(net_af_packet43,iface=fsmv0),dev(net_null43),hotplug_poll=60000");
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_EMPTY);
+	assert_int_equal(sh("ip link set fsmt0 name fsmv0 && ip link set fsmv0 up"), 0);
+	joined = wait_sub_xstat(port, 0, "state", 1);
+	sh("ip link set fsmv0 down && ip link set fsmv0 name fsmt0");
+	left = joined && wait_sub_xstat(port, 0, "state", SUB_EMPTY);
+	fs_destroy("net_failsafe43");
+	sh("ip link del fsmt0; ip link del fsmv0 2>/dev/null");
+	assert_true(joined);
+	assert_true(left);
+}
+
 static unsigned int
 count_lines(const char *text, const char *what)
 {
@@ -2260,6 +2301,73 @@ test_rss_key_copied_at_configure(void **state)
 	fs_destroy("net_failsafe28");
 }
 
+/*
+ * Close while one of our callbacks runs in another thread: DPDK's
+ * unregister says -EAGAIN then, and close must not free the port's
+ * private data under it.  The test hook holds the callback inside.
+ */
+static volatile int slow_cb_inside, slow_cb_done;
+
+static void
+slow_cb_hook(void *arg)
+{
+	(void)arg;
+	slow_cb_inside = 1;
+	usleep(300 * 1000);
+	slow_cb_done = 1;
+}
+
+static void *
+dev_event_thread(void *arg)
+{
+	(void)arg;
+	rte_dev_event_callback_process("net_nosuch40", RTE_DEV_EVENT_REMOVE);
+	return NULL;
+}
+
+static void *
+lsc_event_thread(void *arg)
+{
+	uint16_t *sp = arg;
+
+	rte_eth_dev_callback_process(&rte_eth_devices[*sp],
+				     RTE_ETH_EVENT_INTR_LSC, NULL);
+	return NULL;
+}
+
+static void
+close_under_callback(const char *name, const char *args, const char *sub,
+		     void *(*fire)(void *))
+{
+	uint16_t port = fs_create(name, args);
+	uint16_t sp = port_of(sub);
+	pthread_t t;
+	int i;
+
+	assert_true(sp < RTE_MAX_ETHPORTS);
+	slow_cb_inside = slow_cb_done = 0;
+	priv_of(port)->cb_test_hook = slow_cb_hook;
+	assert_int_equal(pthread_create(&t, NULL, fire, &sp), 0);
+	for (i = 0; i < WAIT_MS && !slow_cb_inside; i++)
+		usleep(1000);
+	assert_true(slow_cb_inside);
+	assert_int_equal(rte_eth_dev_close(port), 0);
+	/* Returned only once the callback was out. */
+	assert_true(slow_cb_done);
+	pthread_join(t, NULL);
+	assert_int_equal(rte_eal_hotplug_remove("vdev", name), 0);
+}
+
+static void
+test_close_waits_for_running_callback(void **state)
+{
+	(void)state;
+	close_under_callback("net_failsafe40", "dev(net_null40),uevent=on",
+			     "net_null40", dev_event_thread);
+	close_under_callback("net_failsafe41", "dev(net_null41),uevent=on",
+			     "net_null41", lsc_event_thread);
+}
+
 int
 main(void)
 {
@@ -2274,6 +2382,8 @@ main(void)
 		cmocka_unit_test(test_foreign_uevents_are_cheap),
 		cmocka_unit_test(test_fd_devargs_never_block),
 		cmocka_unit_test(test_registry_follows_sub_device),
+		cmocka_unit_test(test_registry_untracked_at_close),
+		cmocka_unit_test(test_rename_is_add_and_remove),
 		cmocka_unit_test(test_allmulti_enotsup_logged_once),
 		cmocka_unit_test(test_vfio_request_removes_sub),
 		cmocka_unit_test(test_lsc_only_on_link_change),
@@ -2290,6 +2400,7 @@ main(void)
 		cmocka_unit_test(test_replay_race_with_ethdev_record),
 		cmocka_unit_test(test_replay_exact_settings),
 		cmocka_unit_test(test_rss_key_copied_at_configure),
+		cmocka_unit_test(test_close_waits_for_running_callback),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */

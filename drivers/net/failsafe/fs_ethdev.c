@@ -497,8 +497,11 @@ fs_dev_close(struct rte_eth_dev *dev)
 	pthread_mutex_lock(&priv->lock);
 	priv->started = false;
 	fs_switch_fini(priv);
-	FS_FOREACH_SUB(priv, sub)
+	FS_FOREACH_SUB(priv, sub) {
 		fs_sub_teardown(sub);
+		fs_sub_callbacks_reap(sub);
+		fs_hotplug_sub_forget(sub);
+	}
 	fs_flow_free_all(priv);
 	fs_xstats_forget(priv);
 	for (i = 0; i < FS_MAX_QUEUES; i++) {

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bus_pci_driver.h>
 #include <rte_bus.h>
@@ -183,6 +184,20 @@ fs_hotplug_sub_probed(struct fs_sub *sub)
 	if (ret < 0)
 		FS_PORT_LOG(WARNING, sub->priv, "sub-device %u: no SIGBUS safety net for its BARs: %s",
 			    sub->idx, strerror(-ret));
+}
+
+/*
+ * The slot no longer stands for its name (port closed, identity
+ * rewritten): stop tracking it, or the registry's 256 entries fill up
+ * with names nobody waits for.
+ */
+void
+fs_hotplug_sub_forget(struct fs_sub *sub)
+{
+	const char *name = fs_sub_reg_name(sub);
+
+	if (name != NULL && name[0] != '\0')
+		hotplug_device_untrack(name);
 }
 
 /* Gone from the system: FAULT arms the SIGBUS safety net of its BARs. */
@@ -468,6 +483,8 @@ static bool
 fs_event_wanted(const struct hotplug_event *ev)
 {
 	switch (ev->action) {
+	case HOTPLUG_ACTION_MOVE:	/* a PCI device is never renamed */
+		return ev->subsystem == HOTPLUG_SUBSYS_NET;
 	case HOTPLUG_ACTION_ADD:
 	case HOTPLUG_ACTION_REMOVE:
 		return ev->subsystem == HOTPLUG_SUBSYS_NET ||
@@ -516,6 +533,32 @@ fs_hotplug_link(struct fs_priv *priv, struct fs_sub *sub,
 		    up ? "" : "; TX moved off it");
 }
 
+static int fs_uevent_cb(const struct hotplug_event *ev, void *arg);
+
+/*
+ * A renamed interface (MOVE): the old name is gone and the new one is
+ * there, so a slot configured with either hears a REMOVE or an ADD, as
+ * if the device had been unplugged and plugged in under the new name.
+ * The ifindex stays: the REMOVE is not stale for the slot that had it.
+ */
+static int
+fs_uevent_move(const struct hotplug_event *ev, void *arg)
+{
+	struct hotplug_event e = *ev;
+
+	if (ev->old_name[0] != '\0') {
+		e.action = HOTPLUG_ACTION_REMOVE;
+		/* The parser checked it is an interface name: it fits. */
+		snprintf(e.name, sizeof(e.name), "%s", ev->old_name);
+		snprintf(e.ifname, sizeof(e.ifname), "%.*s",
+			 (int)sizeof(e.ifname) - 1, ev->old_name);
+		fs_uevent_cb(&e, arg);
+		e = *ev;
+	}
+	e.action = HOTPLUG_ACTION_ADD;
+	return fs_uevent_cb(&e, arg);
+}
+
 static int
 fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 {
@@ -525,6 +568,8 @@ fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 	/* Cheap filter first: most events are not ours. */
 	if (!fs_event_wanted(ev))
 		return 0;
+	if (ev->action == HOTPLUG_ACTION_MOVE)
+		return fs_uevent_move(ev, arg);
 	if (__atomic_load_n(&priv->closing, __ATOMIC_ACQUIRE) ||
 	    !fs_event_may_concern(priv, ev))
 		return 0;
@@ -538,6 +583,8 @@ fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 			if (fs_event_is_sub(ev, sub))
 				fs_hotplug_remove(priv, sub, ev->rx_ns,
 						  ev->resync ? "gone (found by resync)" :
+						  ev->old_name[0] != '\0' ?
+						  "renamed (MOVE uevent)" :
 						  "REMOVE uevent");
 	} else if (ev->action != HOTPLUG_ACTION_ADD) {
 		FS_FOREACH_SUB(priv, sub)
@@ -557,13 +604,15 @@ fs_uevent_cb(const struct hotplug_event *ev, void *arg)
  * callback (interrupt thread): switch, then release promptly.
  */
 static void
-fs_dev_event_cb(const char *device_name, enum rte_dev_event_type type,
-		void *arg)
+fs_dev_event_handle(const char *device_name, enum rte_dev_event_type type,
+		    void *arg)
 {
 	struct fs_priv *priv = arg;
 	struct fs_sub *sub;
 	uint64_t now = fs_time_ns();
 
+	if (priv->cb_test_hook != NULL)
+		priv->cb_test_hook(priv);
 	if (type != RTE_DEV_EVENT_REMOVE || device_name == NULL)
 		return;
 	if (pthread_mutex_trylock(&priv->lock) != 0) {
@@ -581,6 +630,40 @@ fs_dev_event_cb(const char *device_name, enum rte_dev_event_type type,
 			fs_hotplug_remove(priv, sub, now, "release requested by the kernel");
 	pthread_mutex_unlock(&priv->lock);
 	fs_lsc_emit_pending(priv);
+}
+
+__thread const void *fs_cb_self;
+
+static void
+fs_dev_event_cb(const char *device_name, enum rte_dev_event_type type,
+		void *arg)
+{
+	const void *outer = fs_cb_self;
+
+	fs_cb_self = arg;
+	fs_dev_event_handle(device_name, type, arg);
+	fs_cb_self = outer;
+}
+
+/* Returns once fs_dev_event_cb can no longer run with priv. */
+static void
+fs_dev_event_unregister(struct fs_priv *priv)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; ; i++) {
+		ret = rte_dev_event_callback_unregister(NULL, fs_dev_event_cb,
+							priv);
+		if (ret != -EAGAIN)
+			return;
+		/* Waiting for ourselves would never end. */
+		if (fs_cb_self == priv || i == FS_CB_UNREG_TRIES)
+			break;
+		usleep(1000);
+	}
+	FS_PORT_LOG(ERR, priv, "device event callback still running after %u ms%s: it may see the closed port",
+		    i, fs_cb_self == priv ? " (closed from inside it)" : "");
 }
 
 int
@@ -627,7 +710,7 @@ fs_hotplug_detach(struct fs_priv *priv)
 		return;
 	/* Outside the port lock: unregister waits for a running callback. */
 	hotplug_callback_unregister(NULL, fs_uevent_cb, priv);
-	rte_dev_event_callback_unregister(NULL, fs_dev_event_cb, priv);
+	fs_dev_event_unregister(priv);
 	hotplug_monitor_stop();
 	priv->uevent_on = false;
 }

@@ -62,6 +62,7 @@ struct fs_sub {
 	bool closing;		/* being stopped and closed, maybe unlocked */
 	bool add_pending;	/* an ADD came while it was leaving */
 	bool rmv_pending;	/* RMV event seen; the alarm acts on it */
+	bool cb_stale;		/* an ethdev callback kept registered (was running) */
 	bool probed_rcu_expedited;	/* its last probe had kernel RCU expedited */
 	bool folded;		/* its counters are in priv->acc (stats_seq) */
 	uint16_t port_id;
@@ -248,6 +249,8 @@ struct fs_priv {
 	bool started;
 	bool closing;
 	bool lsc_pending;
+	/* Test only: runs first in our device and ethdev event callbacks. */
+	void (*cb_test_hook)(void *arg);
 	uint64_t next_poll_ns;
 	uint64_t probe_after_ns;	/* no service probe before (fs_sub_destroyed) */
 	bool exec_busy;		/* an exec() command runs or is not reaped */
@@ -365,6 +368,19 @@ int fs_xstats_get_names_shared(struct rte_eth_dev *dev,
 /* fs_hotplug.c: kernel uevents -> sub-device removal and return */
 int fs_hotplug_attach(struct fs_priv *priv);
 void fs_hotplug_detach(struct fs_priv *priv);
+void fs_sub_callbacks_reap(struct fs_sub *sub);
+void fs_hotplug_sub_forget(struct fs_sub *sub);
+
+/*
+ * DPDK's callback unregisters return -EAGAIN, leaving the callback in,
+ * while it runs (usually in the interrupt thread).  Ours never wait for
+ * the port lock, so a retry ends soon; the bound turns a stuck callback
+ * into a log line instead of a hang.
+ */
+#define FS_CB_UNREG_TRIES	2000	/* one per millisecond */
+
+/* The argument of the fs callback this thread is inside, if any. */
+extern __thread const void *fs_cb_self;
 void fs_hotplug_pending_add(struct fs_sub *sub);
 void fs_hotplug_poll_bind(struct fs_sub *sub);
 bool fs_hotplug_covers(const struct fs_sub *sub);

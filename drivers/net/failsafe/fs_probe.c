@@ -81,10 +81,19 @@ fs_priv_init(struct fs_priv *priv, struct rte_eth_dev *dev, const char *name,
 	ret = fs_lock_init(&priv->lock);
 	if (ret < 0)
 		return ret;
-	if (rte_eth_dev_owner_new(&priv->owner.id) != 0)
-		return -EBUSY;
+	if (rte_eth_dev_owner_new(&priv->owner.id) != 0) {
+		ret = -EBUSY;
+		goto unlock_init;
+	}
 	snprintf(priv->owner.name, sizeof(priv->owner.name), "%s", name);
-	return fs_switch_init(priv, 2 * FS_MAX_QUEUES);
+	ret = fs_switch_init(priv, 2 * FS_MAX_QUEUES);
+	if (ret == 0)
+		return 0;
+	/* Close never runs for a port that failed here: undo what we took. */
+	rte_eth_dev_owner_delete(priv->owner.id);
+unlock_init:
+	pthread_mutex_destroy(&priv->lock);
+	return ret;
 }
 
 static int

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_bus.h>
 #include <rte_devargs.h>
@@ -47,6 +48,8 @@ fs_sub_fail(struct fs_sub *sub, int err, const char *fmt, ...)
 	return err;
 }
 
+static void fs_sub_callbacks(struct fs_sub *sub, bool on);
+
 /*
  * The sub-device's port is being released by someone else (rte_dev_remove,
  * rte_eth_dev_close by the application): this runs in the releasing
@@ -72,6 +75,11 @@ fs_sub_destroyed(struct fs_sub *sub)
 				    sub->idx, FS_SYNC_GRACE_MS);
 		fs_stats_fold(sub);
 		fs_flow_forget_sub(sub);
+		/*
+		 * ethdev keeps a released port's callbacks: off now, while the
+		 * port id is valid (DESTROY, running, is left for the reap).
+		 */
+		fs_sub_callbacks(sub, false);
 		/* Its port and device are gone: nothing to stop or close. */
 		sub->state = FS_SUB_EMPTY;
 		sub->retiring = false;
@@ -90,14 +98,16 @@ fs_sub_destroyed(struct fs_sub *sub)
 }
 
 static int
-fs_sub_event_cb(uint16_t port_id, enum rte_eth_event_type type, void *arg,
-		void *ret_param)
+fs_sub_event_handle(uint16_t port_id, enum rte_eth_event_type type,
+		    struct fs_sub *sub)
 {
-	struct fs_sub *sub = arg;
 	struct fs_priv *priv = sub->priv;
 
-	RTE_SET_USED(port_id);
-	RTE_SET_USED(ret_param);
+	if (priv->cb_test_hook != NULL)
+		priv->cb_test_hook(sub);
+	/* A stale entry left on a released port whose id was reused. */
+	if (port_id != sub->port_id)
+		return 0;
 	if (type == RTE_ETH_EVENT_DESTROY) {
 		fs_sub_destroyed(sub);
 		return 0;
@@ -119,23 +129,81 @@ fs_sub_event_cb(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 	return 0;
 }
 
+static int
+fs_sub_event_cb(uint16_t port_id, enum rte_eth_event_type type, void *arg,
+		void *ret_param)
+{
+	const void *outer = fs_cb_self;
+	int ret;
+
+	RTE_SET_USED(ret_param);
+	fs_cb_self = arg;
+	ret = fs_sub_event_handle(port_id, type, arg);
+	fs_cb_self = outer;
+	return ret;
+}
+
+static const enum rte_eth_event_type fs_sub_events[] = {
+	RTE_ETH_EVENT_INTR_RMV, RTE_ETH_EVENT_INTR_LSC, RTE_ETH_EVENT_DESTROY,
+};
+
+/*
+ * Unregister, waiting for a running call to end.  When it cannot end (we
+ * are inside it) or does not, the entry stays and is marked for
+ * fs_sub_callbacks_reap().
+ */
+static void
+fs_sub_callback_off(struct fs_sub *sub, uint16_t port_id,
+		    enum rte_eth_event_type ev)
+{
+	unsigned int i;
+
+	for (i = 0; ; i++) {
+		if (rte_eth_dev_callback_unregister(port_id, ev, fs_sub_event_cb,
+						    sub) != -EAGAIN)
+			return;
+		if (fs_cb_self == sub || i == FS_CB_UNREG_TRIES)
+			break;
+		usleep(1000);
+	}
+	sub->cb_stale = true;
+	if (fs_cb_self != sub)
+		FS_PORT_LOG(ERR, sub->priv, "sub-device %u: event %d callback still running after %u ms",
+			    sub->idx, ev, i);
+}
+
+/*
+ * Remove entries an earlier unregister had to leave.  By port RTE_ETH_ALL:
+ * their port may be released by now, and ethdev refuses a released port
+ * id but keeps its callback list.  Only while the slot has no registered
+ * port (before registering, at close), or the live entries would go too.
+ */
+void
+fs_sub_callbacks_reap(struct fs_sub *sub)
+{
+	unsigned int i;
+
+	if (!sub->cb_stale)
+		return;
+	sub->cb_stale = false;
+	for (i = 0; i < RTE_DIM(fs_sub_events); i++)
+		fs_sub_callback_off(sub, RTE_ETH_ALL, fs_sub_events[i]);
+}
+
 static void
 fs_sub_callbacks(struct fs_sub *sub, bool on)
 {
-	static const enum rte_eth_event_type ev[] = {
-		RTE_ETH_EVENT_INTR_RMV, RTE_ETH_EVENT_INTR_LSC,
-		RTE_ETH_EVENT_DESTROY,
-	};
 	unsigned int i;
 
+	if (on)
+		fs_sub_callbacks_reap(sub);
 	/* Same (port, event, fn, arg) both ways, or unregister finds nothing. */
-	for (i = 0; i < RTE_DIM(ev); i++) {
+	for (i = 0; i < RTE_DIM(fs_sub_events); i++) {
 		if (on)
-			rte_eth_dev_callback_register(sub->port_id, ev[i],
-						      fs_sub_event_cb, sub);
+			rte_eth_dev_callback_register(sub->port_id,
+					fs_sub_events[i], fs_sub_event_cb, sub);
 		else
-			rte_eth_dev_callback_unregister(sub->port_id, ev[i],
-							fs_sub_event_cb, sub);
+			fs_sub_callback_off(sub, sub->port_id, fs_sub_events[i]);
 	}
 }
 
@@ -197,7 +265,10 @@ fs_identity_write(struct fs_sub *sub, const struct rte_devargs *da,
 {
 	struct fs_priv *priv = sub->priv;
 	uint32_t seq = priv->id_seq;
+	char old_iface[sizeof(sub->iface)], old_pci[sizeof(sub->pci_addr)];
 
+	memcpy(old_iface, sub->iface, sizeof(old_iface));
+	memcpy(old_pci, sub->pci_addr, sizeof(old_pci));
 	/* Writers hold the port lock; the uevent filter reads without it. */
 	__atomic_store_n(&priv->id_seq, seq + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
@@ -208,6 +279,12 @@ fs_identity_write(struct fs_sub *sub, const struct rte_devargs *da,
 	else if (iface != NULL)
 		snprintf(sub->iface, sizeof(sub->iface), "%s", iface);
 	__atomic_store_n(&priv->id_seq, seq + 2, __ATOMIC_RELEASE);
+	/* A replacement took the slot: the old name is nobody's any more. */
+	if (old_pci[0] != '\0' && strcmp(old_pci, sub->pci_addr) != 0)
+		hotplug_device_untrack(old_pci);
+	else if (old_pci[0] == '\0' && old_iface[0] != '\0' &&
+		 strcmp(old_iface, sub->iface) != 0)
+		hotplug_device_untrack(old_iface);
 }
 
 static void
