@@ -337,15 +337,28 @@ HOTPLUG_EXPORT uint64_t hotplug_sigbus_faults(void);
 /* Driver binding */
 
 /**
- * Bind a PCI device to driver through driver_override and drivers_probe,
- * unbinding its current driver first; wait up to timeout_ms for sysfs to
- * show the new driver.
- * @return 0 (also when already bound); -EINVAL bad address or driver name;
- *   -ENODEV no such device; -ENOENT driver not loaded; -ETIMEDOUT; -errno
- *   of a sysfs write.
+ * Take the device from the driver it is bound to.  Only for a device the
+ * caller saw go away and come back (it was the caller's before): a device
+ * named by mistake must not be taken from the host.
+ */
+#define HOTPLUG_BIND_TAKE	(1u << 0)
+
+/**
+ * Bind a PCI device to driver through driver_override and drivers_probe;
+ * wait up to timeout_ms for sysfs to show the new driver.  An unbound
+ * device is bound.  A device bound to another driver is unbound first
+ * with HOTPLUG_BIND_TAKE only, and never while one of its network
+ * interfaces is up (flags or operstate): the host is using it.
+ * @param flags
+ *   0 or HOTPLUG_BIND_TAKE.
+ * @return 0 (also when already bound); -EINVAL bad address, driver name
+ *   or flags; -ENODEV no such device; -ENOENT driver not loaded; -EBUSY
+ *   bound to another driver (without HOTPLUG_BIND_TAKE, or with an
+ *   interface up; not logged above DEBUG, the caller says it once);
+ *   -ETIMEDOUT; -errno of a sysfs write.
  */
 HOTPLUG_EXPORT int hotplug_bind_driver(const char *pci_addr,
-		const char *driver, unsigned int timeout_ms);
+		const char *driver, unsigned int timeout_ms, unsigned int flags);
 
 /* ------------------------------------------------------------------ */
 /* Expedited kernel RCU around a probe */

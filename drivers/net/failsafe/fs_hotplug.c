@@ -232,6 +232,8 @@ fs_hotplug_remove(struct fs_priv *priv, struct fs_sub *sub, uint64_t rx_ns,
 		return;	/* a repeated REMOVE */
 	fs_switch_remove_sub(sub, what);
 	fs_hotplug_sub_fault(sub);
+	if (fs_sub_is_pci(sub) && !hotplug_pci_present(sub->pci_addr))
+		sub->pci_gone = true;
 	t->remove_events++;
 	t->last_remove_switch_ns = priv->last_publish_ns - rx_ns;
 	t->last_remove_rx_ns = rx_ns;
@@ -334,23 +336,47 @@ fs_hotplug_add_slot(struct fs_priv *priv, const struct hotplug_event *ev,
 	return NULL;
 }
 
+/*
+ * take: the device went away and came back (we saw it go, or saw the
+ * kernel's ADD), so another driver may have it only because the kernel
+ * probed it first.  Otherwise only an unbound device is bound: a devargs
+ * typo must not take a host NIC.  The library refuses either way a
+ * device with an interface up.  A refusal is said once per slot: the poll
+ * asks again at every tick.
+ */
 static int
-fs_hotplug_bind(struct fs_priv *priv, struct fs_sub *sub, const char *pci_addr)
+fs_hotplug_bind(struct fs_priv *priv, struct fs_sub *sub, const char *pci_addr,
+		bool take)
 {
 	int ret = hotplug_bind_driver(pci_addr, priv->args.bind_driver,
-				      FS_BIND_TIMEOUT_MS);
+				      FS_BIND_TIMEOUT_MS,
+				      take ? HOTPLUG_BIND_TAKE : 0);
+	char cur[HOTPLUG_DRIVER_MAX] = "";
 
-	if (ret < 0)
+	if (ret == 0) {
+		sub->pci_gone = false;
+		sub->bind_refused = false;
+		return 0;
+	}
+	if (ret != -EBUSY)
 		return fs_sub_fail(sub, ret, "cannot bind %s to %s: %s", pci_addr,
 				   priv->args.bind_driver, strerror(-ret));
-	return 0;
+	if (sub->bind_refused)
+		return ret;
+	sub->bind_refused = true;
+	hotplug_pci_driver(pci_addr, cur, sizeof(cur));
+	return fs_sub_fail(sub, ret, "%s not bound to %s: %s owns it%s; unbind it to let the port take it",
+			   pci_addr, priv->args.bind_driver, cur,
+			   take ? " with an interface up" :
+			   " and it was never this port's");
 }
 
 /*
  * Under lock, before hotplug_poll probes an empty PCI slot: the ADD
  * path's bind, for a device that is back with another driver (its bind
  * lost to the kernel's own probe, or its ADD was not seen), which the
- * PCI bus could otherwise never probe.
+ * PCI bus could otherwise never probe.  Only an unbound device, or one
+ * this slot saw go away.
  */
 void
 fs_hotplug_poll_bind(struct fs_sub *sub)
@@ -364,7 +390,7 @@ fs_hotplug_poll_bind(struct fs_sub *sub)
 	if (hotplug_pci_driver(sub->pci_addr, cur, sizeof(cur)) < 0 ||
 	    strcmp(cur, priv->args.bind_driver) == 0)
 		return;	/* not there, or ready for its probe */
-	fs_hotplug_bind(priv, sub, sub->pci_addr);
+	fs_hotplug_bind(priv, sub, sub->pci_addr, sub->pci_gone);
 }
 
 /* fs_sub_join(), step by step, with the time of each step recorded. */
@@ -425,8 +451,16 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 		return;	/* still here: an ADD for a present device changes nothing */
 	if (replacement && fs_rewrite_devargs(sub, ev) < 0)
 		return;
+	/*
+	 * The kernel's own ADD: the device has just come, and a driver that
+	 * has it probed it meanwhile.  A synthetic ADD (written to sysfs, or
+	 * made by a rescan) proves no such thing, and the slot's own device
+	 * seen gone says nothing about a replacement's.
+	 */
 	if (ev->subsystem == HOTPLUG_SUBSYS_PCI &&
-	    fs_hotplug_bind(priv, sub, ev->pci_addr) < 0)
+	    fs_hotplug_bind(priv, sub, ev->pci_addr,
+			    (!replacement && sub->pci_gone) ||
+			    (!ev->synth && !ev->resync)) < 0)
 		return;
 	t->last_add_bind_ns = fs_time_ns() - ev->rx_ns;
 	ret = fs_hotplug_join_timed(sub, t, ev->rx_ns);

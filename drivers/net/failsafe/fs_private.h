@@ -64,6 +64,12 @@ struct fs_sub {
 	bool rmv_pending;	/* RMV event seen; the alarm acts on it */
 	bool probed_rcu_expedited;	/* its last probe had kernel RCU expedited */
 	bool folded;		/* its counters are in priv->acc (stats_seq) */
+	/*
+	 * Its PCI device was seen gone from sysfs: once back, hotplug_poll
+	 * may take it from the kernel driver that probed it meanwhile.
+	 */
+	bool pci_gone;
+	bool bind_refused;	/* a refused bind was logged: said once */
 	uint16_t port_id;
 	char devargs[FS_DEVARGS_MAX];	/* as last resolved (exec/fd) */
 	char bus[32];
