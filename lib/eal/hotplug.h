@@ -312,8 +312,9 @@ HOTPLUG_EXPORT int hotplug_remap_region(void *addr, size_t len);
 HOTPLUG_EXPORT int hotplug_remap_device(struct rte_pci_device *pdev);
 
 /**
- * Install the SIGBUS handler (reference counted); the previous one gets
- * every fault outside an armed region.  @return 0 or -errno.
+ * Install the SIGBUS handler (reference counted); the previous one (or
+ * the default action: death) gets every fault outside a registered
+ * region.  @return 0 or -errno.
  */
 HOTPLUG_EXPORT int hotplug_sigbus_install(void);
 /** Restore the previous handler on the last reference. */
@@ -321,7 +322,9 @@ HOTPLUG_EXPORT int hotplug_sigbus_uninstall(void);
 
 /**
  * Register [addr, addr + len) as a BAR of device name.  The region is
- * armed (a fault in it is repaired) while the device is in FAULT state.
+ * armed at once: a fault in it is repaired, whatever the device's state
+ * (uio and sysfs resource mappings are revoked before the REMOVE uevent).
+ * Delete it before the BAR is unmapped.
  * @return 0; -EINVAL; -ENOSPC table full.
  */
 HOTPLUG_EXPORT int hotplug_sigbus_region_add(const char *name, void *addr,

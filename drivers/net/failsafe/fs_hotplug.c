@@ -155,7 +155,8 @@ fs_sub_pci_dev(const struct fs_sub *sub)
 
 /*
  * After a successful probe: the registry says PROBED, and the BARs join
- * the SIGBUS table, armed by the registry once the device is in FAULT.
+ * the SIGBUS table, armed from now on: uio and sysfs resource mappings
+ * are revoked before the kernel says REMOVE.
  */
 void
 fs_hotplug_sub_probed(struct fs_sub *sub)
@@ -185,7 +186,7 @@ fs_hotplug_sub_probed(struct fs_sub *sub)
 			    sub->idx, strerror(-ret));
 }
 
-/* Gone from the system: FAULT arms the SIGBUS safety net of its BARs. */
+/* Gone from the system: the registry says FAULT. */
 static void
 fs_hotplug_sub_fault(struct fs_sub *sub)
 {
