@@ -182,6 +182,17 @@ HOTPLUG_EXPORT void hotplug_monitor_stats_reset(void);
  */
 HOTPLUG_EXPORT int hotplug_resync(void);
 
+/**
+ * Is a REMOVE about ev's device true?  A PCI device (ev->pci_addr) must
+ * be gone from sysfs; a net device (ev->ifname, ev->ifindex) gone, or its
+ * name another ifindex's now.  The kernel sends REMOVE before it deletes
+ * the sysfs directory, so a device still there is asked again for up to
+ * 10 ms.  The monitor's own check of every REMOVE, for removals others
+ * report: EAL's monitor takes forged and synthetic uevents.
+ * @return true when sysfs agrees the device is gone.
+ */
+HOTPLUG_EXPORT bool hotplug_remove_confirmed(const struct hotplug_event *ev);
+
 /* ------------------------------------------------------------------ */
 /* Callbacks */
 
