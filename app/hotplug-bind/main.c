@@ -59,7 +59,11 @@ main(int argc, char **argv)
 			argv[0], argv[3]);
 		return 2;
 	}
-	ret = hotplug_bind_driver(argv[1], argv[2], timeout_ms);
+	/* The operator names the device: take it from its driver, unless
+	 * one of its interfaces is up (then the tool says -EBUSY).
+	 */
+	ret = hotplug_bind_driver(argv[1], argv[2], timeout_ms,
+				  HOTPLUG_BIND_TAKE);
 	if (ret < 0) {
 		fprintf(stderr, "%s: cannot bind %s to %s: %s\n",
 			argv[0], argv[1], argv[2], strerror(-ret));

@@ -187,6 +187,17 @@ HOTPLUG_EXPORT void hotplug_monitor_stats_reset(void);
  */
 HOTPLUG_EXPORT int hotplug_resync(void);
 
+/**
+ * Is a REMOVE about ev's device true?  A PCI device (ev->pci_addr) must
+ * be gone from sysfs; a net device (ev->ifname, ev->ifindex) gone, or its
+ * name another ifindex's now.  The kernel sends REMOVE before it deletes
+ * the sysfs directory, so a device still there is asked again for up to
+ * 10 ms.  The monitor's own check of every REMOVE, for removals others
+ * report: EAL's monitor takes forged and synthetic uevents.
+ * @return true when sysfs agrees the device is gone.
+ */
+HOTPLUG_EXPORT bool hotplug_remove_confirmed(const struct hotplug_event *ev);
+
 /* ------------------------------------------------------------------ */
 /* Callbacks */
 
@@ -318,8 +329,9 @@ HOTPLUG_EXPORT int hotplug_remap_region(void *addr, size_t len);
 HOTPLUG_EXPORT int hotplug_remap_device(struct rte_pci_device *pdev);
 
 /**
- * Install the SIGBUS handler (reference counted); the previous one gets
- * every fault outside an armed region.  @return 0 or -errno.
+ * Install the SIGBUS handler (reference counted); the previous one (or
+ * the default action: death) gets every fault outside a registered
+ * region.  @return 0 or -errno.
  */
 HOTPLUG_EXPORT int hotplug_sigbus_install(void);
 /** Restore the previous handler on the last reference. */
@@ -327,7 +339,9 @@ HOTPLUG_EXPORT int hotplug_sigbus_uninstall(void);
 
 /**
  * Register [addr, addr + len) as a BAR of device name.  The region is
- * armed (a fault in it is repaired) while the device is in FAULT state.
+ * armed at once: a fault in it is repaired, whatever the device's state
+ * (uio and sysfs resource mappings are revoked before the REMOVE uevent).
+ * Delete it before the BAR is unmapped.
  * @return 0; -EINVAL; -ENOSPC table full.
  */
 HOTPLUG_EXPORT int hotplug_sigbus_region_add(const char *name, void *addr,
@@ -343,15 +357,28 @@ HOTPLUG_EXPORT uint64_t hotplug_sigbus_faults(void);
 /* Driver binding */
 
 /**
- * Bind a PCI device to driver through driver_override and drivers_probe,
- * unbinding its current driver first; wait up to timeout_ms for sysfs to
- * show the new driver.
- * @return 0 (also when already bound); -EINVAL bad address or driver name;
- *   -ENODEV no such device; -ENOENT driver not loaded; -ETIMEDOUT; -errno
- *   of a sysfs write.
+ * Take the device from the driver it is bound to.  Only for a device the
+ * caller saw go away and come back (it was the caller's before): a device
+ * named by mistake must not be taken from the host.
+ */
+#define HOTPLUG_BIND_TAKE	(1u << 0)
+
+/**
+ * Bind a PCI device to driver through driver_override and drivers_probe;
+ * wait up to timeout_ms for sysfs to show the new driver.  An unbound
+ * device is bound.  A device bound to another driver is unbound first
+ * with HOTPLUG_BIND_TAKE only, and never while one of its network
+ * interfaces is up (flags or operstate): the host is using it.
+ * @param flags
+ *   0 or HOTPLUG_BIND_TAKE.
+ * @return 0 (also when already bound); -EINVAL bad address, driver name
+ *   or flags; -ENODEV no such device; -ENOENT driver not loaded; -EBUSY
+ *   bound to another driver (without HOTPLUG_BIND_TAKE, or with an
+ *   interface up; not logged above DEBUG, the caller says it once);
+ *   -ETIMEDOUT; -errno of a sysfs write.
  */
 HOTPLUG_EXPORT int hotplug_bind_driver(const char *pci_addr,
-		const char *driver, unsigned int timeout_ms);
+		const char *driver, unsigned int timeout_ms, unsigned int flags);
 
 /* ------------------------------------------------------------------ */
 /* Expedited kernel RCU around a probe */

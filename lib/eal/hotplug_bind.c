@@ -10,9 +10,12 @@
  * wait, with a bound, for sysfs to show the result.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <net/if.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -71,12 +74,69 @@ driver_loaded(const char *driver)
 	return stat(path, &st) == 0;
 }
 
+/*
+ * Does an interface of the device look up, by its flags or its
+ * operstate?  Either is enough: operstate lags a change, and a device
+ * wrongly judged busy is only left to its kernel driver.
+ */
+static bool
+netdev_up(const char *pci_addr, const char *ifname)
+{
+	char path[PATH_MAX], val[32];
+
+	if (hotplug_sysfs_path(path, sizeof(path),
+			"bus/pci/devices/%s/net/%s/flags", pci_addr, ifname) == 0 &&
+	    hotplug_sysfs_read(path, val, sizeof(val)) == 0 &&
+	    (strtoul(val, NULL, 16) & IFF_UP) != 0)
+		return true;
+	return hotplug_sysfs_path(path, sizeof(path),
+			"bus/pci/devices/%s/net/%s/operstate", pci_addr, ifname) == 0 &&
+		hotplug_sysfs_read(path, val, sizeof(val)) == 0 &&
+		strcmp(val, "up") == 0;
+}
+
+/*
+ * A kernel network driver with an interface up: the host uses this
+ * device (a devargs typo may name a host NIC).  Its name goes to ifname.
+ */
+static bool
+netdev_in_use(const char *pci_addr, char *ifname, size_t size)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	bool up = false;
+	DIR *d;
+
+	if (hotplug_sysfs_path(path, sizeof(path), "bus/pci/devices/%s/net",
+			pci_addr) < 0)
+		return false;
+	d = opendir(path);
+	if (d == NULL)
+		return false;
+	while (!up && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		up = netdev_up(pci_addr, de->d_name);
+		if (up)
+			snprintf(ifname, size, "%.*s", IFNAMSIZ, de->d_name);
+	}
+	closedir(d);
+	return up;
+}
+
+/* Unbind from current, unless the host uses the device: -EBUSY. */
 static int
 unbind_current(const char *pci_addr, const char *current)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], ifname[HOTPLUG_NAME_MAX];
 	int ret;
 
+	/* Not logged here: callers retry, and say it once. */
+	if (netdev_in_use(pci_addr, ifname, sizeof(ifname))) {
+		HOTPLUG_LOG(DEBUG, "%s: %s has %s up, not taken", pci_addr,
+			current, ifname);
+		return -EBUSY;
+	}
 	ret = hotplug_sysfs_path(path, sizeof(path),
 			"bus/pci/devices/%s/driver/unbind", pci_addr);
 	if (ret < 0)
@@ -157,12 +217,13 @@ wait_bound(const char *pci_addr, const char *driver, unsigned int timeout_ms,
 
 int
 hotplug_bind_driver(const char *pci_addr, const char *driver,
-		unsigned int timeout_ms)
+		unsigned int timeout_ms, unsigned int flags)
 {
 	char cur[HOTPLUG_DRIVER_MAX];
 	int ret;
 
-	if (!hotplug_pci_addr_valid(pci_addr) || !driver_name_valid(driver))
+	if (!hotplug_pci_addr_valid(pci_addr) || !driver_name_valid(driver) ||
+	    (flags & ~HOTPLUG_BIND_TAKE) != 0)
 		return -EINVAL;
 	ret = hotplug_pci_driver(pci_addr, cur, sizeof(cur));
 	if (ret < 0) {
@@ -177,6 +238,11 @@ hotplug_bind_driver(const char *pci_addr, const char *driver,
 		return -ENOENT;
 	}
 	if (cur[0] != '\0') {
+		if (!(flags & HOTPLUG_BIND_TAKE)) {
+			HOTPLUG_LOG(DEBUG, "%s: bound to %s, not taken", pci_addr,
+				cur);
+			return -EBUSY;
+		}
 		ret = unbind_current(pci_addr, cur);
 		if (ret < 0)
 			return ret;

@@ -210,8 +210,8 @@ hotplug_monitor_link_confirmed(const struct hotplug_event *ev)
 	return running == !down;
 }
 
-static bool
-remove_confirmed(const struct hotplug_event *ev)
+bool
+hotplug_remove_confirmed(const struct hotplug_event *ev)
 {
 	int i;
 
@@ -278,7 +278,7 @@ event_confirmed(const struct hotplug_event *ev)
 	if (ev->action == HOTPLUG_ACTION_ADD)
 		return add_confirmed(ev);
 	if (ev->action == HOTPLUG_ACTION_REMOVE)
-		return remove_confirmed(ev);
+		return hotplug_remove_confirmed(ev);
 	/*
 	 * A rename sends MOVE before the new name resolves (dev_change_name
 	 * rehashes it after the uevent), the ADD window again: wait for it

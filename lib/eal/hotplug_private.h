@@ -46,9 +46,6 @@ int hotplug_registry_ifindex(const char *name);
 unsigned int hotplug_registry_tracked(char names[][HOTPLUG_NAME_MAX],
 		unsigned int max);
 
-/** Arm or disarm the SIGBUS regions of a device (registry -> sigbus). */
-void hotplug_sigbus_arm(const char *name, bool armed);
-
 /** hotplug_remap_region() without logging: safe in a signal handler. */
 int hotplug_remap_raw(void *addr, size_t len);
 

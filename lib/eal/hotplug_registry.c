@@ -100,7 +100,7 @@ entry_new(const char *name, enum hotplug_device_state state, bool evict)
 	return e;
 }
 
-/* Called with registry_lock held; keeps the SIGBUS net in step. */
+/* Called with registry_lock held. */
 static void
 entry_set_state(struct registry_entry *e, enum hotplug_device_state state)
 {
@@ -110,7 +110,6 @@ entry_set_state(struct registry_entry *e, enum hotplug_device_state state)
 		hotplug_device_state_str(e->state),
 		hotplug_device_state_str(state));
 	e->state = state;
-	hotplug_sigbus_arm(e->name, state == HOTPLUG_DEV_FAULT);
 }
 
 /* The current instance of a net device, 0 when absent or not net. */
@@ -147,8 +146,6 @@ hotplug_device_track(const char *name)
 		if (e == NULL)
 			ret = -ENOSPC;
 		else
-			hotplug_sigbus_arm(name, state == HOTPLUG_DEV_FAULT);
-		if (e != NULL)
 			e->ifindex = ifindex;
 	}
 	if (e != NULL)

@@ -5,8 +5,16 @@
 /*
  * SIGBUS safety net.  Between a surprise removal and the remap done by the
  * REMOVE path, a datapath may touch a dead BAR.  The handler repairs a
- * fault inside a registered region of a device in FAULT state by remapping
- * the region and returning, so the access is retried on a zero page.
+ * fault inside a registered region by remapping the region and returning,
+ * so the access is retried on a zero page.
+ *
+ * A region is armed from the moment it is registered (after the probe),
+ * not from the device's FAULT: for uio and sysfs resource mappings the
+ * kernel revokes the BARs before it even sends the REMOVE uevent, and a
+ * doorbell write in that window must not kill the process.  A live BAR
+ * never faults, so being armed early costs nothing.  Regions leave the
+ * table before their BARs are unmapped (close), whose addresses may then
+ * be reused by anything.
  *
  * The handler is async-signal-safe: it reads the region table through
  * atomics only, takes no lock, does not log; it counts repairs in an
@@ -29,7 +37,6 @@
 
 struct sigbus_region {
 	uint32_t used;      /* atomic; published after the fields below */
-	uint32_t armed;     /* atomic; set while the device is in FAULT */
 	uintptr_t start;
 	size_t len;
 	char name[HOTPLUG_NAME_MAX];
@@ -69,8 +76,7 @@ sigbus_repair(uintptr_t addr)
 	for (i = 0; i < SIGBUS_REGIONS; i++) {
 		struct sigbus_region *r = &regions[i];
 
-		if (!__atomic_load_n(&r->used, __ATOMIC_ACQUIRE) ||
-				!__atomic_load_n(&r->armed, __ATOMIC_ACQUIRE))
+		if (!__atomic_load_n(&r->used, __ATOMIC_ACQUIRE))
 			continue;
 		if (addr < r->start || addr - r->start >= r->len)
 			continue;
@@ -132,15 +138,12 @@ hotplug_sigbus_uninstall(void)
 int
 hotplug_sigbus_region_add(const char *name, void *addr, size_t len)
 {
-	bool armed;
 	unsigned int i;
 	int ret = -ENOSPC;
 
 	if (name == NULL || addr == NULL || len == 0 ||
 			strnlen(name, HOTPLUG_NAME_MAX) >= HOTPLUG_NAME_MAX)
 		return -EINVAL;
-	/* Before our lock: the registry calls hotplug_sigbus_arm() under its. */
-	armed = hotplug_device_state(name) == HOTPLUG_DEV_FAULT;
 	pthread_mutex_lock(&sigbus_lock);
 	for (i = 0; i < SIGBUS_REGIONS; i++) {
 		struct sigbus_region *r = &regions[i];
@@ -150,7 +153,6 @@ hotplug_sigbus_region_add(const char *name, void *addr, size_t len)
 		r->start = (uintptr_t)addr;
 		r->len = len;
 		snprintf(r->name, sizeof(r->name), "%s", name);
-		__atomic_store_n(&r->armed, armed, __ATOMIC_RELAXED);
 		__atomic_store_n(&r->used, 1, __ATOMIC_RELEASE);
 		ret = 0;
 		break;
@@ -199,21 +201,6 @@ hotplug_sigbus_device_add(struct rte_pci_device *pdev)
 				res->len);
 	}
 	return ret;
-}
-
-/* Lock-free on purpose: called with the registry lock held. */
-void
-hotplug_sigbus_arm(const char *name, bool armed)
-{
-	unsigned int i;
-
-	for (i = 0; i < SIGBUS_REGIONS; i++) {
-		struct sigbus_region *r = &regions[i];
-
-		if (__atomic_load_n(&r->used, __ATOMIC_ACQUIRE) &&
-				strcmp(r->name, name) == 0)
-			__atomic_store_n(&r->armed, armed, __ATOMIC_RELEASE);
-	}
 }
 
 uint64_t

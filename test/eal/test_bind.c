@@ -26,6 +26,8 @@
 
 #define PCI_A "0000:00:03.0"
 #define PCI_B "0000:00:04.0"
+/* A host NIC in use: e1000e's, with an interface up. */
+#define PCI_UP "0000:00:06.0"
 
 static volatile int kernel_stop;
 static volatile int kernel_paused;
@@ -106,6 +108,12 @@ setup(void **state)
 	fake_sysfs_add_driver("vfio-pci");
 	fake_sysfs_add_pci(PCI_A, "0x8086\n", "0x10d3\n", "e1000e");
 	fake_sysfs_add_pci(PCI_B, "0x8086\n", "0x10d3\n", NULL);
+	fake_sysfs_add_pci(PCI_UP, "0x8086\n", "0x10d3\n", "e1000e");
+	fake_sysfs_add_netdev("eno9", 9, "52:54:00:00:00:09", PCI_UP);
+	fake_sysfs_write("devices/pci0000:00/" PCI_UP "/net/eno9/flags",
+		"0x1003\n");
+	fake_sysfs_write("devices/pci0000:00/" PCI_UP "/net/eno9/operstate",
+		"up\n");
 	return pthread_create(&kernel_thread, NULL, kernel_main, NULL);
 }
 
@@ -126,7 +134,8 @@ test_bind_unbound(void **state)
 	char drv[64];
 
 	(void)state;
-	assert_int_equal(hotplug_bind_driver(PCI_B, "vfio-pci", 2000), 0);
+	/* Unbound: bound without HOTPLUG_BIND_TAKE. */
+	assert_int_equal(hotplug_bind_driver(PCI_B, "vfio-pci", 2000, 0), 0);
 	assert_int_equal(hotplug_pci_driver(PCI_B, drv, sizeof(drv)), 0);
 	assert_string_equal(drv, "vfio-pci");
 	fake_sysfs_read("devices/pci0000:00/" PCI_B "/driver_override", drv,
@@ -141,12 +150,14 @@ test_rebind_unbinds_first(void **state)
 	char drv[64];
 
 	(void)state;
-	assert_int_equal(hotplug_bind_driver(PCI_A, "vfio-pci", 2000), 0);
+	assert_int_equal(hotplug_bind_driver(PCI_A, "vfio-pci", 2000,
+		HOTPLUG_BIND_TAKE), 0);
 	assert_int_equal(kernel_unbinds, before + 1);
 	assert_int_equal(hotplug_pci_driver(PCI_A, drv, sizeof(drv)), 0);
 	assert_string_equal(drv, "vfio-pci");
 	/* already bound: nothing written, immediate success */
-	assert_int_equal(hotplug_bind_driver(PCI_A, "vfio-pci", 0), 0);
+	assert_int_equal(hotplug_bind_driver(PCI_A, "vfio-pci", 0,
+		HOTPLUG_BIND_TAKE), 0);
 	assert_int_equal(kernel_unbinds, before + 1);
 }
 
@@ -154,13 +165,18 @@ static void
 test_errors(void **state)
 {
 	(void)state;
-	assert_int_equal(hotplug_bind_driver("0000:00:09.0", "vfio-pci", 100),
-		-ENODEV);
-	assert_int_equal(hotplug_bind_driver(PCI_B, "igb_uio", 100), -ENOENT);
-	assert_int_equal(hotplug_bind_driver("../../x", "vfio-pci", 100),
+	assert_int_equal(hotplug_bind_driver("0000:00:09.0", "vfio-pci", 100,
+		HOTPLUG_BIND_TAKE), -ENODEV);
+	assert_int_equal(hotplug_bind_driver(PCI_B, "igb_uio", 100,
+		HOTPLUG_BIND_TAKE), -ENOENT);
+	assert_int_equal(hotplug_bind_driver("../../x", "vfio-pci", 100,
+		HOTPLUG_BIND_TAKE), -EINVAL);
+	assert_int_equal(hotplug_bind_driver(PCI_B, "../vfio", 100,
+		HOTPLUG_BIND_TAKE), -EINVAL);
+	assert_int_equal(hotplug_bind_driver(PCI_B, NULL, 100,
+		HOTPLUG_BIND_TAKE), -EINVAL);
+	assert_int_equal(hotplug_bind_driver(PCI_B, "vfio-pci", 100, 0x80),
 		-EINVAL);
-	assert_int_equal(hotplug_bind_driver(PCI_B, "../vfio", 100), -EINVAL);
-	assert_int_equal(hotplug_bind_driver(PCI_B, NULL, 100), -EINVAL);
 }
 
 static void
@@ -168,11 +184,12 @@ test_timeout(void **state)
 {
 	(void)state;
 	kernel_paused = 1;
-	assert_int_equal(hotplug_bind_driver(PCI_B, "e1000e", 50),
-		-ETIMEDOUT);
+	assert_int_equal(hotplug_bind_driver(PCI_B, "e1000e", 50,
+		HOTPLUG_BIND_TAKE), -ETIMEDOUT);
 	kernel_paused = 0;
 	/* the kernel catches up; a retry succeeds */
-	assert_int_equal(hotplug_bind_driver(PCI_B, "e1000e", 2000), 0);
+	assert_int_equal(hotplug_bind_driver(PCI_B, "e1000e", 2000,
+		HOTPLUG_BIND_TAKE), 0);
 }
 
 /*
@@ -191,10 +208,45 @@ test_native_driver_wins_race(void **state)
 	usleep(20 * 1000);
 	before = kernel_unbinds;
 	kernel_native_first = 1;
-	assert_int_equal(hotplug_bind_driver("0000:00:05.0", "vfio-pci", 2000), 0);
+	assert_int_equal(hotplug_bind_driver("0000:00:05.0", "vfio-pci", 2000, 0),
+		0);
 	assert_int_equal(hotplug_pci_driver("0000:00:05.0", drv, sizeof(drv)), 0);
 	assert_string_equal(drv, "vfio-pci");
 	assert_int_equal(kernel_unbinds, before + 1);
+}
+
+/*
+ * A device whose kernel network driver has an interface up is in use by
+ * the host: never taken, whatever devargs say.
+ */
+static void
+test_refuses_interface_up(void **state)
+{
+	int before = kernel_unbinds;
+	char drv[64];
+
+	(void)state;
+	assert_int_equal(hotplug_bind_driver(PCI_UP, "vfio-pci", 200,
+		HOTPLUG_BIND_TAKE), -EBUSY);
+	usleep(20 * 1000);
+	assert_int_equal(kernel_unbinds, before);
+	assert_int_equal(hotplug_pci_driver(PCI_UP, drv, sizeof(drv)), 0);
+	assert_string_equal(drv, "e1000e");
+	/* Down (flags and operstate): it may be taken, if asked to. */
+	fake_sysfs_write("devices/pci0000:00/" PCI_UP "/net/eno9/flags",
+		"0x1002\n");
+	assert_int_equal(hotplug_bind_driver(PCI_UP, "vfio-pci", 200,
+		HOTPLUG_BIND_TAKE), -EBUSY);
+	fake_sysfs_write("devices/pci0000:00/" PCI_UP "/net/eno9/operstate",
+		"down\n");
+	assert_int_equal(hotplug_bind_driver(PCI_UP, "vfio-pci", 200, 0),
+		-EBUSY);
+	usleep(20 * 1000);
+	assert_int_equal(kernel_unbinds, before);
+	assert_int_equal(hotplug_bind_driver(PCI_UP, "vfio-pci", 2000,
+		HOTPLUG_BIND_TAKE), 0);
+	assert_int_equal(hotplug_pci_driver(PCI_UP, drv, sizeof(drv)), 0);
+	assert_string_equal(drv, "vfio-pci");
 }
 
 int
@@ -206,6 +258,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_native_driver_wins_race),
+		cmocka_unit_test(test_refuses_interface_up),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

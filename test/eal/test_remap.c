@@ -156,7 +156,7 @@ test_sigbus_recovers_registered(void **state)
 	hotplug_sysfs_root_set("/nonexistent-sysfs-for-tests");
 	assert_int_equal(bar_map(&bar), 0);
 	assert_int_equal(hotplug_sigbus_install(), 0);
-	/* tracked and absent from (fake) sysfs: FAULT, so the net is armed */
+	/* tracked and absent from (fake) sysfs: FAULT */
 	assert_int_equal(hotplug_device_track(dev), 0);
 	assert_int_equal(hotplug_device_state(dev), HOTPLUG_DEV_FAULT);
 	assert_int_equal(hotplug_sigbus_region_add(dev,
@@ -173,23 +173,26 @@ test_sigbus_recovers_registered(void **state)
 	bar_unmap(&bar);
 }
 
-/* In a child: a fault outside any armed region must still kill. */
+/*
+ * In a child: a fault outside every tracked BAR must still kill, with or
+ * without tracked BARs elsewhere.
+ */
 static int
-child_fault(bool registered_but_healthy)
+child_fault(bool other_bar_tracked)
 {
-	struct fake_bar bar;
+	struct fake_bar bar, tracked;
 
 	/* as in a plain application: cmocka's own handler must not chain */
 	signal(SIGBUS, SIG_DFL);
-	if (bar_map(&bar) < 0 || hotplug_sigbus_install() < 0)
+	if (bar_map(&bar) < 0 || bar_map(&tracked) < 0 ||
+	    hotplug_sigbus_install() < 0)
 		_exit(10);
-	if (registered_but_healthy) {
-		/* PROBED device: its region is not armed */
+	if (other_bar_tracked) {
 		hotplug_device_track("0000:00:07.0");
-		hotplug_device_state_set("0000:00:07.0", HOTPLUG_DEV_PARSED);
-		hotplug_device_state_set("0000:00:07.0", HOTPLUG_DEV_PROBED);
 		hotplug_sigbus_region_add("0000:00:07.0",
-			(void *)(uintptr_t)bar.p, bar.len);
+			(void *)(uintptr_t)tracked.p, tracked.len);
+		if (ftruncate(tracked.fd, 0) < 0)
+			_exit(12);
 	}
 	if (ftruncate(bar.fd, 0) < 0)
 		_exit(11);
@@ -198,7 +201,7 @@ child_fault(bool registered_but_healthy)
 }
 
 static void
-expect_child_dies_of_sigbus(bool registered_but_healthy)
+expect_child_dies_of_sigbus(bool other_bar_tracked)
 {
 	int status = 0;
 	pid_t pid;
@@ -206,7 +209,7 @@ expect_child_dies_of_sigbus(bool registered_but_healthy)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0)
-		child_fault(registered_but_healthy);
+		child_fault(other_bar_tracked);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFSIGNALED(status));
 	assert_int_equal(WTERMSIG(status), SIGBUS);
@@ -219,6 +222,55 @@ test_sigbus_passes_through(void **state)
 	hotplug_sysfs_root_set("/nonexistent-sysfs-for-tests");
 	expect_child_dies_of_sigbus(false);
 	expect_child_dies_of_sigbus(true);
+}
+
+/*
+ * In a child: a probed device, no FAULT, no REMOVE seen.  uio and sysfs
+ * resource mappings are revoked by the kernel before it sends REMOVE:
+ * the BAR must read zeros then, not kill.
+ */
+static void
+child_probed_bar_revoked(void)
+{
+	const char *dev = "0000:00:08.0";
+	uint64_t faults0 = hotplug_sigbus_faults();
+	struct fake_bar bar;
+
+	signal(SIGBUS, SIG_DFL);
+	if (bar_map(&bar) < 0 || hotplug_sigbus_install() < 0)
+		_exit(10);
+	if (hotplug_device_track(dev) < 0 ||
+	    hotplug_device_state_set(dev, HOTPLUG_DEV_PARSED) < 0 ||
+	    hotplug_device_state_set(dev, HOTPLUG_DEV_PROBED) < 0 ||
+	    hotplug_sigbus_region_add(dev, (void *)(uintptr_t)bar.p,
+			bar.len) < 0)
+		_exit(11);
+	bar.p[2] = 7;
+	if (ftruncate(bar.fd, 0) < 0)
+		_exit(12);
+	if (bar.p[2] != 0)
+		_exit(13);
+	bar.p[3] = 1;	/* a doorbell write */
+	_exit(hotplug_sigbus_faults() == faults0 + 1 ? 0 : 14);
+}
+
+static void
+test_sigbus_armed_from_probe(void **state)
+{
+	int status = 0;
+	pid_t pid;
+
+	(void)state;
+	hotplug_sysfs_root_set("/nonexistent-sysfs-for-tests");
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		child_probed_bar_revoked();
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFSIGNALED(status))
+		fail_msg("killed by signal %d", WTERMSIG(status));
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 /* A previous SA_SIGINFO handler gets faults outside our regions. */
@@ -268,6 +320,7 @@ main(void)
 		cmocka_unit_test(test_remap_device),
 		cmocka_unit_test(test_sigbus_recovers_registered),
 		cmocka_unit_test(test_sigbus_passes_through),
+		cmocka_unit_test(test_sigbus_armed_from_probe),
 		cmocka_unit_test(test_sigbus_chains_to_previous),
 	};
 

@@ -1155,8 +1155,8 @@ static void
 test_vfio_request_removes_sub(void **state)
 {
 	uint16_t port = port_of("net_failsafe0");
+	uint64_t removals, deadline, stop_ns, close_ns;
 	struct rte_eth_stats a, b;
-	uint64_t removals, deadline;
 
 	(void)state;
 	port_start_both(port);
@@ -1168,6 +1168,18 @@ test_vfio_request_removes_sub(void **state)
 		usleep(100);
 	assert_int_equal(xstat(port, "fs_tx_subdevice"), 1);
 	assert_true(sub_xstat(port, 0, "removals") > removals);
+	/*
+	 * Released in vfio's order: stopped, then closed (which unmaps the
+	 * BARs); never remapped, for the device is still there and still
+	 * does DMA until it is stopped.
+	 */
+	while (xstat(port, "fs_last_remove_close_ns") == 0 && now_ms() < deadline)
+		usleep(100);
+	stop_ns = xstat(port, "fs_last_remove_stop_ns");
+	close_ns = xstat(port, "fs_last_remove_close_ns");
+	assert_true(stop_ns > 0 && stop_ns != UINT64_MAX - 1);
+	assert_true(close_ns >= stop_ns && close_ns != UINT64_MAX - 1);
+	assert_int_equal(xstat(port, "fs_last_remove_remap_ns"), 0);
 	stats_of(port_of("net_null1"), &a);
 	assert_int_equal(send_fresh(port, 0, BURST), BURST);
 	stats_of(port_of("net_null1"), &b);
@@ -1178,6 +1190,38 @@ test_vfio_request_removes_sub(void **state)
 	assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
 	assert_int_equal(rte_eth_dev_stop(port), 0);
 	assert_mempool_back();
+}
+
+/*
+ * An RTE_DEV_EVENT_REMOVE may come from EAL's own monitor (an application
+ * ran rte_dev_event_monitor_start, testpmd --hot-plug), which takes
+ * forged and synthetic uevents: for a sub-device whose interface sysfs
+ * still shows, under the same ifindex, it changes nothing.
+ */
+static void
+test_forged_dev_event_remove_ignored(void **state)
+{
+	uint64_t removals, events;
+	uint16_t port;
+
+	(void)state;
+	if (!netns_ok)
+		skip();
+	assert_int_equal(sh("ip link add fsf0 type veth peer name fsf1 && ip link set fsf0 up && ip link set fsf1 up"), 0);
+	port = fs_create("net_failsafe29", "dev(net_af_packet29,iface=fsf0),dev(net_null29),hotplug_poll=20");
+	port_start_both(port);
+	assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
+	removals = sub_xstat(port, 0, "removals");
+	events = xstat(port, "fs_remove_events");
+	rte_dev_event_callback_process("net_af_packet29", RTE_DEV_EVENT_REMOVE);
+	usleep(100 * 1000);
+	assert_int_equal(sub_xstat(port, 0, "removals"), removals);
+	assert_int_equal(xstat(port, "fs_remove_events"), events);
+	assert_int_equal(sub_xstat(port, 0, "active"), 1);
+	assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	fs_destroy("net_failsafe29");
+	sh("ip link del fsf0");
 }
 
 /* --- LSC, exec(), per-port devargs, RSS/RETA and queue ops -------------- */
@@ -2386,6 +2430,7 @@ main(void)
 		cmocka_unit_test(test_rename_is_add_and_remove),
 		cmocka_unit_test(test_allmulti_enotsup_logged_once),
 		cmocka_unit_test(test_vfio_request_removes_sub),
+		cmocka_unit_test(test_forged_dev_event_remove_ignored),
 		cmocka_unit_test(test_lsc_only_on_link_change),
 		cmocka_unit_test(test_exec_reruns_on_replug),
 		cmocka_unit_test(test_two_ports_keep_own_devargs),

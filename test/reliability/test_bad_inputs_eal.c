@@ -338,21 +338,21 @@ test_bind_missing(void **state)
 	(void)state;
 	assert_int_equal(fake_sysfs_add_pci("0000:00:05.0", "0x1af4\n",
 		"0x1000\n", NULL), 0);
-	assert_int_equal(hotplug_bind_driver("0000:00:05.0", "nosuchdrv", 100),
+	assert_int_equal(hotplug_bind_driver("0000:00:05.0", "nosuchdrv", 100, 0),
 		-ENOENT);
-	assert_int_equal(hotplug_bind_driver(PCI_GONE, "vfio-pci", 100),
+	assert_int_equal(hotplug_bind_driver(PCI_GONE, "vfio-pci", 100, 0),
 		-ENODEV);
-	assert_int_equal(hotplug_bind_driver("0000:00:05.0", "../x", 100),
+	assert_int_equal(hotplug_bind_driver("0000:00:05.0", "../x", 100, 0),
 		-EINVAL);
-	assert_int_equal(hotplug_bind_driver("0000:00:05.0", "", 100), -EINVAL);
-	assert_int_equal(hotplug_bind_driver("0000:00:05.0", NULL, 100),
+	assert_int_equal(hotplug_bind_driver("0000:00:05.0", "", 100, 0), -EINVAL);
+	assert_int_equal(hotplug_bind_driver("0000:00:05.0", NULL, 100, 0),
 		-EINVAL);
-	assert_int_equal(hotplug_bind_driver("not-pci", "vfio-pci", 100),
+	assert_int_equal(hotplug_bind_driver("not-pci", "vfio-pci", 100, 0),
 		-EINVAL);
-	assert_int_equal(hotplug_bind_driver(NULL, "vfio-pci", 100), -EINVAL);
+	assert_int_equal(hotplug_bind_driver(NULL, "vfio-pci", 100, 0), -EINVAL);
 	/* a driver that is there but never binds: bounded wait */
 	assert_int_equal(fake_sysfs_add_driver("lazydrv"), 0);
-	assert_int_equal(hotplug_bind_driver("0000:00:05.0", "lazydrv", 50),
+	assert_int_equal(hotplug_bind_driver("0000:00:05.0", "lazydrv", 50, 0),
 		-ETIMEDOUT);
 }
 

@@ -24,6 +24,7 @@
 #include <bus_pci_driver.h>
 #include <rte_bus.h>
 #include <rte_dev.h>
+#include <rte_string_fns.h>
 
 #include "hotplug.h"
 
@@ -156,7 +157,8 @@ fs_sub_pci_dev(const struct fs_sub *sub)
 
 /*
  * After a successful probe: the registry says PROBED, and the BARs join
- * the SIGBUS table, armed by the registry once the device is in FAULT.
+ * the SIGBUS table, armed from now on: uio and sysfs resource mappings
+ * are revoked before the kernel says REMOVE.
  */
 void
 fs_hotplug_sub_probed(struct fs_sub *sub)
@@ -200,7 +202,7 @@ fs_hotplug_sub_forget(struct fs_sub *sub)
 		hotplug_device_untrack(name);
 }
 
-/* Gone from the system: FAULT arms the SIGBUS safety net of its BARs. */
+/* Gone from the system: the registry says FAULT. */
 static void
 fs_hotplug_sub_fault(struct fs_sub *sub)
 {
@@ -236,9 +238,18 @@ fs_hotplug_rmv(struct fs_sub *sub)
 	fs_hotplug_sub_fault(sub);
 }
 
+/*
+ * Out of the active set at once.  gone: sysfs agrees the device is no
+ * longer there, so its BARs are remapped now, before anything else can
+ * fault on them (uio and sysfs resource mappings are dead already).  A
+ * device still there (vfio's release request) is not remapped: it still
+ * does DMA into mbufs until it is stopped, and register writes to dummy
+ * pages would not stop it.  It is stopped, then closed (which unmaps its
+ * BARs), after the grace period.
+ */
 static void
 fs_hotplug_remove(struct fs_priv *priv, struct fs_sub *sub, uint64_t rx_ns,
-		  const char *what)
+		  const char *what, bool gone)
 {
 	struct fs_hotplug_times *t = &priv->hp;
 	struct rte_pci_device *pdev;
@@ -247,11 +258,16 @@ fs_hotplug_remove(struct fs_priv *priv, struct fs_sub *sub, uint64_t rx_ns,
 		return;	/* a repeated REMOVE */
 	fs_switch_remove_sub(sub, what);
 	fs_hotplug_sub_fault(sub);
+	if (gone && fs_sub_is_pci(sub))
+		sub->pci_gone = true;
 	t->remove_events++;
 	t->last_remove_switch_ns = priv->last_publish_ns - rx_ns;
 	t->last_remove_rx_ns = rx_ns;
+	t->last_remove_remap_ns = 0;
+	t->last_remove_stop_ns = 0;
+	t->last_remove_close_ns = 0;
 	sub->remove_rx_ns = rx_ns;
-	pdev = fs_sub_pci_dev(sub);
+	pdev = gone ? fs_sub_pci_dev(sub) : NULL;
 	if (pdev != NULL) {
 		int ret = hotplug_remap_device(pdev);
 
@@ -349,23 +365,47 @@ fs_hotplug_add_slot(struct fs_priv *priv, const struct hotplug_event *ev,
 	return NULL;
 }
 
+/*
+ * take: the device went away and came back (we saw it go, or saw the
+ * kernel's ADD), so another driver may have it only because the kernel
+ * probed it first.  Otherwise only an unbound device is bound: a devargs
+ * typo must not take a host NIC.  The library refuses either way a
+ * device with an interface up.  A refusal is said once per slot: the poll
+ * asks again at every tick.
+ */
 static int
-fs_hotplug_bind(struct fs_priv *priv, struct fs_sub *sub, const char *pci_addr)
+fs_hotplug_bind(struct fs_priv *priv, struct fs_sub *sub, const char *pci_addr,
+		bool take)
 {
 	int ret = hotplug_bind_driver(pci_addr, priv->args.bind_driver,
-				      FS_BIND_TIMEOUT_MS);
+				      FS_BIND_TIMEOUT_MS,
+				      take ? HOTPLUG_BIND_TAKE : 0);
+	char cur[HOTPLUG_DRIVER_MAX] = "";
 
-	if (ret < 0)
+	if (ret == 0) {
+		sub->pci_gone = false;
+		sub->bind_refused = false;
+		return 0;
+	}
+	if (ret != -EBUSY)
 		return fs_sub_fail(sub, ret, "cannot bind %s to %s: %s", pci_addr,
 				   priv->args.bind_driver, strerror(-ret));
-	return 0;
+	if (sub->bind_refused)
+		return ret;
+	sub->bind_refused = true;
+	hotplug_pci_driver(pci_addr, cur, sizeof(cur));
+	return fs_sub_fail(sub, ret, "%s not bound to %s: %s owns it%s; unbind it to let the port take it",
+			   pci_addr, priv->args.bind_driver, cur,
+			   take ? " with an interface up" :
+			   " and it was never this port's");
 }
 
 /*
  * Under lock, before hotplug_poll probes an empty PCI slot: the ADD
  * path's bind, for a device that is back with another driver (its bind
  * lost to the kernel's own probe, or its ADD was not seen), which the
- * PCI bus could otherwise never probe.
+ * PCI bus could otherwise never probe.  Only an unbound device, or one
+ * this slot saw go away.
  */
 void
 fs_hotplug_poll_bind(struct fs_sub *sub)
@@ -379,7 +419,7 @@ fs_hotplug_poll_bind(struct fs_sub *sub)
 	if (hotplug_pci_driver(sub->pci_addr, cur, sizeof(cur)) < 0 ||
 	    strcmp(cur, priv->args.bind_driver) == 0)
 		return;	/* not there, or ready for its probe */
-	fs_hotplug_bind(priv, sub, sub->pci_addr);
+	fs_hotplug_bind(priv, sub, sub->pci_addr, sub->pci_gone);
 }
 
 /* fs_sub_join(), step by step, with the time of each step recorded. */
@@ -440,8 +480,16 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 		return;	/* still here: an ADD for a present device changes nothing */
 	if (replacement && fs_rewrite_devargs(sub, ev) < 0)
 		return;
+	/*
+	 * The kernel's own ADD: the device has just come, and a driver that
+	 * has it probed it meanwhile.  A synthetic ADD (written to sysfs, or
+	 * made by a rescan) proves no such thing, and the slot's own device
+	 * seen gone says nothing about a replacement's.
+	 */
 	if (ev->subsystem == HOTPLUG_SUBSYS_PCI &&
-	    fs_hotplug_bind(priv, sub, ev->pci_addr) < 0)
+	    fs_hotplug_bind(priv, sub, ev->pci_addr,
+			    (!replacement && sub->pci_gone) ||
+			    (!ev->synth && !ev->resync)) < 0)
 		return;
 	t->last_add_bind_ns = fs_time_ns() - ev->rx_ns;
 	ret = fs_hotplug_join_timed(sub, t, ev->rx_ns);
@@ -581,11 +629,12 @@ fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 	if (ev->action == HOTPLUG_ACTION_REMOVE) {
 		FS_FOREACH_SUB(priv, sub)
 			if (fs_event_is_sub(ev, sub))
+				/* The monitor confirmed it with sysfs. */
 				fs_hotplug_remove(priv, sub, ev->rx_ns,
 						  ev->resync ? "gone (found by resync)" :
 						  ev->old_name[0] != '\0' ?
 						  "renamed (MOVE uevent)" :
-						  "REMOVE uevent");
+						  "REMOVE uevent", true);
 	} else if (ev->action != HOTPLUG_ACTION_ADD) {
 		FS_FOREACH_SUB(priv, sub)
 			if (fs_event_is_sub(ev, sub))
@@ -598,10 +647,76 @@ fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 	return 0;
 }
 
+/* The kernel event a removal of this slot's device would be, if any. */
+static bool
+fs_sub_remove_event(const struct fs_sub *sub, struct hotplug_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->action = HOTPLUG_ACTION_REMOVE;
+	if (fs_sub_is_pci(sub)) {
+		ev->subsystem = HOTPLUG_SUBSYS_PCI;
+		strlcpy(ev->pci_addr, sub->pci_addr, sizeof(ev->pci_addr));
+		strlcpy(ev->name, sub->pci_addr, sizeof(ev->name));
+		return true;
+	}
+	if (sub->iface[0] == '\0')
+		return false;
+	ev->subsystem = HOTPLUG_SUBSYS_NET;
+	snprintf(ev->ifname, sizeof(ev->ifname), "%s", sub->iface);
+	snprintf(ev->name, sizeof(ev->name), "%s", sub->iface);
+	ev->ifindex = sub->ifindex > 0 ? sub->ifindex :
+		hotplug_ifname_to_ifindex(sub->iface);
+	return true;
+}
+
+static bool
+fs_sub_is_vfio(const struct fs_sub *sub)
+{
+	const struct rte_pci_device *pdev = fs_sub_pci_dev(sub);
+
+	return pdev != NULL && pdev->kdrv == RTE_PCI_KDRV_VFIO;
+}
+
 /*
- * vfio: the kernel holds a removal until user space lets go, and asks
- * through the device request notifier, which the EAL turns into this
- * callback (interrupt thread): switch, then release promptly.
+ * Under lock: an RTE_DEV_EVENT_REMOVE named this slot's device.  Debian's
+ * EAL raises it from two places.  Its vfio request handler: the kernel
+ * holds the device's removal until we let go, so sysfs still shows it;
+ * release it, in vfio's order (stop, close), without a remap.  Its own
+ * uevent monitor, when the application started one (testpmd --hot-plug):
+ * that one takes forged and synthetic uevents, so the removal is checked
+ * with sysfs as lib/eal's monitor checks its own, and a device still
+ * there is left alone.  A vfio device still there cannot be told from a
+ * forged event; releasing it is the only way the kernel's removal ends,
+ * and if it was not leaving, hotplug_poll takes it back.  A sub-device
+ * with no kernel identity (a vdev) has nothing to check.
+ */
+void
+fs_hotplug_dev_remove(struct fs_sub *sub, uint64_t rx_ns)
+{
+	struct fs_priv *priv = sub->priv;
+	struct hotplug_event ev;
+	bool gone;
+
+	if (priv->closing || sub->state == FS_SUB_EMPTY || sub->retiring)
+		return;
+	if (fs_sub_is_vfio(sub) && hotplug_pci_present(sub->pci_addr)) {
+		fs_hotplug_remove(priv, sub, rx_ns, "release requested by the kernel (vfio)",
+				  false);
+		return;
+	}
+	gone = !fs_sub_remove_event(sub, &ev) || hotplug_remove_confirmed(&ev);
+	if (!gone) {
+		FS_PORT_LOG(NOTICE, priv, "sub-device %u (%s): device event REMOVE ignored: sysfs still shows %s (forged or synthetic)",
+			    sub->idx, sub->dev_name, ev.name);
+		return;
+	}
+	fs_hotplug_remove(priv, sub, rx_ns, "REMOVE device event",
+			  fs_sub_is_pci(sub));
+}
+
+/*
+ * RTE_DEV_EVENT_REMOVE callbacks run in the interrupt thread: never wait
+ * there for the port lock, the service finishes it.
  */
 static void
 fs_dev_event_handle(const char *device_name, enum rte_dev_event_type type,
@@ -616,18 +731,16 @@ fs_dev_event_handle(const char *device_name, enum rte_dev_event_type type,
 	if (type != RTE_DEV_EVENT_REMOVE || device_name == NULL)
 		return;
 	if (pthread_mutex_trylock(&priv->lock) != 0) {
-		/* Interrupt thread: never wait; the service finishes it. */
 		FS_FOREACH_SUB(priv, sub)
 			if (strcmp(sub->dev_name, device_name) == 0)
-				__atomic_store_n(&sub->rmv_pending, true,
+				__atomic_store_n(&sub->dev_rmv_pending, true,
 						 __ATOMIC_RELEASE);
 		fs_service_kick(priv);
 		return;
 	}
 	FS_FOREACH_SUB(priv, sub)
-		if (!priv->closing && sub->state != FS_SUB_EMPTY &&
-		    strcmp(sub->dev_name, device_name) == 0)
-			fs_hotplug_remove(priv, sub, now, "release requested by the kernel");
+		if (strcmp(sub->dev_name, device_name) == 0)
+			fs_hotplug_dev_remove(sub, now);
 	pthread_mutex_unlock(&priv->lock);
 	fs_lsc_emit_pending(priv);
 }

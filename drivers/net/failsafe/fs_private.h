@@ -63,8 +63,15 @@ struct fs_sub {
 	bool add_pending;	/* an ADD came while it was leaving */
 	bool rmv_pending;	/* RMV event seen; the alarm acts on it */
 	bool cb_stale;		/* an ethdev callback kept registered (was running) */
+	bool dev_rmv_pending;	/* RTE_DEV_EVENT_REMOVE seen; the alarm checks it */
 	bool probed_rcu_expedited;	/* its last probe had kernel RCU expedited */
 	bool folded;		/* its counters are in priv->acc (stats_seq) */
+	/*
+	 * Its PCI device was seen gone from sysfs: once back, hotplug_poll
+	 * may take it from the kernel driver that probed it meanwhile.
+	 */
+	bool pci_gone;
+	bool bind_refused;	/* a refused bind was logged: said once */
 	uint16_t port_id;
 	char devargs[FS_DEVARGS_MAX];	/* as last resolved (exec/fd) */
 	char bus[32];
@@ -76,6 +83,7 @@ struct fs_sub {
 	char devargs_override[FS_DEVARGS_MAX];	/* a replacement's devargs */
 	struct fs_exec exec;		/* exec() slot: its command, if any */
 	uint64_t remove_rx_ns;		/* when its REMOVE was received */
+	uint64_t remove_stop_ns;	/* when it was stopped, for priv->hp */
 	struct hotplug_event pending_ev;	/* valid while add_pending */
 	uint64_t removals;
 	uint64_t additions;
@@ -187,7 +195,8 @@ struct fs_hotplug_times {
 	uint64_t remove_events;
 	uint64_t add_events;
 	uint64_t last_remove_switch_ns;
-	uint64_t last_remove_remap_ns;
+	uint64_t last_remove_remap_ns;	/* 0: not remapped (still there) */
+	uint64_t last_remove_stop_ns;
 	uint64_t last_remove_close_ns;
 	uint64_t last_add_bind_ns;
 	uint64_t last_add_probe_ns;
@@ -388,6 +397,7 @@ bool fs_hotplug_present(const struct fs_sub *sub);
 void fs_sub_identity(struct fs_sub *sub, const char *devargs);
 void fs_hotplug_sub_probed(struct fs_sub *sub);
 void fs_hotplug_sub_released(struct fs_sub *sub);
+void fs_hotplug_dev_remove(struct fs_sub *sub, uint64_t rx_ns);
 void fs_hotplug_rmv(struct fs_sub *sub);
 
 /* fs_flow.c */

@@ -80,10 +80,14 @@ fs_service_rmv(struct fs_priv *priv)
 {
 	struct fs_sub *sub;
 
-	FS_FOREACH_SUB(priv, sub)
+	FS_FOREACH_SUB(priv, sub) {
 		if (__atomic_exchange_n(&sub->rmv_pending, false,
 					__ATOMIC_ACQ_REL))
 			fs_hotplug_rmv(sub);
+		if (__atomic_exchange_n(&sub->dev_rmv_pending, false,
+					__ATOMIC_ACQ_REL))
+			fs_hotplug_dev_remove(sub, fs_time_ns());
+	}
 }
 
 /* When the service must run again; UINT64_MAX: not before an event. */

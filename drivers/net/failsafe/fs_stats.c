@@ -204,6 +204,8 @@ static const struct {
 	  offsetof(struct fs_hotplug_times, last_remove_switch_ns) },
 	{ "fs_last_remove_remap_ns",
 	  offsetof(struct fs_hotplug_times, last_remove_remap_ns) },
+	{ "fs_last_remove_stop_ns",
+	  offsetof(struct fs_hotplug_times, last_remove_stop_ns) },
 	{ "fs_last_remove_close_ns",
 	  offsetof(struct fs_hotplug_times, last_remove_close_ns) },
 	{ "fs_last_add_bind_ns", offsetof(struct fs_hotplug_times, last_add_bind_ns) },

@@ -618,9 +618,17 @@ fs_sub_detach_close(struct fs_sub *sub)
 	/* An ADD for this slot waits for the close: keep it short. */
 	bool rcu = fs_rcu_begin(sub);
 
-	fs_hotplug_sub_released(sub);
+	/*
+	 * Stop, then close: a vfio device still does DMA into mbufs until it
+	 * is stopped, and close both frees those mbufs and unmaps its BARs.
+	 * The SIGBUS safety net covers the stop's register writes and leaves
+	 * before the unmap, whose addresses may be reused.
+	 */
 	if (sub->state == FS_SUB_STARTED)
 		rte_eth_dev_stop(sub->port_id);
+	if (sub->remove_rx_ns != 0)
+		sub->remove_stop_ns = fs_time_ns() - sub->remove_rx_ns;
+	fs_hotplug_sub_released(sub);
 	rte_eth_dev_close(sub->port_id);
 	fs_plug_remove(sub->bus, sub->dev_name);
 	if (rcu)
@@ -632,9 +640,11 @@ void
 fs_sub_detach_end(struct fs_sub *sub)
 {
 	if (sub->closing) {
-		if (sub->remove_rx_ns != 0)
+		if (sub->remove_rx_ns != 0) {
+			sub->priv->hp.last_remove_stop_ns = sub->remove_stop_ns;
 			sub->priv->hp.last_remove_close_ns =
 				fs_time_ns() - sub->remove_rx_ns;
+		}
 		FS_PORT_LOG(INFO, sub->priv, "sub-device %u (%s) closed",
 			    sub->idx, sub->dev_name);
 	}
@@ -643,6 +653,7 @@ fs_sub_detach_end(struct fs_sub *sub)
 	sub->retiring = false;
 	sub->closing = false;
 	sub->remove_rx_ns = 0;
+	sub->remove_stop_ns = 0;
 	sub->port_id = RTE_MAX_ETHPORTS;
 }
 

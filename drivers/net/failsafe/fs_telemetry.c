@@ -80,6 +80,7 @@ fs_tel_hotplug(struct rte_tel_data *d, const struct fs_priv *priv)
 	rte_tel_data_add_dict_uint(d, "add_events", t->add_events);
 	rte_tel_data_add_dict_uint(d, "last_remove_switch_ns", t->last_remove_switch_ns);
 	rte_tel_data_add_dict_uint(d, "last_remove_remap_ns", t->last_remove_remap_ns);
+	rte_tel_data_add_dict_uint(d, "last_remove_stop_ns", t->last_remove_stop_ns);
 	rte_tel_data_add_dict_uint(d, "last_remove_close_ns", t->last_remove_close_ns);
 	rte_tel_data_add_dict_uint(d, "last_add_bind_ns", t->last_add_bind_ns);
 	rte_tel_data_add_dict_uint(d, "last_add_probe_ns", t->last_add_probe_ns);
