@@ -28,7 +28,7 @@ fs_veth_add vB0 vB1
 start=$SECONDS
 # shellcheck disable=SC2046
 tp_start --netns $(fs_eal_args) \
-	--vdev "net_failsafe0,dev(net_af_packet0,iface=vA0),dev(net_af_packet1,iface=vB0),exec(sh -c 'echo \$\$ >$PIDFILE; echo net_null7; exec sleep 600')" \
+	--vdev "net_failsafe0,dev(net_af_packet0,iface=vA0),dev(net_af_packet1,iface=vB0),exec(sh -c 'echo \$\$ >$PIDFILE; echo net_null7,no-rx=1; exec sleep 600')" \
 	-- -i --forward-mode=io
 took=$((SECONDS - start))
 fs_check "testpmd reached its prompt within 20 s (took ${took} s)" \
@@ -63,6 +63,7 @@ tp_cmd start >/dev/null
 before=$(fs_rx_packets vA1)
 inject vA1 $N
 # io forwarding on one port: back out of the port, through vA0 to vA1.
+# net_null7 receives nothing (no-rx=1): only the injected frames count.
 fs_check "forwarding: vA1 gets the frames back" \
 	fs_wait_for 10 fs_rx_above vA1 $((before + N - 1))
 tp_cmd stop >/dev/null

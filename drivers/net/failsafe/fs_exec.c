@@ -151,9 +151,13 @@ fs_exec_start(struct fs_exec *x, const char *cmd, unsigned int timeout_ms)
 static void
 fs_exec_kill(pid_t pid, int sig)
 {
-	/* Negative: the whole group, grandchildren included. */
-	if (kill(-pid, sig) < 0 && errno == ESRCH)
-		kill(pid, sig);
+	/*
+	 * Negative: the whole group, grandchildren included.  The leader
+	 * made its session before exec, so no group means no leader either:
+	 * never fall back to the bare pid, which may be another process's
+	 * by now.
+	 */
+	kill(-pid, sig);
 }
 
 /* Answered or out of time: keep the answer, let the command go. */

@@ -483,13 +483,14 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 	/*
 	 * The kernel's own ADD: the device has just come, and a driver that
 	 * has it probed it meanwhile.  A synthetic ADD (written to sysfs, or
-	 * made by a rescan) proves no such thing, and the slot's own device
-	 * seen gone says nothing about a replacement's.
+	 * made by a rescan) proves no such thing.  A replacement never went
+	 * away and came back: only an unbound one is taken, or a match rule
+	 * would take every new device with that id (a host's new VF).
 	 */
 	if (ev->subsystem == HOTPLUG_SUBSYS_PCI &&
 	    fs_hotplug_bind(priv, sub, ev->pci_addr,
-			    (!replacement && sub->pci_gone) ||
-			    (!ev->synth && !ev->resync)) < 0)
+			    !replacement &&
+			    (sub->pci_gone || (!ev->synth && !ev->resync))) < 0)
 		return;
 	t->last_add_bind_ns = fs_time_ns() - ev->rx_ns;
 	ret = fs_hotplug_join_timed(sub, t, ev->rx_ns);
