@@ -56,9 +56,11 @@ fs_check "primary forwards through vA0" fs_rx_grows vA1
 # foreground child runs).
 SEC_PID=""
 SEC_RC=""
-FS_CLEANUP_HOOKS+=('[ -z "$SEC_PID" ] || kill -9 "$SEC_PID" 2>/dev/null')
+# Its own session, so the cleanup reaches proc-info itself, not only the
+# ip netns exec around it (a live secondary keeps the hugetlbfs busy).
+FS_CLEANUP_HOOKS+=('[ -z "$SEC_PID" ] || kill -9 -- "-$SEC_PID" 2>/dev/null; rm -rf "/var/run/dpdk/$FS_PREFIX"')
 secondary() {
-	fs_in_netns timeout 10 dpdk-proc-info -d "$FS_PLUGIN_DIR" \
+	setsid ip netns exec "$FS_NETNS" timeout 10 dpdk-proc-info -d "$FS_PLUGIN_DIR" \
 		--proc-type=secondary --file-prefix "$FS_PREFIX" \
 		--huge-dir "$FS_HUGE_DIR" --no-pci \
 		--log-level=lib.eal:notice -- "$2" \
