@@ -64,6 +64,7 @@ struct fs_sub {
 	bool rmv_pending;	/* RMV event seen; the alarm acts on it */
 	bool cb_stale;		/* an ethdev callback kept registered (was running) */
 	bool dev_rmv_pending;	/* RTE_DEV_EVENT_REMOVE seen; the alarm checks it */
+	bool remove_retry;	/* its removal could not be published */
 	bool probed_rcu_expedited;	/* its last probe had kernel RCU expedited */
 	bool folded;		/* its counters are in priv->acc (stats_seq) */
 	/*
@@ -334,7 +335,8 @@ int fs_switch_init(struct fs_priv *priv, uint32_t nb_readers);
 void fs_switch_fini(struct fs_priv *priv);
 int fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask);
 void fs_switch_reclaim(struct fs_priv *priv, bool force, uint32_t *closing);
-void fs_switch_remove_sub(struct fs_sub *sub, const char *why);
+int fs_switch_remove_sub(struct fs_sub *sub, const char *why);
+void fs_switch_remove_retry(struct fs_sub *sub);
 int fs_switch_link_down(struct fs_sub *sub);
 void fs_switch_queue_state(struct fs_priv *priv, uint16_t qid, bool tx);
 int fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms);

@@ -543,6 +543,8 @@ fs_sub_probe(struct fs_sub *sub)
 	sub->ifindex = ifindex;
 	/* Counted again, not in priv->acc: before a secondary can see it. */
 	__atomic_store_n(&sub->folded, false, __ATOMIC_RELAXED);
+	/* Another device: the join's publish replaces any set left stale. */
+	sub->remove_retry = false;
 	__atomic_store_n(&sub->state, FS_SUB_PROBED, __ATOMIC_RELEASE);
 	sub->notsup_logged = 0;	/* another device: it may say otherwise */
 	fs_hotplug_sub_probed(sub);
