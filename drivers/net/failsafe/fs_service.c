@@ -90,16 +90,17 @@ fs_service_rmv(struct fs_priv *priv)
 	}
 }
 
-/* Removals that ran out of memory. */
+/* Removals that ran out of memory, and devices someone else removed. */
 static void
 fs_service_subs(struct fs_priv *priv, uint32_t *closing)
 {
 	struct fs_sub *sub;
 
-	RTE_SET_USED(closing);
-	FS_FOREACH_SUB(priv, sub)
+	FS_FOREACH_SUB(priv, sub) {
 		if (sub->remove_retry)
 			fs_switch_remove_retry(sub);
+		fs_unplug_settle(sub, closing);
+	}
 }
 
 /* When the service must run again; UINT64_MAX: not before an event. */

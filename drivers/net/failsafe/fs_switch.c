@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_malloc.h>
 
 #include "hotplug.h"
@@ -471,6 +472,30 @@ fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms)
 			return -ETIMEDOUT;
 		rte_pause();
 	}
+}
+
+/*
+ * Under priv->lock: wait until no burst can still see a set published
+ * before now, without finishing any retired set (its teardowns stay with
+ * the service).  Sets retire in order, so the newest one decides.  Past
+ * the first check it sleeps: the lcore it waits for may share a core.
+ */
+int
+fs_switch_sync(struct fs_priv *priv, unsigned int timeout_ms)
+{
+	uint64_t deadline = fs_time_ns() + timeout_ms * 1000000ULL;
+	const struct fs_retired *last = priv->retired;
+
+	if (last == NULL)
+		return 0;
+	while (last->next != NULL)
+		last = last->next;
+	while (!fs_grace_done(priv, last)) {
+		if (fs_time_ns() >= deadline)
+			return -ETIMEDOUT;
+		rte_delay_us_sleep(20);
+	}
+	return 0;
 }
 
 /*
