@@ -58,6 +58,25 @@ static unsigned int mp_start_in_use;
 
 /* --- helpers ------------------------------------------------------------ */
 
+/*
+ * Out of memory on demand: the next allocation of an active set by this
+ * thread fails.  The plugin's calloc resolves to this one, which the
+ * executable exports because the DPDK libraries it links call calloc.
+ */
+void *__libc_calloc(size_t n, size_t size);
+static __thread unsigned int set_allocs_to_fail;
+
+__attribute__((visibility("default"))) void *
+calloc(size_t n, size_t size)
+{
+	if (set_allocs_to_fail > 0 && n == 1 &&
+	    size == sizeof(struct fs_active)) {
+		set_allocs_to_fail--;
+		return NULL;
+	}
+	return __libc_calloc(n, size);
+}
+
 static uint64_t
 now_ms(void)
 {
@@ -1864,6 +1883,34 @@ test_grace_held_by_queue_in_burst(void **state)
 }
 
 /*
+ * Issue 17, item 9: a removal whose new active set cannot be allocated
+ * must not leave the slot retiring for ever (in the set, refused by every
+ * join, in no retired set): the service publishes it again.
+ */
+static void
+test_remove_retried_after_enomem(void **state)
+{
+	uint16_t port;
+
+	(void)state;
+	port = fs_create("net_failsafe44", "dev(net_null92),dev(net_null93),hotplug_poll=0");
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	set_allocs_to_fail = 1;
+	raise_rmv("net_null93");	/* publishes in this thread: lock is free */
+	assert_int_equal(set_allocs_to_fail, 0);
+	assert_true(wait_sub_xstat(port, 1, "active", 0));
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_EMPTY));
+	assert_int_equal(sub_xstat(port, 1, "removals"), 1);
+	assert_int_equal(xstat(port, "fs_active_subdevices"), 1);
+	assert_true(forward_once(port, 1, NULL) > 0);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	fs_destroy("net_failsafe44");
+	assert_mempool_back();
+}
+
+/*
  * ethdev frees the port's rx_queues array when it is configured with no
  * RX queue, outside the driver's lock; the driver's own threads work
  * from its own queue arrays.  A TX-only port carries traffic, a
@@ -2446,6 +2493,7 @@ main(void)
 		cmocka_unit_test(test_replay_exact_settings),
 		cmocka_unit_test(test_rss_key_copied_at_configure),
 		cmocka_unit_test(test_close_waits_for_running_callback),
+		cmocka_unit_test(test_remove_retried_after_enomem),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */

@@ -498,9 +498,11 @@ fs_dev_close(struct rte_eth_dev *dev)
 	priv->started = false;
 	fs_switch_fini(priv);
 	FS_FOREACH_SUB(priv, sub) {
+		fs_unplug_settle(sub, NULL);
 		fs_sub_teardown(sub);
 		fs_sub_callbacks_reap(sub);
 		fs_hotplug_sub_forget(sub);
+		fs_unplug_free(sub);
 	}
 	fs_flow_free_all(priv);
 	fs_xstats_forget(priv);

@@ -64,6 +64,9 @@ struct fs_sub {
 	bool rmv_pending;	/* RMV event seen; the alarm acts on it */
 	bool cb_stale;		/* an ethdev callback kept registered (was running) */
 	bool dev_rmv_pending;	/* RTE_DEV_EVENT_REMOVE seen; the alarm checks it */
+	bool remove_retry;	/* its removal could not be published */
+	uint8_t unplugged;	/* FS_UNPLUG_*: removed by someone else */
+	struct fs_unplug *unplug;	/* its bus driver's stand-in (fs_unplug.c) */
 	bool probed_rcu_expedited;	/* its last probe had kernel RCU expedited */
 	bool folded;		/* its counters are in priv->acc (stats_seq) */
 	/*
@@ -91,6 +94,9 @@ struct fs_sub {
 	uint8_t notsup_logged;		/* FS_NOTSUP_*: said once, not at every start */
 	char last_error[128];
 };
+#define FS_UNPLUG_NO		0
+#define FS_UNPLUG_GONE		1	/* its PMD's remove ran */
+#define FS_UNPLUG_FAILED	2	/* its PMD's remove failed: close it */
 #define FS_NOTSUP_PROMISC	RTE_BIT32(0)
 #define FS_NOTSUP_ALLMULTI	RTE_BIT32(1)
 
@@ -334,10 +340,12 @@ int fs_switch_init(struct fs_priv *priv, uint32_t nb_readers);
 void fs_switch_fini(struct fs_priv *priv);
 int fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask);
 void fs_switch_reclaim(struct fs_priv *priv, bool force, uint32_t *closing);
-void fs_switch_remove_sub(struct fs_sub *sub, const char *why);
+int fs_switch_remove_sub(struct fs_sub *sub, const char *why);
+void fs_switch_remove_retry(struct fs_sub *sub);
 int fs_switch_link_down(struct fs_sub *sub);
 void fs_switch_queue_state(struct fs_priv *priv, uint16_t qid, bool tx);
 int fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms);
+int fs_switch_sync(struct fs_priv *priv, unsigned int timeout_ms);
 bool fs_switch_links_changed(struct fs_priv *priv);
 #define FS_SYNC_GRACE_MS 100
 
@@ -399,6 +407,12 @@ void fs_hotplug_sub_probed(struct fs_sub *sub);
 void fs_hotplug_sub_released(struct fs_sub *sub);
 void fs_hotplug_dev_remove(struct fs_sub *sub, uint64_t rx_ns);
 void fs_hotplug_rmv(struct fs_sub *sub);
+
+/* fs_unplug.c: a sub-device removed by someone else */
+int fs_unplug_hook(struct fs_sub *sub);
+void fs_unplug_unhook(struct fs_sub *sub);
+void fs_unplug_free(struct fs_sub *sub);
+void fs_unplug_settle(struct fs_sub *sub, uint32_t *closing);
 
 /* fs_flow.c */
 extern const struct rte_flow_ops fs_flow_ops;

@@ -90,6 +90,19 @@ fs_service_rmv(struct fs_priv *priv)
 	}
 }
 
+/* Removals that ran out of memory, and devices someone else removed. */
+static void
+fs_service_subs(struct fs_priv *priv, uint32_t *closing)
+{
+	struct fs_sub *sub;
+
+	FS_FOREACH_SUB(priv, sub) {
+		if (sub->remove_retry)
+			fs_switch_remove_retry(sub);
+		fs_unplug_settle(sub, closing);
+	}
+}
+
 /* When the service must run again; UINT64_MAX: not before an event. */
 static uint64_t
 fs_service_next_us(const struct fs_priv *priv, uint64_t now)
@@ -119,6 +132,7 @@ fs_service_run(struct fs_priv *priv, uint32_t *closing)
 	if (priv->closing)
 		return;
 	fs_service_rmv(priv);
+	fs_service_subs(priv, closing);
 	fs_switch_reclaim(priv, false, closing);
 	priv->exec_busy = fs_subs_exec_service(priv, now >= priv->probe_after_ns);
 	if (now >= priv->probe_after_ns) {

@@ -67,6 +67,7 @@ fs_sub_destroyed(struct fs_sub *sub)
 
 		fs_switch_remove_sub(sub, "its port was released");
 		fs_hotplug_sub_released(sub);
+		fs_unplug_unhook(sub);
 		/* Released by its remover: the grace period must not close it. */
 		for (r = priv->retired; r != NULL; r = r->next)
 			r->sub_mask &= ~RTE_BIT32(sub->idx);
@@ -540,9 +541,15 @@ fs_sub_probe(struct fs_sub *sub)
 	if (ret < 0)
 		goto fail;
 	fs_sub_callbacks(sub, true);
+	ret = fs_unplug_hook(sub);
+	if (ret < 0)
+		FS_PORT_LOG(NOTICE, sub->priv, "sub-device %u: a removal by the application is not intercepted (%s): it must not happen under traffic",
+			    sub->idx, strerror(-ret));
 	sub->ifindex = ifindex;
 	/* Counted again, not in priv->acc: before a secondary can see it. */
 	__atomic_store_n(&sub->folded, false, __ATOMIC_RELAXED);
+	/* Another device: the join's publish replaces any set left stale. */
+	sub->remove_retry = false;
 	__atomic_store_n(&sub->state, FS_SUB_PROBED, __ATOMIC_RELEASE);
 	sub->notsup_logged = 0;	/* another device: it may say otherwise */
 	fs_hotplug_sub_probed(sub);
@@ -605,6 +612,7 @@ fs_sub_detach_begin(struct fs_sub *sub)
 	fs_stats_fold(sub);
 	fs_flow_forget_sub(sub);
 	fs_sub_callbacks(sub, false);
+	fs_unplug_unhook(sub);
 	sub->closing = true;
 	sub->retiring = true;
 	sub->active = false;

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_cycles.h>
 #include <rte_malloc.h>
 
 #include "hotplug.h"
@@ -473,20 +474,80 @@ fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms)
 	}
 }
 
-/* Under priv->lock: take a sub-device out of the datapath, close it later. */
-void
+/*
+ * Under priv->lock: wait until no burst can still see a set published
+ * before now, without finishing any retired set (its teardowns stay with
+ * the service).  Sets retire in order, so the newest one decides.  Past
+ * the first check it sleeps: the lcore it waits for may share a core.
+ */
+int
+fs_switch_sync(struct fs_priv *priv, unsigned int timeout_ms)
+{
+	uint64_t deadline = fs_time_ns() + timeout_ms * 1000000ULL;
+	const struct fs_retired *last = priv->retired;
+
+	if (last == NULL)
+		return 0;
+	while (last->next != NULL)
+		last = last->next;
+	while (!fs_grace_done(priv, last)) {
+		if (fs_time_ns() >= deadline)
+			return -ETIMEDOUT;
+		rte_delay_us_sleep(20);
+	}
+	return 0;
+}
+
+/*
+ * Under priv->lock: take a sub-device out of the datapath, close it later.
+ * Without memory for the new set it stays in, not retiring (which nothing
+ * would ever finish), and the service tries again.
+ */
+int
 fs_switch_remove_sub(struct fs_sub *sub, const char *why)
 {
 	struct fs_priv *priv = sub->priv;
 
 	if (sub->state == FS_SUB_EMPTY || sub->retiring)
-		return;
+		return 0;
 	sub->retiring = true;
-	sub->removals++;
 	/* Publish first: logging is a system call the switch need not wait for. */
-	if (fs_switch_publish(priv, RTE_BIT32(sub->idx)) < 0)
-		FS_PORT_LOG(ERR, priv, "cannot publish a new active set: out of memory");
+	if (fs_switch_publish(priv, RTE_BIT32(sub->idx)) < 0) {
+		sub->retiring = false;
+		sub->remove_retry = true;
+		fs_service_arm(priv, FS_SERVICE_FAST_US);
+		FS_PORT_LOG(ERR, priv, "sub-device %u (%s) must leave (%s) but a new active set cannot be published: out of memory; retrying",
+			    sub->idx, sub->dev_name, why);
+		return -ENOMEM;
+	}
+	sub->removals++;
+	sub->remove_retry = false;
 	FS_PORT_LOG(NOTICE, priv, "sub-device %u (%s) leaves: %s",
 		    sub->idx, sub->dev_name, why);
 	fs_link_refresh(priv);
+	return 0;
+}
+
+/*
+ * Under priv->lock (the service): a removal that could not be published.
+ * A slot emptied meanwhile (its port released) is out of any set built
+ * from now on; the one still published must be replaced all the same.
+ */
+void
+fs_switch_remove_retry(struct fs_sub *sub)
+{
+	const char *why = "retried: the last publish ran out of memory";
+
+	if (sub->state != FS_SUB_EMPTY) {
+		fs_switch_remove_sub(sub, why);
+		return;
+	}
+	if (fs_switch_publish(sub->priv, 0) < 0) {
+		fs_service_arm(sub->priv, FS_SERVICE_FAST_US);
+		return;
+	}
+	sub->remove_retry = false;
+	FS_PORT_LOG(NOTICE, sub->priv, "sub-device %u (%s) left: %s",
+		    sub->idx, sub->dev_name, why);
+	fs_link_refresh(sub->priv);
 }
