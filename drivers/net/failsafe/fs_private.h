@@ -68,7 +68,6 @@ struct fs_sub {
 	uint8_t unplugged;	/* FS_UNPLUG_*: removed by someone else */
 	struct fs_unplug *unplug;	/* its bus driver's stand-in (fs_unplug.c) */
 	bool probed_rcu_expedited;	/* its last probe had kernel RCU expedited */
-	bool folded;		/* its counters are in priv->acc (stats_seq) */
 	/*
 	 * Its PCI device was seen gone from sysfs: once back, hotplug_poll
 	 * may take it from the kernel driver that probed it meanwhile.
@@ -273,10 +272,10 @@ struct fs_priv {
 	struct fs_config cfg;
 	TAILQ_HEAD(, fs_flow) flows;
 	struct fs_stats_acc acc;
-	/*
-	 * Odd while acc and the subs' folded flags change, so that a reader
-	 * without the lock (a secondary process) sees a consistent sum.
+	/* The totals a secondary process reads (fs_stats.c); stats_seq is
+	 * odd while the primary writes them.
 	 */
+	struct rte_eth_stats snap;
 	uint32_t stats_seq;
 	struct fs_xname *xnames;	/* sub-device xstats, in id order */
 	unsigned int nb_xnames;
@@ -368,6 +367,7 @@ int fs_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats
 		 FS_STATS_GET_QSTATS);
 int fs_stats_reset(struct rte_eth_dev *dev);
 void fs_stats_fold(struct fs_sub *sub);
+void fs_stats_snapshot(struct fs_priv *priv);
 int fs_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
 		  unsigned int n);
 int fs_xstats_get_names(struct rte_eth_dev *dev,

@@ -146,6 +146,7 @@ fs_service_run(struct fs_priv *priv, uint32_t *closing)
 	if (priv->started && fs_switch_links_changed(priv))
 		fs_switch_publish(priv, 0);
 	fs_link_refresh(priv);
+	fs_stats_snapshot(priv);
 	fs_service_arm(priv, fs_service_next_us(priv, now));
 }
 

@@ -11,9 +11,15 @@
  * A secondary process reads the port's private data (shared memory)
  * without the port lock, which a process that dies inside would leave
  * held for the primary's monitor, and never follows the primary's heap
- * pointers (the active set, the learned names).  It gets the port
- * statistics and our own extended entries; the sub-devices' own entries
- * need the names the primary learned, so they are the primary's.
+ * pointers (the active set, the learned names).  Nor does it read the
+ * sub-devices' ports: the primary detaches them at any time, and the
+ * secondary's EAL releases its view of such a port in another thread,
+ * under a reader in the middle of rte_eth_stats_get (a crash seen once in
+ * 40 attaches during yanks).  It reads the totals the primary publishes
+ * at each of its own reads and at every service run (at least every
+ * FS_LINK_WATCH_US while started), and our own extended entries; the
+ * sub-devices' own entries need the names the primary learned, so they
+ * are the primary's.
  */
 
 #include <stddef.h>
@@ -41,41 +47,46 @@ fs_stats_add(struct rte_eth_stats *acc, const struct rte_eth_stats *st)
 	fs_compat_stats_add_queues(acc, st);
 }
 
-/* Writers hold the port lock; readers without it retry (fs_stats_get_shared). */
+/* Under lock: acc plus the present sub-devices. */
 static void
-fs_stats_seq_begin(struct fs_priv *priv)
+fs_stats_total(struct fs_priv *priv, struct rte_eth_stats *stats)
+{
+	struct rte_eth_stats st;
+	struct fs_sub *sub;
+
+	*stats = priv->acc.st;
+	FS_FOREACH_SUB(priv, sub)
+		if (sub->state != FS_SUB_EMPTY && !sub->closing &&
+		    rte_eth_stats_get(sub->port_id, &st) == 0)
+			fs_stats_add(stats, &st);
+}
+
+/* Under lock: the totals a secondary reads, odd stats_seq while written. */
+static void
+fs_stats_publish(struct fs_priv *priv, const struct rte_eth_stats *stats)
 {
 	__atomic_fetch_add(&priv->stats_seq, 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-}
-
-static void
-fs_stats_seq_end(struct fs_priv *priv)
-{
+	memcpy(&priv->snap, stats, sizeof(priv->snap));
 	__atomic_fetch_add(&priv->stats_seq, 1, __ATOMIC_RELEASE);
 }
 
-static void
-fs_stats_acc_clear(struct fs_priv *priv)
+void
+fs_stats_snapshot(struct fs_priv *priv)
 {
-	fs_stats_seq_begin(priv);
-	memset(&priv->acc, 0, sizeof(priv->acc));
-	fs_stats_seq_end(priv);
+	struct rte_eth_stats stats;
+
+	fs_stats_total(priv, &stats);
+	fs_stats_publish(priv, &stats);
 }
 
-/* Once in acc, the sub-device is skipped by lockless readers: no double count. */
 void
 fs_stats_fold(struct fs_sub *sub)
 {
-	struct fs_priv *priv = sub->priv;
 	struct rte_eth_stats st;
-	bool ok = rte_eth_stats_get(sub->port_id, &st) == 0;
 
-	fs_stats_seq_begin(priv);
-	if (ok)
-		fs_stats_add(&priv->acc.st, &st);
-	__atomic_store_n(&sub->folded, true, __ATOMIC_RELAXED);
-	fs_stats_seq_end(priv);
+	if (rte_eth_stats_get(sub->port_id, &st) == 0)
+		fs_stats_add(&sub->priv->acc.st, &st);
 }
 
 int
@@ -83,17 +94,19 @@ fs_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats
 	     FS_STATS_GET_QSTATS)
 {
 	struct fs_priv *priv = fs_priv(dev);
-	struct rte_eth_stats st;
-	struct fs_sub *sub;
 
 	pthread_mutex_lock(&priv->lock);
-	*stats = priv->acc.st;
-	FS_FOREACH_SUB(priv, sub)
-		if (sub->state != FS_SUB_EMPTY && !sub->closing &&
-		    rte_eth_stats_get(sub->port_id, &st) == 0)
-			fs_stats_add(stats, &st);
+	fs_stats_total(priv, stats);
+	fs_stats_publish(priv, stats);
 	pthread_mutex_unlock(&priv->lock);
 	return 0;
+}
+
+/* Under lock: what both resets do to our side. */
+static void
+fs_stats_acc_clear(struct fs_priv *priv)
+{
+	memset(&priv->acc, 0, sizeof(priv->acc));
 }
 
 int
@@ -107,6 +120,7 @@ fs_stats_reset(struct rte_eth_dev *dev)
 	FS_FOREACH_SUB(priv, sub)
 		if (sub->state != FS_SUB_EMPTY && !sub->closing)
 			rte_eth_stats_reset(sub->port_id);
+	fs_stats_snapshot(priv);
 	pthread_mutex_unlock(&priv->lock);
 	return 0;
 }
@@ -114,45 +128,23 @@ fs_stats_reset(struct rte_eth_dev *dev)
 /* A bounded wait for a writer that holds the sequence odd. */
 #define FS_STATS_SEQ_TRIES 1000
 
-/*
- * Without the lock: acc plus the sub-devices not folded into it yet.
- * Their port ids are valid in any process (ethdev port data is shared);
- * one this process has not attached answers -ENODEV and is skipped.
- */
-static bool
-fs_stats_sum_shared(struct fs_priv *priv, struct rte_eth_stats *stats)
-{
-	uint32_t seq = __atomic_load_n(&priv->stats_seq, __ATOMIC_ACQUIRE);
-	struct rte_eth_stats st;
-	const struct fs_sub *sub;
-
-	if (seq & 1)
-		return false;
-	*stats = priv->acc.st;
-	FS_FOREACH_SUB(priv, sub) {
-		uint16_t port_id = __atomic_load_n(&sub->port_id, __ATOMIC_RELAXED);
-
-		if (__atomic_load_n(&sub->state, __ATOMIC_ACQUIRE) == FS_SUB_EMPTY ||
-		    __atomic_load_n(&sub->folded, __ATOMIC_RELAXED) ||
-		    port_id >= RTE_MAX_ETHPORTS ||
-		    rte_eth_stats_get(port_id, &st) != 0)
-			continue;
-		fs_stats_add(stats, &st);
-	}
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	return __atomic_load_n(&priv->stats_seq, __ATOMIC_RELAXED) == seq;
-}
-
+/* Without the lock: the primary's last published totals. */
 int
 fs_stats_get_shared(struct rte_eth_dev *dev, struct rte_eth_stats *stats
 		    FS_STATS_GET_QSTATS)
 {
 	struct fs_priv *priv = fs_priv(dev);
+	uint32_t seq;
 	unsigned int i;
 
 	for (i = 0; i < FS_STATS_SEQ_TRIES; i++) {
-		if (fs_stats_sum_shared(priv, stats))
-			return 0;
+		seq = __atomic_load_n(&priv->stats_seq, __ATOMIC_ACQUIRE);
+		if ((seq & 1) == 0) {
+			memcpy(stats, &priv->snap, sizeof(*stats));
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+			if (__atomic_load_n(&priv->stats_seq, __ATOMIC_RELAXED) == seq)
+				return 0;
+		}
 		rte_pause();
 	}
 	return -EAGAIN;
@@ -557,6 +549,7 @@ fs_xstats_reset(struct rte_eth_dev *dev)
 		rte_eth_xstats_reset(sub->port_id);
 		rte_eth_stats_reset(sub->port_id);
 	}
+	fs_stats_snapshot(priv);
 	pthread_mutex_unlock(&priv->lock);
 	return 0;
 }

@@ -546,8 +546,6 @@ fs_sub_probe(struct fs_sub *sub)
 		FS_PORT_LOG(NOTICE, sub->priv, "sub-device %u: a removal by the application is not intercepted (%s): it must not happen under traffic",
 			    sub->idx, strerror(-ret));
 	sub->ifindex = ifindex;
-	/* Counted again, not in priv->acc: before a secondary can see it. */
-	__atomic_store_n(&sub->folded, false, __ATOMIC_RELAXED);
 	/* Another device: the join's publish replaces any set left stale. */
 	sub->remove_retry = false;
 	__atomic_store_n(&sub->state, FS_SUB_PROBED, __ATOMIC_RELEASE);
