@@ -174,21 +174,30 @@ fs_sub_callback_off(struct fs_sub *sub, uint16_t port_id,
 }
 
 /*
- * Remove entries an earlier unregister had to leave.  By port RTE_ETH_ALL:
- * their port may be released by now, and ethdev refuses a released port
- * id but keeps its callback list.  Only while the slot has no registered
- * port (before registering, at close), or the live entries would go too.
+ * Remove entries an earlier unregister had to leave.  By port RTE_ETH_ALL
+ * first: their port may be released by now, and ethdev refuses a released
+ * port id but keeps its callback list; no callback runs on a released
+ * port.  That call's result, though, speaks only of the last port id, so
+ * an entry still running elsewhere is found by asking each live port.
+ * Only while the slot has no registered port (before registering, at
+ * close), or the live entries would go too.
  */
 void
 fs_sub_callbacks_reap(struct fs_sub *sub)
 {
 	unsigned int i;
+	uint16_t p;
 
 	if (!sub->cb_stale)
 		return;
 	sub->cb_stale = false;
-	for (i = 0; i < RTE_DIM(fs_sub_events); i++)
-		fs_sub_callback_off(sub, RTE_ETH_ALL, fs_sub_events[i]);
+	for (i = 0; i < RTE_DIM(fs_sub_events); i++) {
+		rte_eth_dev_callback_unregister(RTE_ETH_ALL, fs_sub_events[i],
+						fs_sub_event_cb, sub);
+		for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+			if (rte_eth_dev_is_valid_port(p))
+				fs_sub_callback_off(sub, p, fs_sub_events[i]);
+	}
 }
 
 static void
