@@ -91,6 +91,7 @@ struct hotplug_event {
 	char driver[HOTPLUG_DRIVER_MAX];  /**< DRIVER, or "" */
 	bool synth;   /**< kernel event carried SYNTH_UUID (written to sysfs) */
 	bool resync;  /**< made by our resync, not received from the kernel */
+	bool fault;   /**< made by the SIGBUS net: a BAR of the device faulted */
 };
 
 /** Printable names; "unknown" for an out-of-range value. */

@@ -37,6 +37,7 @@
 
 struct sigbus_region {
 	uint32_t used;      /* atomic; published after the fields below */
+	uint32_t faulted;   /* atomic; set by the handler, taken by report */
 	uintptr_t start;
 	size_t len;
 	char name[HOTPLUG_NAME_MAX];
@@ -80,6 +81,7 @@ sigbus_repair(uintptr_t addr)
 			continue;
 		if (addr < r->start || addr - r->start >= r->len)
 			continue;
+		__atomic_store_n(&r->faulted, 1, __ATOMIC_RELEASE);
 		return hotplug_remap_raw((void *)r->start, r->len) == 0;
 	}
 	return false;
@@ -213,10 +215,35 @@ void
 hotplug_sigbus_report(void)
 {
 	uint64_t n = hotplug_sigbus_faults();
+	struct hotplug_event ev;
+	unsigned int i;
 
 	if (n == fault_reported)
 		return;
-	HOTPLUG_LOG(WARNING, "%" PRIu64 " SIGBUS fault(s) on removed devices "
+	HOTPLUG_LOG(WARNING, "%" PRIu64 " SIGBUS fault(s) on device BARs "
 		"repaired by remapping", n - fault_reported);
 	fault_reported = n;
+	/*
+	 * A repaired BAR reads zeros from now on: whatever the kernel says
+	 * of the device (a PCI error or a reset leaves it listed), it is
+	 * unusable, so its users hear of it as a removal.
+	 */
+	for (i = 0; i < SIGBUS_REGIONS; i++) {
+		struct sigbus_region *r = &regions[i];
+
+		if (!__atomic_load_n(&r->used, __ATOMIC_ACQUIRE) ||
+		    !__atomic_exchange_n(&r->faulted, 0, __ATOMIC_ACQ_REL))
+			continue;
+		memset(&ev, 0, sizeof(ev));
+		ev.action = HOTPLUG_ACTION_REMOVE;
+		ev.subsystem = HOTPLUG_SUBSYS_PCI;
+		ev.rx_ns = hotplug_now_ns();
+		ev.fault = true;
+		snprintf(ev.name, sizeof(ev.name), "%s", r->name);
+		snprintf(ev.pci_addr, sizeof(ev.pci_addr), "%.*s",
+			 (int)sizeof(ev.pci_addr) - 1, r->name);
+		HOTPLUG_LOG(WARNING, "%s: a BAR faulted: reported as removed",
+			    r->name);
+		hotplug_callback_process(&ev);
+	}
 }

@@ -27,6 +27,7 @@
 #include <bus_pci_driver.h>
 
 #include "hotplug.h"
+#include "hotplug_private.h"
 
 #define BAR_PAGES 4
 
@@ -229,6 +230,18 @@ test_sigbus_passes_through(void **state)
  * resource mappings are revoked by the kernel before it sends REMOVE:
  * the BAR must read zeros then, not kill.
  */
+static int fault_removals;
+
+static int
+on_fault_remove(const struct hotplug_event *ev, void *arg)
+{
+	(void)arg;
+	if (ev->action == HOTPLUG_ACTION_REMOVE && ev->fault &&
+	    strcmp(ev->pci_addr, "0000:00:08.0") == 0)
+		fault_removals++;
+	return 0;
+}
+
 static void
 child_probed_bar_revoked(void)
 {
@@ -251,7 +264,14 @@ child_probed_bar_revoked(void)
 	if (bar.p[2] != 0)
 		_exit(13);
 	bar.p[3] = 1;	/* a doorbell write */
-	_exit(hotplug_sigbus_faults() == faults0 + 1 ? 0 : 14);
+	if (hotplug_sigbus_faults() != faults0 + 1)
+		_exit(14);
+	/* Zeros from now on: the device's users must hear it is gone. */
+	if (hotplug_callback_register(dev, on_fault_remove, NULL) < 0)
+		_exit(15);
+	hotplug_sigbus_report();
+	hotplug_sigbus_report();	/* once per fault, not per report */
+	_exit(fault_removals == 1 ? 0 : 16);
 }
 
 static void

@@ -632,6 +632,7 @@ fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 			if (fs_event_is_sub(ev, sub))
 				/* The monitor confirmed it with sysfs. */
 				fs_hotplug_remove(priv, sub, ev->rx_ns,
+						  ev->fault ? "a BAR faulted (SIGBUS)" :
 						  ev->resync ? "gone (found by resync)" :
 						  ev->old_name[0] != '\0' ?
 						  "renamed (MOVE uevent)" :
