@@ -582,7 +582,7 @@ fs_hotplug_link(struct fs_priv *priv, struct fs_sub *sub,
 		    up ? "" : "; TX moved off it");
 }
 
-static int fs_uevent_cb(const struct hotplug_event *ev, void *arg);
+static void fs_uevent_handle(struct fs_priv *priv, const struct hotplug_event *ev);
 
 /*
  * A renamed interface (MOVE): the old name is gone and the new one is
@@ -590,8 +590,8 @@ static int fs_uevent_cb(const struct hotplug_event *ev, void *arg);
  * if the device had been unplugged and plugged in under the new name.
  * The ifindex stays: the REMOVE is not stale for the slot that had it.
  */
-static int
-fs_uevent_move(const struct hotplug_event *ev, void *arg)
+static void
+fs_uevent_move(struct fs_priv *priv, const struct hotplug_event *ev)
 {
 	struct hotplug_event e = *ev;
 
@@ -601,31 +601,30 @@ fs_uevent_move(const struct hotplug_event *ev, void *arg)
 		snprintf(e.name, sizeof(e.name), "%s", ev->old_name);
 		snprintf(e.ifname, sizeof(e.ifname), "%.*s",
 			 (int)sizeof(e.ifname) - 1, ev->old_name);
-		fs_uevent_cb(&e, arg);
+		fs_uevent_handle(priv, &e);
 		e = *ev;
 	}
 	e.action = HOTPLUG_ACTION_ADD;
-	return fs_uevent_cb(&e, arg);
+	fs_uevent_handle(priv, &e);
 }
 
-static int
-fs_uevent_cb(const struct hotplug_event *ev, void *arg)
+/* One event, under the lock; the application hears of it afterwards. */
+static void
+fs_uevent_handle(struct fs_priv *priv, const struct hotplug_event *ev)
 {
-	struct fs_priv *priv = arg;
 	struct fs_sub *sub;
 
-	/* Cheap filter first: most events are not ours. */
-	if (!fs_event_wanted(ev))
-		return 0;
-	if (ev->action == HOTPLUG_ACTION_MOVE)
-		return fs_uevent_move(ev, arg);
+	if (ev->action == HOTPLUG_ACTION_MOVE) {
+		fs_uevent_move(priv, ev);
+		return;
+	}
 	if (__atomic_load_n(&priv->closing, __ATOMIC_ACQUIRE) ||
 	    !fs_event_may_concern(priv, ev))
-		return 0;
+		return;
 	pthread_mutex_lock(&priv->lock);
 	if (priv->closing) {
 		pthread_mutex_unlock(&priv->lock);
-		return 0;
+		return;
 	}
 	if (ev->action == HOTPLUG_ACTION_REMOVE) {
 		FS_FOREACH_SUB(priv, sub)
@@ -645,6 +644,22 @@ fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 		fs_hotplug_add(priv, ev);
 	}
 	pthread_mutex_unlock(&priv->lock);
+}
+
+/*
+ * The LSC callback goes last, once per kernel event (both halves of a
+ * MOVE included): an application may close the port from inside it, and
+ * nothing here may touch priv after that.
+ */
+static int
+fs_uevent_cb(const struct hotplug_event *ev, void *arg)
+{
+	struct fs_priv *priv = arg;
+
+	/* Cheap filter first: most events are not ours. */
+	if (!fs_event_wanted(ev))
+		return 0;
+	fs_uevent_handle(priv, ev);
 	fs_lsc_emit_pending(priv);
 	return 0;
 }
