@@ -483,12 +483,15 @@ monitor_thread(void *arg)
 			else
 				uevents = true;
 		}
+		/* A callback may stop the monitor: dispatch nothing after. */
 		if (links)
 			monitor_read_links();
 		if (uevents)
-			while (monitor_read_one(fd) > 0)
+			while (__atomic_load_n(&mon.running, __ATOMIC_ACQUIRE) &&
+			       monitor_read_one(fd) > 0)
 				;
-		hotplug_sigbus_report();
+		if (__atomic_load_n(&mon.running, __ATOMIC_ACQUIRE))
+			hotplug_sigbus_report();
 	}
 	/* Stopped from one of its callbacks: nobody joins, we clean up. */
 	pthread_mutex_lock(&mon.lock);
