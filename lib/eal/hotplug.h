@@ -149,29 +149,49 @@ HOTPLUG_EXPORT int hotplug_monitor_stop(void);
 /** true while the monitor thread runs. */
 HOTPLUG_EXPORT bool hotplug_monitor_running(void);
 
+/**
+ * The monitor's counters, one list for the struct and for whoever shows
+ * them (the PMD's xstats and telemetry): X(field, display name).
+ *  - received: datagrams read from the socket;
+ *  - accepted: parsed and dispatched;
+ *  - dropped_sender: not from the kernel (pid or uid);
+ *  - dropped_truncated: MSG_TRUNC;
+ *  - dropped_malformed: the parser said -EINVAL;
+ *  - ignored_subsystem: the parser said -ENOTSUP;
+ *  - enobufs: socket overruns (events lost);
+ *  - resyncs: sysfs rescans (ENOBUFS, SEQNUM gap);
+ *  - resync_events: events synthesized by rescans, and REMOVEs of an
+ *    interface whose successor's ADD arrived first (same name, new
+ *    ifindex);
+ *  - seqnum_gaps: SEQNUM jumps: events lost, or sent to other network
+ *    namespaces (net device uevents reach only the owner's namespace);
+ *  - synthetic_ignored: add/remove that sysfs contradicts;
+ *  - link_events: link down/up dispatched (rtnetlink);
+ *  - link_dropped: rtnetlink messages not from the kernel, truncated or
+ *    malformed;
+ *  - link_stale: link events the link's state no longer agreed with when
+ *    read.
+ */
+#define HOTPLUG_MONITOR_STATS(X) \
+	X(received, "uevents_received") \
+	X(accepted, "uevents_accepted") \
+	X(dropped_sender, "uevents_dropped_sender") \
+	X(dropped_truncated, "uevents_dropped_truncated") \
+	X(dropped_malformed, "uevents_dropped_malformed") \
+	X(ignored_subsystem, "uevents_ignored_subsystem") \
+	X(enobufs, "uevents_enobufs") \
+	X(resyncs, "uevents_resyncs") \
+	X(resync_events, "uevents_resync_events") \
+	X(seqnum_gaps, "uevents_seqnum_gaps") \
+	X(synthetic_ignored, "uevents_synthetic_ignored") \
+	X(link_events, "link_events") \
+	X(link_dropped, "link_dropped") \
+	X(link_stale, "link_stale")
+
 struct hotplug_monitor_stats {
-	uint64_t received;          /**< datagrams read from the socket */
-	uint64_t accepted;          /**< parsed and dispatched */
-	uint64_t dropped_sender;    /**< not from the kernel (pid or uid) */
-	uint64_t dropped_truncated; /**< MSG_TRUNC */
-	uint64_t dropped_malformed; /**< parser said -EINVAL */
-	uint64_t ignored_subsystem; /**< parser said -ENOTSUP */
-	uint64_t enobufs;           /**< socket overruns (events lost) */
-	uint64_t resyncs;           /**< sysfs rescans (ENOBUFS, SEQNUM gap) */
-	/** Events synthesized: by rescans, and REMOVEs of an interface whose
-	 * successor's ADD arrived first (same name, new ifindex).
-	 */
-	uint64_t resync_events;
-	/** SEQNUM jumps: events lost, or sent to other network namespaces
-	 * (net device uevents reach only the owner's namespace).
-	 */
-	uint64_t seqnum_gaps;
-	uint64_t synthetic_ignored; /**< add/remove that sysfs contradicts */
-	uint64_t link_events;       /**< link down/up dispatched (rtnetlink) */
-	uint64_t link_dropped;      /**< rtnetlink messages not from the kernel,
-	                              * truncated or malformed */
-	uint64_t link_stale;        /**< link events the link's state no
-	                              * longer agreed with when read */
+#define HOTPLUG_STAT_FIELD(field, name) uint64_t field;
+	HOTPLUG_MONITOR_STATS(HOTPLUG_STAT_FIELD)
+#undef HOTPLUG_STAT_FIELD
 };
 
 /** Snapshot of the counters (kept across stop and start). */

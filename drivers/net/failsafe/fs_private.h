@@ -196,24 +196,35 @@ struct fs_config {
 };
 
 /* Timings of the last hotplug actions, from the event's receipt. */
+/*
+ * The port's hotplug timings and counters, one list for the struct, the
+ * xstats ("fs_" name) and telemetry (name).  last_remove_remap_ns is 0
+ * when the device was not remapped (still there); link_down_events counts
+ * TX moved by an rtnetlink link-down; the *_rx_ns are when the last ones
+ * were received (CLOCK_MONOTONIC), so that a test can tell frames sent
+ * before the kernel said anything from the rest.
+ */
+#define FS_HOTPLUG_TIMES(X) \
+	X(remove_events) \
+	X(add_events) \
+	X(last_remove_switch_ns) \
+	X(last_remove_remap_ns) \
+	X(last_remove_stop_ns) \
+	X(last_remove_close_ns) \
+	X(last_add_bind_ns) \
+	X(last_add_probe_ns) \
+	X(last_add_configure_ns) \
+	X(last_add_start_ns) \
+	X(last_add_switch_ns) \
+	X(link_down_events) \
+	X(last_link_down_switch_ns) \
+	X(last_remove_rx_ns) \
+	X(last_link_down_rx_ns)
+
 struct fs_hotplug_times {
-	uint64_t remove_events;
-	uint64_t add_events;
-	uint64_t last_remove_switch_ns;
-	uint64_t last_remove_remap_ns;	/* 0: not remapped (still there) */
-	uint64_t last_remove_stop_ns;
-	uint64_t last_remove_close_ns;
-	uint64_t last_add_bind_ns;
-	uint64_t last_add_probe_ns;
-	uint64_t last_add_configure_ns;
-	uint64_t last_add_start_ns;
-	uint64_t last_add_switch_ns;
-	uint64_t link_down_events;	/* TX moved by an rtnetlink link-down */
-	uint64_t last_link_down_switch_ns;
-	/* When the last ones were received (CLOCK_MONOTONIC): lets a test
-	 * tell frames sent before the kernel said anything from the rest. */
-	uint64_t last_remove_rx_ns;
-	uint64_t last_link_down_rx_ns;
+#define FS_HOTPLUG_FIELD(field) uint64_t field;
+	FS_HOTPLUG_TIMES(FS_HOTPLUG_FIELD)
+#undef FS_HOTPLUG_FIELD
 };
 
 /* A sub-device xstat name, learned once: its position is its id. */

@@ -185,53 +185,24 @@ static const struct fs_xstat_def fs_port_xstats[] = {
 	{ "fs_tx_subdevice", fs_x_tx_sub },
 };
 
-/* Hotplug timings and counters, read by offset. */
-static const struct {
+/* Hotplug timings and counters, read by offset, named from their lists. */
+struct fs_xstat_off {
 	const char *name;
 	size_t off;
-} fs_hp_xstats[] = {
-	{ "fs_remove_events", offsetof(struct fs_hotplug_times, remove_events) },
-	{ "fs_add_events", offsetof(struct fs_hotplug_times, add_events) },
-	{ "fs_last_remove_switch_ns",
-	  offsetof(struct fs_hotplug_times, last_remove_switch_ns) },
-	{ "fs_last_remove_remap_ns",
-	  offsetof(struct fs_hotplug_times, last_remove_remap_ns) },
-	{ "fs_last_remove_stop_ns",
-	  offsetof(struct fs_hotplug_times, last_remove_stop_ns) },
-	{ "fs_last_remove_close_ns",
-	  offsetof(struct fs_hotplug_times, last_remove_close_ns) },
-	{ "fs_last_add_bind_ns", offsetof(struct fs_hotplug_times, last_add_bind_ns) },
-	{ "fs_last_add_probe_ns", offsetof(struct fs_hotplug_times, last_add_probe_ns) },
-	{ "fs_last_add_configure_ns",
-	  offsetof(struct fs_hotplug_times, last_add_configure_ns) },
-	{ "fs_last_add_start_ns", offsetof(struct fs_hotplug_times, last_add_start_ns) },
-	{ "fs_last_add_switch_ns",
-	  offsetof(struct fs_hotplug_times, last_add_switch_ns) },
-	{ "fs_link_down_events",
-	  offsetof(struct fs_hotplug_times, link_down_events) },
-	{ "fs_last_link_down_switch_ns",
-	  offsetof(struct fs_hotplug_times, last_link_down_switch_ns) },
-	{ "fs_last_remove_rx_ns",
-	  offsetof(struct fs_hotplug_times, last_remove_rx_ns) },
-	{ "fs_last_link_down_rx_ns",
-	  offsetof(struct fs_hotplug_times, last_link_down_rx_ns) },
 };
 
-static const struct {
-	const char *name;
-	size_t off;
-} fs_monitor_xstats[] = {
-	{ "fs_uevents_received", offsetof(struct hotplug_monitor_stats, received) },
-	{ "fs_uevents_accepted", offsetof(struct hotplug_monitor_stats, accepted) },
-	{ "fs_uevents_dropped_sender",
-	  offsetof(struct hotplug_monitor_stats, dropped_sender) },
-	{ "fs_uevents_dropped_malformed",
-	  offsetof(struct hotplug_monitor_stats, dropped_malformed) },
-	{ "fs_uevents_enobufs", offsetof(struct hotplug_monitor_stats, enobufs) },
-	{ "fs_uevents_resyncs", offsetof(struct hotplug_monitor_stats, resyncs) },
-	{ "fs_link_events", offsetof(struct hotplug_monitor_stats, link_events) },
-	{ "fs_link_dropped", offsetof(struct hotplug_monitor_stats, link_dropped) },
-	{ "fs_link_stale", offsetof(struct hotplug_monitor_stats, link_stale) },
+static const struct fs_xstat_off fs_hp_xstats[] = {
+#define FS_HP_XSTAT(field) \
+	{ "fs_" #field, offsetof(struct fs_hotplug_times, field) },
+	FS_HOTPLUG_TIMES(FS_HP_XSTAT)
+#undef FS_HP_XSTAT
+};
+
+static const struct fs_xstat_off fs_monitor_xstats[] = {
+#define FS_MON_XSTAT(field, name) \
+	{ "fs_" name, offsetof(struct hotplug_monitor_stats, field) },
+	HOTPLUG_MONITOR_STATS(FS_MON_XSTAT)
+#undef FS_MON_XSTAT
 };
 
 static uint64_t

@@ -76,30 +76,13 @@ fs_tel_hotplug(struct rte_tel_data *d, const struct fs_priv *priv)
 	struct hotplug_monitor_stats m;
 
 	rte_tel_data_add_dict_int(d, "uevent", priv->uevent_on);
-	rte_tel_data_add_dict_uint(d, "remove_events", t->remove_events);
-	rte_tel_data_add_dict_uint(d, "add_events", t->add_events);
-	rte_tel_data_add_dict_uint(d, "last_remove_switch_ns", t->last_remove_switch_ns);
-	rte_tel_data_add_dict_uint(d, "last_remove_remap_ns", t->last_remove_remap_ns);
-	rte_tel_data_add_dict_uint(d, "last_remove_stop_ns", t->last_remove_stop_ns);
-	rte_tel_data_add_dict_uint(d, "last_remove_close_ns", t->last_remove_close_ns);
-	rte_tel_data_add_dict_uint(d, "last_add_bind_ns", t->last_add_bind_ns);
-	rte_tel_data_add_dict_uint(d, "last_add_probe_ns", t->last_add_probe_ns);
-	rte_tel_data_add_dict_uint(d, "last_add_configure_ns", t->last_add_configure_ns);
-	rte_tel_data_add_dict_uint(d, "last_add_start_ns", t->last_add_start_ns);
-	rte_tel_data_add_dict_uint(d, "last_add_switch_ns", t->last_add_switch_ns);
-	rte_tel_data_add_dict_uint(d, "link_down_events", t->link_down_events);
-	rte_tel_data_add_dict_uint(d, "last_link_down_switch_ns",
-				  t->last_link_down_switch_ns);
+#define FS_TEL_HP(field) rte_tel_data_add_dict_uint(d, #field, t->field);
+	FS_HOTPLUG_TIMES(FS_TEL_HP)
+#undef FS_TEL_HP
 	hotplug_monitor_stats_get(&m);
-	rte_tel_data_add_dict_uint(d, "uevents_received", m.received);
-	rte_tel_data_add_dict_uint(d, "uevents_accepted", m.accepted);
-	rte_tel_data_add_dict_uint(d, "uevents_dropped_sender", m.dropped_sender);
-	rte_tel_data_add_dict_uint(d, "uevents_dropped_truncated", m.dropped_truncated);
-	rte_tel_data_add_dict_uint(d, "uevents_dropped_malformed", m.dropped_malformed);
-	rte_tel_data_add_dict_uint(d, "uevents_enobufs", m.enobufs);
-	rte_tel_data_add_dict_uint(d, "link_events", m.link_events);
-	rte_tel_data_add_dict_uint(d, "link_dropped", m.link_dropped);
-	rte_tel_data_add_dict_uint(d, "uevents_resyncs", m.resyncs);
+#define FS_TEL_MON(field, name) rte_tel_data_add_dict_uint(d, name, m.field);
+	HOTPLUG_MONITOR_STATS(FS_TEL_MON)
+#undef FS_TEL_MON
 }
 
 static int
