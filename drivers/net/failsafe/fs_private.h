@@ -356,6 +356,7 @@ int fs_switch_link_down(struct fs_sub *sub);
 void fs_switch_queue_state(struct fs_priv *priv, uint16_t qid, bool tx);
 int fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms);
 int fs_switch_sync(struct fs_priv *priv, unsigned int timeout_ms);
+unsigned int fs_switch_links_lost(struct fs_priv *priv);
 bool fs_switch_links_changed(struct fs_priv *priv);
 #define FS_SYNC_GRACE_MS 100
 

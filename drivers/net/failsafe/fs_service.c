@@ -103,6 +103,23 @@ fs_service_subs(struct fs_priv *priv, uint32_t *closing)
 	}
 }
 
+/*
+ * The link watch saw a link change before its rtnetlink message was read
+ * (the lock was busy, or the machine loaded): a link that went down moved
+ * TX all the same, and counts as the message would have.
+ */
+static void
+fs_service_link_watch(struct fs_priv *priv, uint64_t now)
+{
+	unsigned int downs = fs_switch_links_lost(priv);
+
+	if (fs_switch_publish(priv, 0) < 0 || downs == 0)
+		return;
+	priv->hp.link_down_events += downs;
+	priv->hp.last_link_down_rx_ns = now;
+	priv->hp.last_link_down_switch_ns = priv->last_publish_ns - now;
+}
+
 /* When the service must run again; UINT64_MAX: not before an event. */
 static uint64_t
 fs_service_next_us(const struct fs_priv *priv, uint64_t now)
@@ -144,7 +161,7 @@ fs_service_run(struct fs_priv *priv, uint32_t *closing)
 		}
 	}
 	if (priv->started && fs_switch_links_changed(priv))
-		fs_switch_publish(priv, 0);
+		fs_service_link_watch(priv, now);
 	fs_link_refresh(priv);
 	fs_stats_snapshot(priv);
 	fs_service_arm(priv, fs_service_next_us(priv, now));

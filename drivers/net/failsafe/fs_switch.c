@@ -186,6 +186,19 @@ fs_switch_links_changed(struct fs_priv *priv)
 	return false;
 }
 
+/* Under priv->lock: how many sub-devices of the set have lost their link. */
+unsigned int
+fs_switch_links_lost(struct fs_priv *priv)
+{
+	unsigned int n = 0;
+	struct fs_sub *sub;
+
+	FS_FOREACH_SUB(priv, sub)
+		if (sub->active && sub->link_ok && !fs_sub_link_ok(sub))
+			n++;
+	return n;
+}
+
 /*
  * Each queue's hops, in the set's order.  A sub-device without that queue
  * (it never should be) is left out of the view rather than called.
