@@ -8,7 +8,7 @@
 # made by devtools/debian-root.sh and entered with devtools/in-root.sh.
 # A line per platform, then the sum as the last line: "N passed, N failed";
 # the exit status is non-zero when anything failed.
-#   FS_TEST_SUITES="eal failsafe"  run only these suites
+#   FS_TEST_SUITES="hotplug failsafe"  run only these suites
 #   FS_TEST_PLATFORMS=here         this machine's release only
 #   --here                         the same (what the root's run uses)
 set -uo pipefail

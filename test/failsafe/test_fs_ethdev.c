@@ -301,7 +301,7 @@ fs_destroy(const char *name)
 }
 
 /*
- * lib/eal lives inside the plugin (linked in statically): its state is
+ * lib/hotplug lives inside the plugin (linked in statically): its state is
  * reached through the plugin's own symbols, not a second copy.
  */
 static void *
@@ -810,7 +810,7 @@ test_rmv_event_switches_tx(void **state)
 	p.sub1 = port_of("net_null1");
 	removals = sub_xstat(port, 0, "removals");
 
-	/* The service alarm runs in that thread too, so it cannot hold the lock. */
+	/* The port alarm runs in that thread too, so it cannot hold the lock. */
 	assert_int_equal(rte_eal_alarm_set(1, rmv_in_intr_thread, &p), 0);
 	deadline = now_ms() + WAIT_MS;
 	while (!__atomic_load_n(&p.done, __ATOMIC_ACQUIRE) && now_ms() < deadline)
@@ -1030,7 +1030,7 @@ sh(const char *cmd)
 	return ret;
 }
 
-/* Bounded wait for lib/eal's registry to show a state. */
+/* Bounded wait for lib/hotplug's registry to show a state. */
 static bool
 wait_registry(const char *name, int want)
 {
@@ -1043,7 +1043,7 @@ wait_registry(const char *name, int want)
 }
 
 /*
- * lib/eal's registry follows the sub-device: PROBED once probed, FAULT
+ * lib/hotplug's registry follows the sub-device: PROBED once probed, FAULT
  * when its interface goes, PROBED again when it is back, PARSED once the
  * port let it go.  (Whether the SIGBUS handler is installed cannot be
  * seen here: cmocka puts its own over it around every test.)
@@ -1885,7 +1885,7 @@ test_grace_held_by_queue_in_burst(void **state)
 /*
  * Issue 17, item 9: a removal whose new active set cannot be allocated
  * must not leave the slot retiring for ever (in the set, refused by every
- * join, in no retired set): the service publishes it again.
+ * join, in no retired set): the alarm publishes it again.
  */
 static void
 test_remove_retried_after_enomem(void **state)

@@ -245,7 +245,7 @@ test_race_rmv(void **state)
 		removals = sub_xstat(k, "removals");
 		rte_eth_dev_callback_process(&rte_eth_devices[sp],
 					     RTE_ETH_EVENT_INTR_RMV, NULL);
-		/* Immediate or deferred to the service: it must happen. */
+		/* Immediate or deferred to the alarm: it must happen. */
 		{
 			uint64_t deadline = now_ms() + WAIT_MS;
 

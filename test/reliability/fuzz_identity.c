@@ -3,7 +3,7 @@
  */
 
 /*
- * libFuzzer target for the sysfs identity reader of lib/eal.  Each input
+ * libFuzzer target for the sysfs identity reader of lib/hotplug.  Each input
  * describes a small sysfs tree, one record a line, fields split by '|':
  *
  *   N|<ifname>|<ifindex file>|<address file>|<device link target>

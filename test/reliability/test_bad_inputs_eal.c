@@ -3,7 +3,7 @@
  */
 
 /*
- * Bad inputs at the boundaries of lib/eal, without the EAL: callbacks
+ * Bad inputs at the boundaries of lib/hotplug, without the EAL: callbacks
  * registered and unregistered wrongly, sysfs surprises for the identity
  * reader (a device vanishing between two reads, files that cannot be
  * read, links that go nowhere), and binding to a driver that is not there.

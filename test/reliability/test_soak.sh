@@ -34,7 +34,7 @@ CYCLES=${FS_SOAK_CYCLES:-$def}
 MAC_A=02:fa:11:00:00:0a
 SRC=${FS_SOURCE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${FS_BUILD_ROOT:-$SRC/build}
-OURS='librte_net_failsafe_uevent\.so|drivers/net/failsafe/|lib/eal/hotplug_'
+OURS='librte_net_failsafe_uevent\.so|drivers/net/failsafe/|lib/hotplug/hotplug_'
 
 plugin_dir=$FS_PLUGIN_DIR
 wrap=()

@@ -16,7 +16,7 @@
 #include <rte_malloc.h>
 
 #include "fs_private.h"
-#include "fs_service.h"
+#include "fs_alarm.h"
 
 typedef int (*fs_sub_fn)(uint16_t port_id, const void *arg);
 
@@ -447,7 +447,7 @@ fs_dev_start(struct rte_eth_dev *dev)
 	fs_switch_publish(priv, 0);
 	fs_link_refresh(priv);
 	priv->next_poll_ns = fs_time_ns() + priv->args.hotplug_poll_ms * 1000000ULL;
-	fs_service_run(priv, NULL);
+	fs_alarm_run(priv, NULL);
 	pthread_mutex_unlock(&priv->lock);
 	if (nb_started == 0)
 		FS_PORT_LOG(WARNING, priv, "started with no healthy sub-device; traffic flows when one joins");
@@ -491,9 +491,9 @@ fs_dev_close(struct rte_eth_dev *dev)
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
 	fs_hotplug_detach(priv);
-	/* A running service alarm may need the lock to finish: cancel first. */
+	/* A running port alarm may need the lock to finish: cancel first. */
 	__atomic_store_n(&priv->closing, true, __ATOMIC_RELEASE);
-	fs_service_cancel(priv);
+	fs_alarm_cancel(priv);
 	pthread_mutex_lock(&priv->lock);
 	priv->started = false;
 	fs_switch_fini(priv);
@@ -518,7 +518,7 @@ fs_dev_close(struct rte_eth_dev *dev)
 	rte_eth_dev_owner_delete(priv->owner.id);
 	pthread_mutex_unlock(&priv->lock);
 	pthread_mutex_destroy(&priv->lock);
-	/* No service runs any more: nobody else touches the commands. */
+	/* No alarm runs any more: nobody else touches the commands. */
 	fs_subs_exec_stop(priv);
 	if (priv->sigbus_on)
 		hotplug_sigbus_uninstall();

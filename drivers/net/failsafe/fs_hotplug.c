@@ -5,7 +5,7 @@
 /*
  * Kernel hotplug -> sub-device removal and return.
  *
- * REMOVE (a uevent from lib/eal's monitor thread, or the vfio release
+ * REMOVE (a uevent from lib/hotplug's monitor thread, or the vfio release
  * request that Debian's EAL raises as RTE_DEV_EVENT_REMOVE): the slot
  * leaves the active set at once, a PCI device's BARs are remapped to dummy
  * pages, and the device is closed and detached after the grace period.
@@ -29,7 +29,7 @@
 #include "hotplug.h"
 
 #include "fs_private.h"
-#include "fs_service.h"
+#include "fs_alarm.h"
 
 #define FS_BIND_TIMEOUT_MS	2000
 
@@ -132,7 +132,7 @@ fs_event_may_concern(struct fs_priv *priv, const struct hotplug_event *ev)
 	return false;
 }
 
-/* The name lib/eal's registry and SIGBUS table know a slot by, or NULL. */
+/* The name lib/hotplug's registry and SIGBUS table know a slot by, or NULL. */
 static const char *
 fs_sub_reg_name(const struct fs_sub *sub)
 {
@@ -473,7 +473,7 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 		/* Its predecessor is still leaving: come back once it is gone. */
 		sub->pending_ev = *ev;
 		sub->add_pending = true;
-		fs_service_arm(priv, FS_SERVICE_FAST_US);
+		fs_alarm_arm(priv, FS_ALARM_FAST_US);
 		return;
 	}
 	if (sub->state != FS_SUB_EMPTY)
@@ -495,7 +495,7 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 	t->last_add_bind_ns = fs_time_ns() - ev->rx_ns;
 	ret = fs_hotplug_join_timed(sub, t, ev->rx_ns);
 	if (ret == -EAGAIN && sub->exec.pid != 0) {
-		FS_PORT_LOG(INFO, priv, "sub-device %u (%s): its exec() command runs; the service probes it once it answers",
+		FS_PORT_LOG(INFO, priv, "sub-device %u (%s): its exec() command runs; the alarm probes it once it answers",
 			    sub->idx, ev->name);
 		return;
 	}
@@ -562,7 +562,7 @@ fs_hotplug_link(struct fs_priv *priv, struct fs_sub *sub,
 		return;
 	/*
 	 * The event may have waited for the lock behind this very device's
-	 * return (an ADD replayed by the service): ask the flags again, a
+	 * return (an ADD replayed by the alarm): ask the flags again, a
 	 * cheap ioctl that takes no RTNL.
 	 */
 	if (!up && hotplug_netdev_running(sub->iface) == 1)
@@ -701,7 +701,7 @@ fs_sub_is_vfio(const struct fs_sub *sub)
  * release it, in vfio's order (stop, close), without a remap.  Its own
  * uevent monitor, when the application started one (testpmd --hot-plug):
  * that one takes forged and synthetic uevents, so the removal is checked
- * with sysfs as lib/eal's monitor checks its own, and a device still
+ * with sysfs as lib/hotplug's monitor checks its own, and a device still
  * there is left alone.  A vfio device still there cannot be told from a
  * forged event; releasing it is the only way the kernel's removal ends,
  * and if it was not leaving, hotplug_poll takes it back.  A sub-device
@@ -733,7 +733,7 @@ fs_hotplug_dev_remove(struct fs_sub *sub, uint64_t rx_ns)
 
 /*
  * RTE_DEV_EVENT_REMOVE callbacks run in the interrupt thread: never wait
- * there for the port lock, the service finishes it.
+ * there for the port lock, the alarm finishes it.
  */
 static void
 fs_dev_event_handle(const char *device_name, enum rte_dev_event_type type,
@@ -752,7 +752,7 @@ fs_dev_event_handle(const char *device_name, enum rte_dev_event_type type,
 			if (strcmp(sub->dev_name, device_name) == 0)
 				__atomic_store_n(&sub->dev_rmv_pending, true,
 						 __ATOMIC_RELEASE);
-		fs_service_kick(priv);
+		fs_alarm_kick(priv);
 		return;
 	}
 	FS_FOREACH_SUB(priv, sub)

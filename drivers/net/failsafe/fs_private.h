@@ -269,7 +269,7 @@ struct fs_priv {
 	bool membarrier_ok;
 
 	struct fs_retired *retired;
-	uint32_t alarms_pending;	/* set by fs_service_arm, not yet run */
+	uint32_t alarms_pending;	/* set by fs_alarm_arm, not yet run */
 	uint64_t alarm_due_ns;		/* none later than this is pending */
 	bool started;
 	bool closing;
@@ -277,7 +277,7 @@ struct fs_priv {
 	/* Test only: runs first in our device and ethdev event callbacks. */
 	void (*cb_test_hook)(void *arg);
 	uint64_t next_poll_ns;
-	uint64_t probe_after_ns;	/* no service probe before (fs_sub_destroyed) */
+	uint64_t probe_after_ns;	/* no alarm probe before (fs_sub_destroyed) */
 	bool exec_busy;		/* an exec() command runs or is not reaped */
 
 	struct fs_config cfg;
@@ -298,7 +298,7 @@ struct fs_priv {
 	 * the uevent filter reads identities without the port lock.
 	 */
 	uint32_t id_seq;
-	bool sigbus_on;		/* holds a reference on lib/eal's SIGBUS handler */
+	bool sigbus_on;		/* holds a reference on lib/hotplug's SIGBUS handler */
 	bool rcu_warned;	/* said once that rcu_expedite=on cannot work */
 	struct rte_eth_link link;
 	uint64_t switches;
@@ -334,7 +334,7 @@ void fs_subs_join_all(struct fs_priv *priv);
 void fs_subs_exec_prefetch(struct fs_priv *priv);
 bool fs_subs_exec_service(struct fs_priv *priv, bool may_probe);
 void fs_subs_exec_stop(struct fs_priv *priv);
-#define FS_EXEC_POLL_US	10000	/* service period while a command runs */
+#define FS_EXEC_POLL_US	10000	/* alarm period while a command runs */
 uint64_t fs_time_ns(void);
 int fs_sub_fail(struct fs_sub *sub, int err, const char *fmt, ...)
 	__rte_format_printf(3, 4);

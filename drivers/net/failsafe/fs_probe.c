@@ -11,7 +11,7 @@
 #include <rte_malloc.h>
 
 #include "fs_private.h"
-#include "fs_service.h"
+#include "fs_alarm.h"
 
 RTE_LOG_REGISTER(fs_logtype, pmd.net.failsafe.uevent, NOTICE);
 
@@ -162,9 +162,9 @@ fs_probe(struct rte_vdev_device *vdev)
 	fs_mac_init(priv);
 	priv->cfg.mac[0] = dev->data->mac_addrs[0];
 	priv->next_poll_ns = fs_time_ns() + args.hotplug_poll_ms * 1000000ULL;
-	fs_service_run(priv, NULL);
+	fs_alarm_run(priv, NULL);
 	pthread_mutex_unlock(&priv->lock);
-	/* Refcounted in lib/eal: the first port installs, the last removes. */
+	/* Refcounted in lib/hotplug: the first port installs, the last removes. */
 	priv->sigbus_on = hotplug_sigbus_install() == 0;
 	if (args.uevent)
 		fs_hotplug_attach(priv);

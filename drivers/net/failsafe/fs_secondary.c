@@ -8,7 +8,7 @@
  * The port's private data is shared memory, but what it points to (the
  * active set, the learned xstat names, the queues' views) is the
  * primary's heap, and the port lock is what the primary's monitor and
- * service need to fail over: a secondary that died, or stopped, holding
+ * alarm need to fail over: a secondary that died, or stopped, holding
  * it would freeze the primary.  So a secondary gets its own ops table:
  * nothing in it takes the lock, follows a primary pointer or writes the
  * shared data.  Every op not listed is refused by ethdev with -ENOTSUP.

@@ -16,7 +16,7 @@
  * secondary's EAL releases its view of such a port in another thread,
  * under a reader in the middle of rte_eth_stats_get (a crash seen once in
  * 40 attaches during yanks).  It reads the totals the primary publishes
- * at each of its own reads and at every service run (at least every
+ * at each of its own reads and at every alarm run (at least every
  * FS_LINK_WATCH_US while started), and our own extended entries; the
  * sub-devices' own entries need the names the primary learned, so they
  * are the primary's.

@@ -22,9 +22,10 @@
 #include <rte_pci.h>
 
 #include "hotplug.h"
+#include "kernel_rcu.h"
 
 #include "fs_private.h"
-#include "fs_service.h"
+#include "fs_alarm.h"
 
 uint64_t
 fs_time_ns(void)
@@ -89,10 +90,10 @@ fs_sub_destroyed(struct fs_sub *sub)
 		/*
 		 * Its remover is still inside the EAL's hotplug code, which is
 		 * not safe against a probe from another thread (the devargs
-		 * list): no probe by the service until it is surely out.
+		 * list): no probe by the alarm until it is surely out.
 		 */
 		priv->probe_after_ns = fs_time_ns() + FS_RELEASE_SETTLE_US * 1000ULL;
-		fs_service_arm(priv, FS_RELEASE_SETTLE_US);
+		fs_alarm_arm(priv, FS_RELEASE_SETTLE_US);
 	}
 	pthread_mutex_unlock(&priv->lock);
 	fs_lsc_emit_pending(priv);
@@ -126,7 +127,7 @@ fs_sub_event_handle(uint16_t port_id, enum rte_eth_event_type type,
 		}
 		__atomic_store_n(&sub->rmv_pending, true, __ATOMIC_RELEASE);
 	}
-	fs_service_kick(priv);
+	fs_alarm_kick(priv);
 	return 0;
 }
 
@@ -325,7 +326,7 @@ fs_sub_identity(struct fs_sub *sub, const char *devargs)
 /*
  * exec(): the command runs on its own; this only starts it or takes its
  * answer, so no thread waits for it here, whichever calls (the port lock
- * is held).  -EAGAIN while it runs: the service takes the answer on a
+ * is held).  -EAGAIN while it runs: the alarm takes the answer on a
  * later tick (fs_subs_exec_service) and probes the slot then.
  */
 static int
@@ -344,7 +345,7 @@ fs_sub_resolve_exec(struct fs_sub *sub)
 			return fs_sub_fail(sub, ret, "exec(%s): cannot run it: %s",
 					   sa->spec, strerror(-ret));
 		priv->exec_busy = true;
-		fs_service_arm(priv, FS_EXEC_POLL_US);
+		fs_alarm_arm(priv, FS_EXEC_POLL_US);
 		if (ret < 0)
 			return ret;
 	}
@@ -449,8 +450,8 @@ fs_claim_new_port(uint16_t port_id, enum rte_eth_event_type type, void *arg,
 /*
  * rcu_expedite=on: net_af_packet's socket set-up and close wait for
  * kernel RCU grace periods; expedite them for the probe and the close
- * only (hotplug_rcu.c).  Both go on without it when the knob cannot be
- * written.  May run without the port lock (a close by the service).
+ * only (lib/kernel_rcu).  Both go on without it when the knob cannot be
+ * written.  May run without the port lock (a close by the alarm).
  */
 static bool
 fs_rcu_begin(struct fs_sub *sub)
@@ -460,7 +461,7 @@ fs_rcu_begin(struct fs_sub *sub)
 
 	if (!priv->args.rcu_expedite)
 		return false;
-	ret = hotplug_rcu_expedite_begin();
+	ret = kernel_rcu_expedite_begin();
 	if (ret == 0)
 		return true;
 	if (!__atomic_exchange_n(&priv->rcu_warned, true, __ATOMIC_RELAXED))
@@ -486,7 +487,7 @@ fs_plug_add(struct fs_sub *sub, const char *args)
 	ret = rte_eal_hotplug_add(sub->bus, sub->dev_name, args);
 	__atomic_store_n(&fs_probing, NULL, __ATOMIC_RELEASE);
 	if (rcu)
-		hotplug_rcu_expedite_end();
+		kernel_rcu_expedite_end();
 	pthread_mutex_unlock(&fs_plug_lock);
 	sub->probed_rcu_expedited = rcu;
 	return ret;
@@ -647,7 +648,7 @@ fs_sub_detach_close(struct fs_sub *sub)
 	rte_eth_dev_close(sub->port_id);
 	fs_plug_remove(sub->bus, sub->dev_name);
 	if (rcu)
-		hotplug_rcu_expedite_end();
+		kernel_rcu_expedite_end();
 }
 
 /* end (locked): the slot is empty and may be filled again. */
@@ -677,7 +678,7 @@ void
 fs_sub_teardown(struct fs_sub *sub)
 {
 	if (sub->closing)
-		return;	/* the service is closing it and will finish */
+		return;	/* the alarm is closing it and will finish */
 	if (fs_sub_detach_begin(sub))
 		fs_sub_detach_close(sub);
 	fs_sub_detach_end(sub);

@@ -30,7 +30,7 @@
 #include "hotplug.h"
 
 #include "fs_private.h"
-#include "fs_service.h"
+#include "fs_alarm.h"
 
 #define FS_GRACE_NO_MB_NS	(10 * 1000 * 1000ULL)
 
@@ -236,7 +236,7 @@ fs_views_fill(struct fs_priv *priv, struct fs_active *set)
  * changes no other sub-device's link, and reading a carrier from sysfs
  * waits for the RTNL lock, which the kernel holds while it unregisters
  * the very device being removed (hundreds of microseconds, more under
- * load).  The service's link watch catches real changes.
+ * load).  The alarm's link watch catches real changes.
  */
 static struct fs_active *
 fs_active_build(struct fs_priv *priv, bool fresh_links)
@@ -322,7 +322,7 @@ fs_grace_done(struct fs_priv *priv, const struct fs_retired *r)
 
 /*
  * closing: where to leave the sub-devices to close for a caller that
- * closes them without the lock (fs_service.c); NULL closes them here.
+ * closes them without the lock (fs_alarm.c); NULL closes them here.
  */
 static void
 fs_retired_finish(struct fs_priv *priv, struct fs_retired *r, uint32_t *closing)
@@ -396,7 +396,7 @@ fs_switch_reclaim(struct fs_priv *priv, bool force, uint32_t *closing)
 		fs_retired_finish(priv, r, closing);
 	}
 	if (priv->retired != NULL)
-		fs_service_arm(priv, FS_SERVICE_FAST_US);
+		fs_alarm_arm(priv, FS_ALARM_FAST_US);
 }
 
 static int fs_switch_publish_links(struct fs_priv *priv, uint32_t teardown_mask,
@@ -463,8 +463,8 @@ fs_switch_publish_links(struct fs_priv *priv, uint32_t teardown_mask,
 	for (tail = &priv->retired; *tail != NULL; tail = &(*tail)->next)
 		;
 	*tail = r;
-	/* Teardown is slow (stop, close): the service does it, off this path. */
-	fs_service_arm(priv, 1);
+	/* Teardown is slow (stop, close): the alarm does it, off this path. */
+	fs_alarm_arm(priv, 1);
 	return 0;
 }
 
@@ -490,7 +490,7 @@ fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms)
 /*
  * Under priv->lock: wait until no burst can still see a set published
  * before now, without finishing any retired set (its teardowns stay with
- * the service).  Sets retire in order, so the newest one decides.  Past
+ * the alarm).  Sets retire in order, so the newest one decides.  Past
  * the first check it sleeps: the lcore it waits for may share a core.
  */
 int
@@ -514,7 +514,7 @@ fs_switch_sync(struct fs_priv *priv, unsigned int timeout_ms)
 /*
  * Under priv->lock: take a sub-device out of the datapath, close it later.
  * Without memory for the new set it stays in, not retiring (which nothing
- * would ever finish), and the service tries again.
+ * would ever finish), and the alarm tries again.
  */
 int
 fs_switch_remove_sub(struct fs_sub *sub, const char *why)
@@ -528,7 +528,7 @@ fs_switch_remove_sub(struct fs_sub *sub, const char *why)
 	if (fs_switch_publish(priv, RTE_BIT32(sub->idx)) < 0) {
 		sub->retiring = false;
 		sub->remove_retry = true;
-		fs_service_arm(priv, FS_SERVICE_FAST_US);
+		fs_alarm_arm(priv, FS_ALARM_FAST_US);
 		FS_PORT_LOG(ERR, priv, "sub-device %u (%s) must leave (%s) but a new active set cannot be published: out of memory; retrying",
 			    sub->idx, sub->dev_name, why);
 		return -ENOMEM;
@@ -542,7 +542,7 @@ fs_switch_remove_sub(struct fs_sub *sub, const char *why)
 }
 
 /*
- * Under priv->lock (the service): a removal that could not be published.
+ * Under priv->lock (the alarm): a removal that could not be published.
  * A slot emptied meanwhile (its port released) is out of any set built
  * from now on; the one still published must be replaced all the same.
  */
@@ -556,7 +556,7 @@ fs_switch_remove_retry(struct fs_sub *sub)
 		return;
 	}
 	if (fs_switch_publish(sub->priv, 0) < 0) {
-		fs_service_arm(sub->priv, FS_SERVICE_FAST_US);
+		fs_alarm_arm(sub->priv, FS_ALARM_FAST_US);
 		return;
 	}
 	sub->remove_retry = false;

@@ -37,7 +37,7 @@
 #include <rte_cycles.h>
 
 #include "fs_private.h"
-#include "fs_service.h"
+#include "fs_alarm.h"
 
 /* How long a remover may wait for the port lock (it holds EAL locks). */
 #define FS_UNPLUG_LOCK_MS	500
@@ -88,7 +88,7 @@ fs_unplug_restore(struct fs_unplug *u)
 
 /*
  * Bounded: the remover may hold the vdev bus lock, which a thread holding
- * the port lock may be waiting for (a probe by the service).
+ * the port lock may be waiting for (a probe by the alarm).
  */
 static int
 fs_unplug_lock(struct fs_priv *priv)
@@ -105,7 +105,7 @@ fs_unplug_lock(struct fs_priv *priv)
 
 /*
  * Under lock: out of the datapath, and no burst inside it any more.
- * On failure the sub-device stays out of the active set; the service
+ * On failure the sub-device stays out of the active set; the alarm
  * closes it after the grace period, as after a REMOVE uevent.
  */
 static int
@@ -159,7 +159,7 @@ fs_unplug_prepare(struct fs_unplug *u)
 }
 
 /*
- * The PMD's remove has run.  The slot is finished by the service: the
+ * The PMD's remove has run.  The slot is finished by the alarm: the
  * port lock is not to be waited for here, still inside the EAL's hotplug.
  */
 static void
@@ -172,7 +172,7 @@ fs_unplug_finish(struct fs_unplug *u, int ret)
 			    sub->idx, sub->dev_name, ret);
 	__atomic_store_n(&sub->unplugged, ret == 0 ? FS_UNPLUG_GONE :
 			 FS_UNPLUG_FAILED, __ATOMIC_RELEASE);
-	fs_service_kick(sub->priv);
+	fs_alarm_kick(sub->priv);
 }
 
 static int

@@ -3,7 +3,7 @@
  */
 
 /*
- * hotplug_rcu_expedite_begin/end on a fake sysfs tree: the knob goes to 1
+ * kernel_rcu_expedite_begin/end on a fake sysfs tree: the knob goes to 1
  * for the outermost pair only and back as found; a knob at 1 is left
  * alone; a missing or odd knob is refused and nothing is held.
  */
@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "hotplug.h"
+#include "kernel_rcu.h"
 #include "fake_sysfs.h"
 
 #define KNOB "kernel/rcu_expedited"
@@ -66,15 +67,15 @@ test_nested_pairs_restore(void **state)
 {
 	(void)state;
 	assert_int_equal(fake_sysfs_write(KNOB, "0\n"), 0);
-	assert_int_equal(hotplug_rcu_expedite_begin(), 0);
+	assert_int_equal(kernel_rcu_expedite_begin(), 0);
 	assert_string_equal(knob(), "1");
-	assert_int_equal(hotplug_rcu_expedite_begin(), 0);
-	assert_int_equal(hotplug_rcu_expedite_depth(), 2);
-	hotplug_rcu_expedite_end();
+	assert_int_equal(kernel_rcu_expedite_begin(), 0);
+	assert_int_equal(kernel_rcu_expedite_depth(), 2);
+	kernel_rcu_expedite_end();
 	assert_string_equal(knob(), "1");
-	hotplug_rcu_expedite_end();
+	kernel_rcu_expedite_end();
 	assert_string_equal(knob(), "0");
-	assert_int_equal(hotplug_rcu_expedite_depth(), 0);
+	assert_int_equal(kernel_rcu_expedite_depth(), 0);
 }
 
 static void
@@ -82,13 +83,13 @@ test_already_expedited_left_alone(void **state)
 {
 	(void)state;
 	assert_int_equal(fake_sysfs_write(KNOB, "1\n"), 0);
-	assert_int_equal(hotplug_rcu_expedite_begin(), 0);
-	hotplug_rcu_expedite_end();
+	assert_int_equal(kernel_rcu_expedite_begin(), 0);
+	kernel_rcu_expedite_end();
 	assert_string_equal(knob(), "1");
 	/* Someone else turned it off meanwhile: ours owed nothing. */
-	assert_int_equal(hotplug_rcu_expedite_begin(), 0);
+	assert_int_equal(kernel_rcu_expedite_begin(), 0);
 	assert_int_equal(fake_sysfs_write(KNOB, "0\n"), 0);
-	hotplug_rcu_expedite_end();
+	kernel_rcu_expedite_end();
 	assert_string_equal(knob(), "0");
 }
 
@@ -99,14 +100,14 @@ test_bad_knob_refused(void **state)
 
 	(void)state;
 	assert_int_equal(fake_sysfs_write(KNOB, "2\n"), 0);
-	assert_int_equal(hotplug_rcu_expedite_begin(), -EINVAL);
-	assert_int_equal(hotplug_rcu_expedite_depth(), 0);
+	assert_int_equal(kernel_rcu_expedite_begin(), -EINVAL);
+	assert_int_equal(kernel_rcu_expedite_depth(), 0);
 	assert_string_equal(knob(), "2");
 
 	snprintf(path, sizeof(path), "%s/" KNOB, root);
 	assert_int_equal(unlink(path), 0);
-	assert_int_equal(hotplug_rcu_expedite_begin(), -ENOENT);
-	assert_int_equal(hotplug_rcu_expedite_depth(), 0);
+	assert_int_equal(kernel_rcu_expedite_begin(), -ENOENT);
+	assert_int_equal(kernel_rcu_expedite_depth(), 0);
 	assert_null(knob());
 }
 
@@ -115,12 +116,12 @@ test_end_without_begin(void **state)
 {
 	(void)state;
 	assert_int_equal(fake_sysfs_write(KNOB, "0\n"), 0);
-	hotplug_rcu_expedite_end();
-	assert_int_equal(hotplug_rcu_expedite_depth(), 0);
+	kernel_rcu_expedite_end();
+	assert_int_equal(kernel_rcu_expedite_depth(), 0);
 	assert_string_equal(knob(), "0");
 	/* Still usable afterwards. */
-	assert_int_equal(hotplug_rcu_expedite_begin(), 0);
-	hotplug_rcu_expedite_end();
+	assert_int_equal(kernel_rcu_expedite_begin(), 0);
+	kernel_rcu_expedite_end();
 	assert_string_equal(knob(), "0");
 }
 

@@ -21,8 +21,15 @@
 
 #include <rte_common.h>
 
-#include "hotplug.h"
+#include <rte_log.h>
+
 #include "hotplug_private.h"
+#include "kernel_rcu.h"
+
+RTE_LOG_REGISTER(kernel_rcu_logtype, lib.kernel_rcu, INFO);
+#define KRCU_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, kernel_rcu_logtype, "kernel_rcu: %s(): " fmt "\n", \
+		__func__, ##__VA_ARGS__)
 
 static pthread_mutex_t rcu_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int rcu_depth;
@@ -32,7 +39,7 @@ static bool rcu_finished;	/* the process is exiting: raise no more */
 static char rcu_path[PATH_MAX];
 
 int
-hotplug_rcu_expedite_begin(void)
+kernel_rcu_expedite_begin(void)
 {
 	char path[PATH_MAX], val[16];
 	int ret = 0;
@@ -50,11 +57,11 @@ hotplug_rcu_expedite_begin(void)
 			if (rcu_raised)
 				snprintf(rcu_path, sizeof(rcu_path), "%s", path);
 		} else if (ret == 0 && strcmp(val, "1") != 0) {
-			HOTPLUG_LOG(ERR, "%s reads '%s', not 0 or 1: left alone",
+			KRCU_LOG(ERR, "%s reads '%s', not 0 or 1: left alone",
 				path, val);
 			ret = -EINVAL;
 		} else if (ret < 0) {
-			HOTPLUG_LOG(ERR, "cannot read %s: %s", path,
+			KRCU_LOG(ERR, "cannot read %s: %s", path,
 				strerror(-ret));
 		}
 	}
@@ -73,18 +80,18 @@ rcu_lower(void)
 }
 
 void
-hotplug_rcu_expedite_end(void)
+kernel_rcu_expedite_end(void)
 {
 	pthread_mutex_lock(&rcu_lock);
 	if (rcu_depth == 0)
-		HOTPLUG_LOG(ERR, "hotplug_rcu_expedite_end() without a begin");
+		KRCU_LOG(ERR, "kernel_rcu_expedite_end() without a begin");
 	else if (--rcu_depth == 0)
 		rcu_lower();
 	pthread_mutex_unlock(&rcu_lock);
 }
 
 int
-hotplug_rcu_expedite_depth(void)
+kernel_rcu_expedite_depth(void)
 {
 	int d;
 
@@ -99,7 +106,7 @@ hotplug_rcu_expedite_depth(void)
  * thread still probing after this cannot raise it again.  A process
  * killed (or crashing) inside a probe leaves it at 1: see the guide.
  */
-RTE_FINI(hotplug_rcu_fini)
+RTE_FINI(kernel_rcu_fini)
 {
 	pthread_mutex_lock(&rcu_lock);
 	rcu_finished = true;

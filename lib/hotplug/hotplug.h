@@ -401,24 +401,6 @@ HOTPLUG_EXPORT uint64_t hotplug_sigbus_faults(void);
 HOTPLUG_EXPORT int hotplug_bind_driver(const char *pci_addr,
 		const char *driver, unsigned int timeout_ms, unsigned int flags);
 
-/* ------------------------------------------------------------------ */
-/* Expedited kernel RCU around a probe */
-
-/**
- * Sets /sys/kernel/rcu_expedited (under the sysfs root) to 1 until the
- * matching hotplug_rcu_expedite_end(); calls nest within the process and
- * only the outermost pair writes.  The knob is machine-wide: every grace
- * period then interrupts every CPU.  A knob already at 1 is left alone.
- * @return 0; -ENOENT no such knob; -EACCES/-EPERM not root; -EINVAL it
- *   reads neither 0 nor 1; -ESHUTDOWN the process is exiting; -errno.
- *   Nothing is held on failure.
- */
-HOTPLUG_EXPORT int hotplug_rcu_expedite_begin(void);
-/** Ends one begin; the outermost puts the knob back as it was found. */
-HOTPLUG_EXPORT void hotplug_rcu_expedite_end(void);
-/** Begins not ended yet (for tests). */
-HOTPLUG_EXPORT int hotplug_rcu_expedite_depth(void);
-
 #ifdef __cplusplus
 }
 #endif

@@ -5,20 +5,20 @@
 #include <rte_alarm.h>
 
 #include "fs_private.h"
-#include "fs_service.h"
+#include "fs_alarm.h"
 
-static void fs_service_alarm(void *arg);
+static void fs_alarm_cb(void *arg);
 
 /*
  * A sooner deadline adds an alarm rather than moving the pending one: a
  * surplus run finds nothing to do, and cancelling would wait for a run
  * in progress.  Alarms are counted, not compared by time: the EAL times
  * them on another clock than ours, so one may run a little before the
- * deadline computed here, and a service that took it for a surplus one
+ * deadline computed here, and an alarm run that took it for a surplus one
  * would never be armed again.
  */
 void
-fs_service_arm(struct fs_priv *priv, uint64_t us)
+fs_alarm_arm(struct fs_priv *priv, uint64_t us)
 {
 	uint64_t due;
 
@@ -27,7 +27,7 @@ fs_service_arm(struct fs_priv *priv, uint64_t us)
 	due = fs_time_ns() + us * 1000;
 	if (priv->alarms_pending > 0 && due >= priv->alarm_due_ns)
 		return;
-	if (rte_eal_alarm_set(us, fs_service_alarm, priv) == 0) {
+	if (rte_eal_alarm_set(us, fs_alarm_cb, priv) == 0) {
 		priv->alarms_pending++;
 		priv->alarm_due_ns = due;
 	}
@@ -35,34 +35,34 @@ fs_service_arm(struct fs_priv *priv, uint64_t us)
 
 /* Under lock, in the alarm: one of ours has run. */
 static void
-fs_service_alarm_ran(struct fs_priv *priv)
+fs_alarm_ran(struct fs_priv *priv)
 {
 	if (priv->alarms_pending > 0)
 		priv->alarms_pending--;	/* a kick is not counted */
 	/*
 	 * Which of the others is due when is not kept; none is later than
-	 * FS_SERVICE_MAX_US from now, the longest this file ever asks for.
+	 * FS_ALARM_MAX_US from now, the longest this file ever asks for.
 	 */
 	priv->alarm_due_ns = priv->alarms_pending > 0 ?
-		fs_time_ns() + FS_SERVICE_MAX_US * 1000ULL : 0;
+		fs_time_ns() + FS_ALARM_MAX_US * 1000ULL : 0;
 }
 
 void
-fs_service_kick(struct fs_priv *priv)
+fs_alarm_kick(struct fs_priv *priv)
 {
 	if (!__atomic_load_n(&priv->closing, __ATOMIC_ACQUIRE))
-		rte_eal_alarm_set(1, fs_service_alarm, priv);
+		rte_eal_alarm_set(1, fs_alarm_cb, priv);
 }
 
 void
-fs_service_cancel(struct fs_priv *priv)
+fs_alarm_cancel(struct fs_priv *priv)
 {
-	rte_eal_alarm_cancel(fs_service_alarm, priv);
+	rte_eal_alarm_cancel(fs_alarm_cb, priv);
 	priv->alarms_pending = 0;
 }
 
 static bool
-fs_service_needs_poll(const struct fs_priv *priv)
+fs_alarm_needs_poll(const struct fs_priv *priv)
 {
 	const struct fs_sub *sub;
 
@@ -76,7 +76,7 @@ fs_service_needs_poll(const struct fs_priv *priv)
 }
 
 static void
-fs_service_rmv(struct fs_priv *priv)
+fs_alarm_rmv(struct fs_priv *priv)
 {
 	struct fs_sub *sub;
 
@@ -92,7 +92,7 @@ fs_service_rmv(struct fs_priv *priv)
 
 /* Removals that ran out of memory, and devices someone else removed. */
 static void
-fs_service_subs(struct fs_priv *priv, uint32_t *closing)
+fs_alarm_subs(struct fs_priv *priv, uint32_t *closing)
 {
 	struct fs_sub *sub;
 
@@ -109,7 +109,7 @@ fs_service_subs(struct fs_priv *priv, uint32_t *closing)
  * TX all the same, and counts as the message would have.
  */
 static void
-fs_service_link_watch(struct fs_priv *priv, uint64_t now)
+fs_alarm_link_watch(struct fs_priv *priv, uint64_t now)
 {
 	unsigned int downs = fs_switch_links_lost(priv);
 
@@ -120,17 +120,17 @@ fs_service_link_watch(struct fs_priv *priv, uint64_t now)
 	priv->hp.last_link_down_switch_ns = priv->last_publish_ns - now;
 }
 
-/* When the service must run again; UINT64_MAX: not before an event. */
+/* When the alarm must run again; UINT64_MAX: not before an event. */
 static uint64_t
-fs_service_next_us(const struct fs_priv *priv, uint64_t now)
+fs_alarm_next_us(const struct fs_priv *priv, uint64_t now)
 {
 	uint64_t next = UINT64_MAX;
 
 	if (priv->retired != NULL)
-		next = FS_SERVICE_FAST_US;
-	if (fs_service_needs_poll(priv))
+		next = FS_ALARM_FAST_US;
+	if (fs_alarm_needs_poll(priv))
 		next = RTE_MIN(next, RTE_MIN((priv->next_poll_ns - now) / 1000 + 1,
-					     (uint64_t)FS_SERVICE_MAX_US));
+					     (uint64_t)FS_ALARM_MAX_US));
 	if (priv->started)
 		next = RTE_MIN(next, (uint64_t)FS_LINK_WATCH_US);
 	if (now < priv->probe_after_ns)
@@ -141,30 +141,30 @@ fs_service_next_us(const struct fs_priv *priv, uint64_t now)
 }
 
 void
-fs_service_run(struct fs_priv *priv, uint32_t *closing)
+fs_alarm_run(struct fs_priv *priv, uint32_t *closing)
 {
 	uint64_t now = fs_time_ns();
 	struct fs_sub *sub;
 
 	if (priv->closing)
 		return;
-	fs_service_rmv(priv);
-	fs_service_subs(priv, closing);
+	fs_alarm_rmv(priv);
+	fs_alarm_subs(priv, closing);
 	fs_switch_reclaim(priv, false, closing);
 	priv->exec_busy = fs_subs_exec_service(priv, now >= priv->probe_after_ns);
 	if (now >= priv->probe_after_ns) {
 		FS_FOREACH_SUB(priv, sub)
 			fs_hotplug_pending_add(sub);
-		if (fs_service_needs_poll(priv) && now >= priv->next_poll_ns) {
+		if (fs_alarm_needs_poll(priv) && now >= priv->next_poll_ns) {
 			priv->next_poll_ns = now + priv->args.hotplug_poll_ms * 1000000ULL;
 			fs_subs_join_all(priv);
 		}
 	}
 	if (priv->started && fs_switch_links_changed(priv))
-		fs_service_link_watch(priv, now);
+		fs_alarm_link_watch(priv, now);
 	fs_link_refresh(priv);
 	fs_stats_snapshot(priv);
-	fs_service_arm(priv, fs_service_next_us(priv, now));
+	fs_alarm_arm(priv, fs_alarm_next_us(priv, now));
 }
 
 void
@@ -178,11 +178,11 @@ fs_lsc_emit_pending(struct fs_priv *priv)
 /*
  * Close retired sub-devices without the port lock, so that a REMOVE or an
  * ADD of another device, or the application's control path, never waits
- * for a slow close; then empty their slots, and let the service's next
- * run replay the ADDs that waited for them (fs_service_run).
+ * for a slow close; then empty their slots, and let the alarm's next
+ * run replay the ADDs that waited for them (fs_alarm_run).
  */
 static void
-fs_service_close(struct fs_priv *priv, uint32_t closing)
+fs_alarm_close(struct fs_priv *priv, uint32_t closing)
 {
 	struct fs_sub *sub;
 
@@ -193,12 +193,12 @@ fs_service_close(struct fs_priv *priv, uint32_t closing)
 	FS_FOREACH_SUB(priv, sub)
 		if (closing & RTE_BIT32(sub->idx))
 			fs_sub_detach_end(sub);
-	fs_service_arm(priv, FS_SERVICE_FAST_US);
+	fs_alarm_arm(priv, FS_ALARM_FAST_US);
 	pthread_mutex_unlock(&priv->lock);
 }
 
 static void
-fs_service_alarm(void *arg)
+fs_alarm_cb(void *arg)
 {
 	struct fs_priv *priv = arg;
 	uint32_t closing = 0;
@@ -207,13 +207,13 @@ fs_service_alarm(void *arg)
 		return;
 	/* Never wait for the lock in the interrupt thread. */
 	if (pthread_mutex_trylock(&priv->lock) != 0) {
-		rte_eal_alarm_set(FS_SERVICE_FAST_US, fs_service_alarm, priv);
+		rte_eal_alarm_set(FS_ALARM_FAST_US, fs_alarm_cb, priv);
 		return;
 	}
-	fs_service_alarm_ran(priv);
-	fs_service_run(priv, &closing);
+	fs_alarm_ran(priv);
+	fs_alarm_run(priv, &closing);
 	pthread_mutex_unlock(&priv->lock);
 	if (closing != 0)
-		fs_service_close(priv, closing);
+		fs_alarm_close(priv, closing);
 	fs_lsc_emit_pending(priv);
 }
