@@ -53,7 +53,7 @@ run_other() {
 	root=$(bash "$top/devtools/debian-root.sh" "$rel") || return 1
 	other_name=$(platform_name "$root")
 	echo "test: ---- $other_name, in $root ----"
-	env FS_BUILD_DIR=/var/tmp/failsafe-uevent-build FS_SDK_FALLBACK= \
+	env FS_BUILD_DIR=/var/tmp/failsafe-uevent-build \
 		bash "$top/devtools/in-root.sh" "$root" bash -c \
 		'rm -rf "$FS_BUILD_DIR" && exec bash /src/devtools/test.sh --here' |
 		tee "$out"
