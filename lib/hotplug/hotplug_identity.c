@@ -316,33 +316,54 @@ hotplug_netdev_running(const char *ifname)
 	return ret;
 }
 
-int
-hotplug_ifindex_to_ifname(int ifindex, char *buf, size_t size)
+/*
+ * The first interface in the sysfs folder path that match() accepts
+ * (NULL: any), copied to buf; none is returned when there is none.
+ */
+typedef bool (*netdev_match_fn)(const char *ifname, const void *arg);
+
+static int
+netdev_find(const char *path, netdev_match_fn match, const void *arg,
+		char *buf, size_t size, int none)
 {
-	char path[PATH_MAX];
 	struct dirent *de;
-	int ret = -ENODEV;
+	int ret = none;
 	DIR *dir;
 
-	if (ifindex <= 0)
-		return -EINVAL;
-	ret = hotplug_sysfs_path(path, sizeof(path), "class/net");
-	if (ret < 0)
-		return ret;
 	dir = opendir(path);
 	if (dir == NULL)
-		return -ENODEV;
-	ret = -ENODEV;
+		return none;
 	while ((de = readdir(dir)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (hotplug_ifname_to_ifindex(de->d_name) == ifindex) {
+		if (match == NULL || match(de->d_name, arg)) {
 			ret = copy_name(buf, size, de->d_name);
 			break;
 		}
 	}
 	closedir(dir);
 	return ret;
+}
+
+static bool
+netdev_has_ifindex(const char *ifname, const void *arg)
+{
+	return hotplug_ifname_to_ifindex(ifname) == *(const int *)arg;
+}
+
+int
+hotplug_ifindex_to_ifname(int ifindex, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	if (ifindex <= 0)
+		return -EINVAL;
+	ret = hotplug_sysfs_path(path, sizeof(path), "class/net");
+	if (ret < 0)
+		return ret;
+	return netdev_find(path, netdev_has_ifindex, &ifindex, buf, size,
+			-ENODEV);
 }
 
 int
@@ -361,14 +382,20 @@ hotplug_ifname_to_mac(const char *ifname, struct rte_ether_addr *mac)
 	return 0;
 }
 
+static bool
+netdev_has_mac(const char *ifname, const void *arg)
+{
+	struct rte_ether_addr cur;
+
+	return hotplug_ifname_to_mac(ifname, &cur) == 0 &&
+		rte_is_same_ether_addr(&cur, arg);
+}
+
 int
 hotplug_mac_to_ifname(const struct rte_ether_addr *mac, char *buf,
 		size_t size)
 {
 	char path[PATH_MAX];
-	struct rte_ether_addr cur;
-	struct dirent *de;
-	DIR *dir;
 	int ret;
 
 	if (mac == NULL)
@@ -376,21 +403,7 @@ hotplug_mac_to_ifname(const struct rte_ether_addr *mac, char *buf,
 	ret = hotplug_sysfs_path(path, sizeof(path), "class/net");
 	if (ret < 0)
 		return ret;
-	dir = opendir(path);
-	if (dir == NULL)
-		return -ENODEV;
-	ret = -ENODEV;
-	while ((de = readdir(dir)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (hotplug_ifname_to_mac(de->d_name, &cur) == 0 &&
-				rte_is_same_ether_addr(&cur, mac)) {
-			ret = copy_name(buf, size, de->d_name);
-			break;
-		}
-	}
-	closedir(dir);
-	return ret;
+	return netdev_find(path, netdev_has_mac, mac, buf, size, -ENODEV);
 }
 
 int
@@ -419,8 +432,6 @@ int
 hotplug_pci_to_ifname(const char *pci_addr, char *buf, size_t size)
 {
 	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *dir;
 	int ret;
 
 	if (!hotplug_pci_addr_valid(pci_addr))
@@ -431,18 +442,7 @@ hotplug_pci_to_ifname(const char *pci_addr, char *buf, size_t size)
 			pci_addr);
 	if (ret < 0)
 		return ret;
-	dir = opendir(path);
-	if (dir == NULL)
-		return -ENXIO;
-	ret = -ENXIO;
-	while ((de = readdir(dir)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		ret = copy_name(buf, size, de->d_name);
-		break;
-	}
-	closedir(dir);
-	return ret;
+	return netdev_find(path, NULL, NULL, buf, size, -ENXIO);
 }
 
 static int

@@ -28,19 +28,6 @@ tp_start --netns $(fs_eal_args) \
 	-- -i --forward-mode=io
 fs_check "testpmd started with the plugin in the netns" tp_alive
 
-# inject <iface> <count>: broadcast frames into a veth end, from the netns.
-inject() {
-	fs_in_netns python3 - "$1" "$2" <<'PY'
-import socket, sys, time
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((sys.argv[1], 0))
-frame = b"\xff" * 6 + b"\x02\xaa\x00\x00\x00\x01" + b"\x88\xb5" + bytes(46)
-for i in range(int(sys.argv[2])):
-    s.send(frame)
-    if i % 16 == 15:
-        time.sleep(0.001)	# one burst at a time: af_packet's ring is small
-PY
-}
 
 # link_has <iface> <pattern>: `ip link show` of a netns interface matches.
 link_has() { ip -n "$FS_NETNS" -o link show "$1" | grep -q -- "$2"; }
@@ -54,7 +41,7 @@ fwd_inject() {
 	before=$(fs_rx_packets vC1)
 	local k0
 	k0=$(fs_rx_packets vA0)
-	inject vA1 $N
+	fs_inject vA1 $N
 	fs_log "$1: vA0 kernel rx grew by $(( $(fs_rx_packets vA0) - k0 ))" >&2
 	fs_wait_for 5 fs_rx_above vC1 $((before + N - 1))
 	after=$(fs_rx_packets vC1)

@@ -45,23 +45,11 @@ not_running() { [ ! -e "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/
 fs_check "the command (sleep 600) was killed once it had answered" \
 	fs_wait_for 5 not_running "${pid:-0}"
 
-inject() {
-	fs_in_netns python3 - "$1" "$2" <<'PY'
-import socket, sys, time
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((sys.argv[1], 0))
-frame = b"\xff" * 6 + b"\x02\xaa\x00\x00\x00\x01" + b"\x88\xb5" + bytes(46)
-for i in range(int(sys.argv[2])):
-    s.send(frame)
-    if i % 16 == 15:
-        time.sleep(0.001)
-PY
-}
 
 tp_cmd "clear port stats all" >/dev/null
 tp_cmd start >/dev/null
 before=$(fs_rx_packets vA1)
-inject vA1 $N
+fs_inject vA1 $N
 # io forwarding on one port: back out of the port, through vA0 to vA1.
 # net_null7 receives nothing (no-rx=1): only the injected frames count.
 fs_check "forwarding: vA1 gets the frames back" \

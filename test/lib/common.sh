@@ -165,6 +165,21 @@ fs_rx_above() { [ "$(fs_rx_packets "$1")" -gt "$2" ]; }
 
 fs_veth_del() { ip -n "$FS_NETNS" link del "$1"; }
 
+# fs_inject <iface> <count>: broadcast frames into an interface of the
+# netns, a burst of 16 at a time (af_packet's ring on the far end is small).
+fs_inject() {
+	fs_in_netns python3 - "$1" "$2" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+frame = b"\xff" * 6 + b"\x02\xaa\x00\x00\x00\x01" + b"\x88\xb5" + bytes(46)
+for i in range(int(sys.argv[2])):
+    s.send(frame)
+    if i % 16 == 15:
+        time.sleep(0.001)
+PY
+}
+
 fs_rx_packets() {	# packets received by an interface of the netns
 	fs_in_netns cat "/sys/class/net/$1/statistics/rx_packets" 2>/dev/null ||
 		echo 0
