@@ -272,7 +272,17 @@ fi
 
 # The reverse stream alternates vA1 and vB1: fs0's RX counters then move
 # in every cycle, and vA0's share of them is folded at each yank.
+# Nothing else sends into fs0, so its RX counter tells when it flows.
+live_rx() { live_stats | cut -d' ' -f1; }
+rev_rx0=$(live_rx)
+rev_flowing() { local rx; rx=$(live_rx); [ "${rx:-0}" -gt "${rev_rx0:-0}" ]; }
 traffic_start rev "$REV_RATE" vA1,vB1 vC1
+# The loop judges every cycle by fs0's RX counter, so it must not start
+# before the stream does: on 2 loaded cores the generator (python3 in the
+# netns) takes up to a few seconds to send its first frame, longer than a
+# cycle, and a first cycle over before that saw no RX at all.
+fs_check "the reverse stream reaches fs0 before the yank loop" \
+	fs_wait_for 15 rev_flowing
 
 # live_sample <label>: fs0's live counters; none may go backwards.
 live_bad=""
