@@ -9,7 +9,7 @@
  * close, queue setup with out-of-range ids and bad sizes, bad RSS and
  * MAC arguments.  Every call returns an error (or the documented count)
  * and never writes past what it was given; the port forwards afterwards.
- * test/failsafe/test_fs_ethdev.c covers the ordering misuses (start
+ * test/failsafe/test_fs_lifecycle.c covers the ordering misuses (start
  * before configure, configure while started); this one the arguments.
  */
 
