@@ -39,6 +39,7 @@
 #include <rte_mempool.h>
 
 #include "fs_ethdev_common.h"
+#include "fs_test_eal.h"
 
 struct rte_mempool *mp;
 bool netns_ok;	/* a private netns and its /sys: veth pairs allowed */
@@ -369,41 +370,16 @@ rmv_and_back(uint16_t port, unsigned int sub, const char *sub_name)
 int
 eal_setup(void **state)
 {
-	const char *plugin = getenv("FS_PLUGIN_DIR");
-	char prefix[64];
-	char *argv[32];
-	int argc = 0;
+	struct fs_test_eal e;
 
 	(void)state;
-	if (plugin == NULL) {
-		fprintf(stderr, "FS_PLUGIN_DIR is not set (run through devtools/test.sh)\n");
+	if (fs_test_eal_args(&e, NULL, "0", true) != 0 ||
+	    fs_test_eal_add(&e, "--vdev",
+			    "net_failsafe0,dev(net_null0),dev(net_null1),hotplug_poll=20") != 0 ||
+	    fs_test_eal_add(&e, "--vdev",
+			    "net_failsafe1,dev(net_ring0),dev(net_ring1),hotplug_poll=20") != 0 ||
+	    fs_test_eal_init(&e) != 0)
 		return -1;
-	}
-	snprintf(prefix, sizeof(prefix), "fs-ethdev-%d", getpid());
-	argv[argc++] = "test_fs_ethdev";
-	argv[argc++] = "-l";
-	argv[argc++] = "0";
-	argv[argc++] = "--no-pci";
-	argv[argc++] = "--no-huge";
-	argv[argc++] = "-m";
-	argv[argc++] = "512";
-	argv[argc++] = "--file-prefix";
-	argv[argc++] = prefix;
-	argv[argc++] = "-d";
-	argv[argc++] = (char *)plugin;
-	if (getenv("FS_TEST_LOG") != NULL) {
-		argv[argc++] = "--log-level";
-		argv[argc++] = getenv("FS_TEST_LOG");
-	}
-	argv[argc++] = "--vdev";
-	argv[argc++] = "net_failsafe0,dev(net_null0),dev(net_null1),hotplug_poll=20";
-	argv[argc++] = "--vdev";
-	argv[argc++] = "net_failsafe1,dev(net_ring0),dev(net_ring1),hotplug_poll=20";
-	argv[argc] = NULL;
-	if (rte_eal_init(argc, argv) < 0) {
-		fprintf(stderr, "rte_eal_init failed: %s\n", rte_strerror(rte_errno));
-		return -1;
-	}
 	mp = rte_pktmbuf_pool_create("fs_test_mp", NB_MBUF, 0, 0,
 				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (mp == NULL)
