@@ -6,11 +6,13 @@
 # on this machine (set-up: packages, SDK headers, build; then every meson
 # test), then again on the other Debian release (12 <-> 13) inside a root
 # made by devtools/debian-root.sh and entered with devtools/in-root.sh.
-# A line per platform, then the sum as the last line: "N passed, N failed";
-# the exit status is non-zero when anything failed.
+# A line per platform, then the sum as the last line: "N passed, N failed",
+# where each cmocka case counts as one and each other test as one; the
+# exit status is non-zero when anything failed.
 #   FS_TEST_SUITES="hotplug failsafe"  run only these suites
 #   FS_TEST_PLATFORMS=here         this machine's release only
 #   --here                         the same (what the root's run uses)
+#   FS_TEST_DETAILS=1              a count per test, on stderr
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -99,21 +101,11 @@ meson test -C "$build" --print-errorlogs --num-processes 2 \
 	--timeout-multiplier "${FS_TIMEOUT_MULTIPLIER:-1}" "${suites[@]}"
 [ -f "$log" ] || { echo "test: meson wrote no test log" >&2; finish 0 1; }
 
-read -r passed failed skipped < <(python3 - "$log" <<'PY'
-import json, sys
-p = f = s = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line)["result"]
-    if r in ("OK", "EXPECTEDFAIL"):
-        p += 1
-    elif r == "SKIP":
-        s += 1
-    else:
-        f += 1
-print(p, f, s)
-PY
-)
-# A skipped test proves nothing: it counts as failed here.
-failed=$((failed + skipped))
+# Each cmocka case counts as one, each other test as one; a skipped case
+# or test proves nothing and counts as failed (devtools/count-cases.py).
+read -r passed failed programs cases < <(python3 "$top/devtools/count-cases.py" \
+	${FS_TEST_DETAILS:+--details} "$log")
+[ -n "${passed:-}" ] || { echo "test: could not read $log" >&2; finish 0 1; }
+echo "test: $cases cases in $programs cmocka programs, $((passed + failed - cases)) other tests"
 [ "$((passed + failed))" -gt 0 ] || { echo "test: no test ran" >&2; finish 0 1; }
 finish "$passed" "$failed"

@@ -38,6 +38,8 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "fs_test_eal.h"
+
 #define NB_MBUF		4095
 #define BURST		32
 #define NB_QUEUES	2
@@ -326,39 +328,14 @@ on_timeout(int sig)
 static int
 eal_setup(void **state)
 {
-	const char *plugin = getenv("FS_PLUGIN_DIR");
-	char prefix[64];
-	char *argv[32];
-	int argc = 0;
+	struct fs_test_eal e;
 
 	(void)state;
-	if (plugin == NULL) {
-		fprintf(stderr, "FS_PLUGIN_DIR is not set (run through devtools/test.sh)\n");
+	if (fs_test_eal_args(&e, NULL, "0@0,1@1,2@1", true) != 0 ||
+	    fs_test_eal_add(&e, "--vdev",
+			    "net_failsafe0,dev(net_null0),dev(net_null1),hotplug_poll=1") != 0 ||
+	    fs_test_eal_init(&e) != 0)
 		return -1;
-	}
-	snprintf(prefix, sizeof(prefix), "fs-race-%d", getpid());
-	argv[argc++] = "test_fs_race";
-	argv[argc++] = "--lcores";
-	argv[argc++] = "0@0,1@1,2@1";
-	argv[argc++] = "--no-pci";
-	argv[argc++] = "--no-huge";
-	argv[argc++] = "-m";
-	argv[argc++] = "512";
-	argv[argc++] = "--file-prefix";
-	argv[argc++] = prefix;
-	argv[argc++] = "-d";
-	argv[argc++] = (char *)plugin;
-	if (getenv("FS_TEST_LOG") != NULL) {
-		argv[argc++] = "--log-level";
-		argv[argc++] = getenv("FS_TEST_LOG");
-	}
-	argv[argc++] = "--vdev";
-	argv[argc++] = "net_failsafe0,dev(net_null0),dev(net_null1),hotplug_poll=1";
-	argv[argc] = NULL;
-	if (rte_eal_init(argc, argv) < 0) {
-		fprintf(stderr, "rte_eal_init failed: %s\n", rte_strerror(rte_errno));
-		return -1;
-	}
 	fs_port = port_of("net_failsafe0");
 	if (fs_port == RTE_MAX_ETHPORTS)
 		return -1;

@@ -20,6 +20,8 @@
 
 #include "hotplug.h"
 
+#include "fs_test_eal.h"
+
 static int
 count_dir(const char *path)
 {
@@ -92,17 +94,16 @@ runtime_dir_remove(void)
 int
 main(void)
 {
-	char prefix[64];
-	char *argv[] = { "test_eal_monitor_eal", "--no-huge", "-m", "256",
-		"--no-pci", "--no-shconf", "--no-telemetry", "-l", "0",
-		"--file-prefix", prefix, "--log-level", "lib.eal:error", NULL };
-	int argc = (int)(sizeof(argv) / sizeof(argv[0])) - 1;
+	struct fs_test_eal e;
 	int fds0, tasks0, i;
 
-	snprintf(prefix, sizeof(prefix), "fs-eal-%d", (int)getpid());
-	if (rte_eal_init(argc, argv) < 0) {
-		fprintf(stderr, "skip: rte_eal_init: %s\n",
-			rte_strerror(rte_errno));
+	/* "fs-eal": the prefix runtime_dir_remove() checks for. */
+	fs_test_eal_args(&e, "fs-eal", "0", false);
+	fs_test_eal_add(&e, "--no-shconf", NULL);
+	fs_test_eal_add(&e, "--no-telemetry", NULL);
+	fs_test_eal_add(&e, "--log-level", "lib.eal:error");
+	if (fs_test_eal_init(&e) != 0) {
+		fprintf(stderr, "skip: no EAL\n");
 		return 77;
 	}
 	fds0 = count_dir("/proc/self/fd");

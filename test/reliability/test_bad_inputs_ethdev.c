@@ -9,7 +9,7 @@
  * close, queue setup with out-of-range ids and bad sizes, bad RSS and
  * MAC arguments.  Every call returns an error (or the documented count)
  * and never writes past what it was given; the port forwards afterwards.
- * test/failsafe/test_fs_ethdev.c covers the ordering misuses (start
+ * test/failsafe/test_fs_lifecycle.c covers the ordering misuses (start
  * before configure, configure while started); this one the arguments.
  */
 
@@ -31,6 +31,8 @@
 #include <rte_flow.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+
+#include "fs_test_eal.h"
 
 #define CANARY 0xa5
 #define FS_NAME "net_failsafe3"
@@ -286,33 +288,12 @@ test_double_lifecycle(void **state)
 static int
 setup(void **state)
 {
-	const char *plugin = getenv("FS_PLUGIN_DIR");
-	char prefix[64];
-	char *argv[16];
-	int argc = 0;
+	struct fs_test_eal e;
 
 	(void)state;
-	if (plugin == NULL) {
-		fprintf(stderr, "FS_PLUGIN_DIR is not set\n");
+	if (fs_test_eal_args(&e, NULL, "0", true) != 0 ||
+	    fs_test_eal_init(&e) != 0)
 		return -1;
-	}
-	snprintf(prefix, sizeof(prefix), "fs-badin-%d", getpid());
-	argv[argc++] = "test_bad_inputs_ethdev";
-	argv[argc++] = "-l";
-	argv[argc++] = "0";
-	argv[argc++] = "--no-pci";
-	argv[argc++] = "--no-huge";
-	argv[argc++] = "-m";
-	argv[argc++] = "1024";
-	argv[argc++] = "--file-prefix";
-	argv[argc++] = prefix;
-	argv[argc++] = "-d";
-	argv[argc++] = (char *)plugin;
-	argv[argc] = NULL;
-	if (rte_eal_init(argc, argv) < 0) {
-		fprintf(stderr, "rte_eal_init: %s\n", rte_strerror(rte_errno));
-		return -1;
-	}
 	mp = rte_pktmbuf_pool_create("badin_mp", 4095, 0, 0,
 		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	if (mp == NULL)

@@ -52,6 +52,16 @@ enum fs_sub_state {
 	FS_SUB_STARTED,		/* started; eligible for the active set */
 };
 
+/*
+ * A slot's counters, one list for the struct, the xstats ("fs_sub<N>_"
+ * name) and telemetry (name, in the slot's dict): removals and additions
+ * done, probes that failed.
+ */
+#define FS_SUB_COUNTERS(X) \
+	X(removals) \
+	X(additions) \
+	X(probe_failures)
+
 struct fs_sub {
 	struct fs_priv *priv;
 	uint8_t idx;
@@ -87,9 +97,9 @@ struct fs_sub {
 	uint64_t remove_rx_ns;		/* when its REMOVE was received */
 	uint64_t remove_stop_ns;	/* when it was stopped, for priv->hp */
 	struct hotplug_event pending_ev;	/* valid while add_pending */
-	uint64_t removals;
-	uint64_t additions;
-	uint64_t probe_failures;
+#define FS_SUB_COUNTER_FIELD(field) uint64_t field;
+	FS_SUB_COUNTERS(FS_SUB_COUNTER_FIELD)
+#undef FS_SUB_COUNTER_FIELD
 	uint8_t notsup_logged;		/* FS_NOTSUP_*: said once, not at every start */
 	char last_error[128];
 };
@@ -195,7 +205,6 @@ struct fs_config {
 	bool link_down;		/* set_link_down requested */
 };
 
-/* Timings of the last hotplug actions, from the event's receipt. */
 /*
  * The port's hotplug timings and counters, one list for the struct, the
  * xstats ("fs_" name) and telemetry (name).  last_remove_remap_ns is 0

@@ -219,33 +219,23 @@ fs_x_is_active(const struct fs_priv *priv, const struct fs_sub *sub)
 	return sub->active;
 }
 
-static uint64_t
-fs_x_removals(const struct fs_priv *priv, const struct fs_sub *sub)
-{
-	RTE_SET_USED(priv);
-	return sub->removals;
+/* fs_x_removals() and the like: a slot's counter. */
+#define FS_SUB_X_READ(field) \
+static uint64_t \
+fs_x_##field(const struct fs_priv *priv, const struct fs_sub *sub) \
+{ \
+	RTE_SET_USED(priv); \
+	return sub->field; \
 }
-
-static uint64_t
-fs_x_additions(const struct fs_priv *priv, const struct fs_sub *sub)
-{
-	RTE_SET_USED(priv);
-	return sub->additions;
-}
-
-static uint64_t
-fs_x_probe_failures(const struct fs_priv *priv, const struct fs_sub *sub)
-{
-	RTE_SET_USED(priv);
-	return sub->probe_failures;
-}
+FS_SUB_COUNTERS(FS_SUB_X_READ)
+#undef FS_SUB_X_READ
 
 static const struct fs_xstat_def fs_sub_xstats[] = {
 	{ "state", fs_x_state },
 	{ "active", fs_x_is_active },
-	{ "removals", fs_x_removals },
-	{ "additions", fs_x_additions },
-	{ "probe_failures", fs_x_probe_failures },
+#define FS_SUB_XSTAT(field) { #field, fs_x_##field },
+	FS_SUB_COUNTERS(FS_SUB_XSTAT)
+#undef FS_SUB_XSTAT
 };
 
 /*

@@ -62,9 +62,9 @@ fs_tel_sub(const struct fs_sub *sub)
 	rte_tel_data_add_dict_int(s, "active", sub->active);
 	rte_tel_data_add_dict_int(s, "port_id",
 				  sub->state == FS_SUB_EMPTY ? -1 : sub->port_id);
-	rte_tel_data_add_dict_uint(s, "removals", sub->removals);
-	rte_tel_data_add_dict_uint(s, "additions", sub->additions);
-	rte_tel_data_add_dict_uint(s, "probe_failures", sub->probe_failures);
+#define FS_TEL_SUB(field) rte_tel_data_add_dict_uint(s, #field, sub->field);
+	FS_SUB_COUNTERS(FS_TEL_SUB)
+#undef FS_TEL_SUB
 	rte_tel_data_add_dict_string(s, "last_error", sub->last_error);
 	return s;
 }
