@@ -50,6 +50,7 @@
 #define POLL_MS		20		/* hotplug_poll of the ports */
 #define WAIT_MS		5000		/* bound of every wait on the control side */
 #define SUB_STARTED	3		/* enum fs_sub_state FS_SUB_STARTED */
+#define SUB_RETIRING	4		/* FS_SUB_RETIRING */
 #define SUB_EMPTY	0
 
 static struct rte_mempool *mp;
@@ -1869,7 +1870,7 @@ test_grace_held_by_queue_in_burst(void **state)
 	/* Out of the active set at once, but not closed while held. */
 	assert_true(wait_sub_xstat(port, 1, "active", 0));
 	usleep(1300 * 1000);
-	assert_int_equal(sub_xstat(port, 1, "state"), SUB_STARTED);
+	assert_int_equal(sub_xstat(port, 1, "state"), SUB_RETIRING);
 	__atomic_store_n(&q->in_burst, 0, __ATOMIC_RELEASE);
 	assert_true(wait_sub_xstat(port, 1, "state", SUB_EMPTY));
 	rte_openlog_stream(NULL);

@@ -97,8 +97,7 @@ fs_rule_may_apply(const struct fs_sub *sub, const struct hotplug_event *ev)
 
 	if (ev->action != HOTPLUG_ACTION_ADD)
 		return false;
-	if (__atomic_load_n(&sub->state, __ATOMIC_RELAXED) != FS_SUB_EMPTY &&
-	    !__atomic_load_n(&sub->retiring, __ATOMIC_RELAXED))
+	if (fs_sub_usable(sub))
 		return false;
 	if (ev->subsystem == HOTPLUG_SUBSYS_PCI)
 		return sa->match_pci_id_set && ev->pci_vendor == sa->match_vendor &&
@@ -232,7 +231,7 @@ fs_hotplug_sub_released(struct fs_sub *sub)
 void
 fs_hotplug_rmv(struct fs_sub *sub)
 {
-	if (sub->state == FS_SUB_EMPTY || sub->retiring)
+	if (!fs_sub_usable(sub))
 		return;
 	fs_switch_remove_sub(sub, "RMV event from its PMD");
 	fs_hotplug_sub_fault(sub);
@@ -254,7 +253,7 @@ fs_hotplug_remove(struct fs_priv *priv, struct fs_sub *sub, uint64_t rx_ns,
 	struct fs_hotplug_times *t = &priv->hp;
 	struct rte_pci_device *pdev;
 
-	if (sub->state == FS_SUB_EMPTY || sub->retiring)
+	if (!fs_sub_usable(sub))
 		return;	/* a repeated REMOVE */
 	fs_switch_remove_sub(sub, what);
 	fs_hotplug_sub_fault(sub);
@@ -469,7 +468,7 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 	/* An unconfigured port takes it too, as its probe took the others. */
 	if (sub == NULL)
 		return;
-	if (sub->retiring) {
+	if (fs_sub_leaving(sub)) {
 		/* Its predecessor is still leaving: come back once it is gone. */
 		sub->pending_ev = *ev;
 		sub->add_pending = true;
@@ -522,7 +521,7 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 void
 fs_hotplug_pending_add(struct fs_sub *sub)
 {
-	if (!sub->add_pending || sub->retiring || sub->priv->closing)
+	if (!sub->add_pending || fs_sub_leaving(sub) || sub->priv->closing)
 		return;
 	sub->add_pending = false;
 	fs_hotplug_add(sub->priv, &sub->pending_ev);
@@ -558,7 +557,7 @@ fs_hotplug_link(struct fs_priv *priv, struct fs_sub *sub,
 {
 	bool up = ev->action == HOTPLUG_ACTION_LINK_UP;
 
-	if (!sub->active || sub->link_ok == up)
+	if (!fs_switch_in_set(priv, sub) || sub->link_ok == up)
 		return;
 	/*
 	 * The event may have waited for the lock behind this very device's
@@ -714,7 +713,7 @@ fs_hotplug_dev_remove(struct fs_sub *sub, uint64_t rx_ns)
 	struct hotplug_event ev;
 	bool gone;
 
-	if (priv->closing || sub->state == FS_SUB_EMPTY || sub->retiring)
+	if (priv->closing || !fs_sub_usable(sub))
 		return;
 	if (fs_sub_is_vfio(sub) && hotplug_pci_present(sub->pci_addr)) {
 		fs_hotplug_remove(priv, sub, rx_ns, "release requested by the kernel (vfio)",
@@ -750,7 +749,7 @@ fs_dev_event_handle(const char *device_name, enum rte_dev_event_type type,
 	if (pthread_mutex_trylock(&priv->lock) != 0) {
 		FS_FOREACH_SUB(priv, sub)
 			if (strcmp(sub->dev_name, device_name) == 0)
-				__atomic_store_n(&sub->dev_rmv_pending, true,
+				__atomic_store_n(&sub->dev_rmv_rx_ns, now,
 						 __ATOMIC_RELEASE);
 		fs_alarm_kick(priv);
 		return;

@@ -21,6 +21,7 @@
 
 #include "fs_args.h"
 #include "fs_exec.h"
+#include "fs_slot.h"
 
 #define FS_DRIVER_NAME		net_failsafe
 #define FS_VERSION		"failsafe-uevent " FS_VERSION_STRING
@@ -40,31 +41,20 @@ extern int fs_logtype;
 
 struct fs_priv;
 
-/*
- * Life of a sub-device slot.  Only the control side (under priv->lock)
- * moves a slot between states; the datapath never looks at them, it only
- * sees the published active set.
- */
-enum fs_sub_state {
-	FS_SUB_EMPTY = 0,	/* devargs known, no ethdev port */
-	FS_SUB_PROBED,		/* ethdev port exists and is owned by us */
-	FS_SUB_CONFIGURED,	/* port configuration and queues replayed */
-	FS_SUB_STARTED,		/* started; eligible for the active set */
-};
-
 struct fs_sub {
 	struct fs_priv *priv;
 	uint8_t idx;
-	enum fs_sub_state state;
-	bool active;		/* member of the published active set */
+	enum fs_sub_state state;	/* fs_sub_set_state() only (fs_slot.c) */
 	bool link_ok;		/* link up when the set was built */
-	bool retiring;		/* out of the set, waiting for the grace period */
-	bool closing;		/* being stopped and closed, maybe unlocked */
 	bool add_pending;	/* an ADD came while it was leaving */
-	bool rmv_pending;	/* RMV event seen; the alarm acts on it */
 	bool cb_stale;		/* an ethdev callback kept registered (was running) */
-	bool dev_rmv_pending;	/* RTE_DEV_EVENT_REMOVE seen; the alarm checks it */
-	bool remove_retry;	/* its removal could not be published */
+	/*
+	 * Removals seen where the port lock could not be waited for (the
+	 * interrupt thread), for the alarm: when each was received, or 0.
+	 */
+	uint64_t rmv_rx_ns;	/* its PMD's RTE_ETH_EVENT_INTR_RMV */
+	uint64_t dev_rmv_rx_ns;	/* RTE_DEV_EVENT_REMOVE naming its device */
+	const char *remove_retry;	/* cause of a removal not published yet */
 	uint8_t unplugged;	/* FS_UNPLUG_*: removed by someone else */
 	struct fs_unplug *unplug;	/* its bus driver's stand-in (fs_unplug.c) */
 	bool probed_rcu_expedited;	/* its last probe had kernel RCU expedited */
@@ -329,6 +319,7 @@ void fs_sub_teardown(struct fs_sub *sub);
 bool fs_sub_detach_begin(struct fs_sub *sub);
 void fs_sub_detach_close(struct fs_sub *sub);
 void fs_sub_detach_end(struct fs_sub *sub);
+void fs_sub_released(struct fs_sub *sub, const char *cause);
 int fs_sub_join(struct fs_sub *sub);
 void fs_subs_join_all(struct fs_priv *priv);
 void fs_subs_exec_prefetch(struct fs_priv *priv);
@@ -357,6 +348,7 @@ void fs_switch_queue_state(struct fs_priv *priv, uint16_t qid, bool tx);
 int fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms);
 int fs_switch_sync(struct fs_priv *priv, unsigned int timeout_ms);
 unsigned int fs_switch_links_lost(struct fs_priv *priv);
+bool fs_switch_in_set(const struct fs_priv *priv, const struct fs_sub *sub);
 bool fs_switch_links_changed(struct fs_priv *priv);
 #define FS_SYNC_GRACE_MS 100
 

@@ -63,7 +63,7 @@ fs_sub_destroyed(struct fs_sub *sub)
 	struct fs_priv *priv = sub->priv;
 
 	pthread_mutex_lock(&priv->lock);
-	if (sub->state != FS_SUB_EMPTY && !priv->closing) {
+	if (fs_sub_port_open(sub) && !priv->closing) {
 		struct fs_retired *r;
 
 		fs_switch_remove_sub(sub, "its port was released");
@@ -83,10 +83,7 @@ fs_sub_destroyed(struct fs_sub *sub)
 		 */
 		fs_sub_callbacks(sub, false);
 		/* Its port and device are gone: nothing to stop or close. */
-		sub->state = FS_SUB_EMPTY;
-		sub->retiring = false;
-		sub->active = false;
-		sub->port_id = RTE_MAX_ETHPORTS;
+		fs_sub_released(sub, "its port was released");
 		/*
 		 * Its remover is still inside the EAL's hotplug code, which is
 		 * not safe against a probe from another thread (the devargs
@@ -125,7 +122,7 @@ fs_sub_event_handle(uint16_t port_id, enum rte_eth_event_type type,
 			fs_lsc_emit_pending(priv);
 			return 0;
 		}
-		__atomic_store_n(&sub->rmv_pending, true, __ATOMIC_RELEASE);
+		__atomic_store_n(&sub->rmv_rx_ns, fs_time_ns(), __ATOMIC_RELEASE);
 	}
 	fs_alarm_kick(priv);
 	return 0;
@@ -557,8 +554,8 @@ fs_sub_probe(struct fs_sub *sub)
 			    sub->idx, strerror(-ret));
 	sub->ifindex = ifindex;
 	/* Another device: the join's publish replaces any set left stale. */
-	sub->remove_retry = false;
-	__atomic_store_n(&sub->state, FS_SUB_PROBED, __ATOMIC_RELEASE);
+	sub->remove_retry = NULL;
+	fs_sub_set_state(sub, FS_SUB_PROBED, "probed");
 	sub->notsup_logged = 0;	/* another device: it may say otherwise */
 	fs_hotplug_sub_probed(sub);
 	sub->last_error[0] = '\0';
@@ -585,8 +582,7 @@ fs_sub_configure(struct fs_sub *sub)
 		ret = fs_replay_filters(sub);
 	if (ret < 0)
 		return ret;
-	sub->state = FS_SUB_CONFIGURED;
-	return 0;
+	return fs_sub_set_state(sub, FS_SUB_CONFIGURED, "configuration replayed");
 }
 
 /* CONFIGURED -> STARTED, when the port itself is started. */
@@ -600,7 +596,7 @@ fs_sub_start(struct fs_sub *sub)
 	ret = rte_eth_dev_start(sub->port_id);
 	if (ret < 0)
 		return fs_sub_fail(sub, ret, "start failed: %s", rte_strerror(-ret));
-	sub->state = FS_SUB_STARTED;
+	fs_sub_set_state(sub, FS_SUB_STARTED, "started");
 	return fs_replay_after_start(sub);
 }
 
@@ -610,20 +606,18 @@ fs_sub_start(struct fs_sub *sub)
  * without the port lock.  Callers made sure no burst can reach it.
  *
  * begin (locked): keep its counters, forget its flows and callbacks, and
- * mark it closing; from here every reader skips it.
+ * move it to CLOSING; from here every reader skips it.
  */
 bool
 fs_sub_detach_begin(struct fs_sub *sub)
 {
-	if (sub->state == FS_SUB_EMPTY || sub->closing)
+	if (!fs_sub_port_open(sub))
 		return false;
 	fs_stats_fold(sub);
 	fs_flow_forget_sub(sub);
 	fs_sub_callbacks(sub, false);
 	fs_unplug_unhook(sub);
-	sub->closing = true;
-	sub->retiring = true;
-	sub->active = false;
+	fs_sub_set_state(sub, FS_SUB_CLOSING, "closing");
 	return true;
 }
 
@@ -640,7 +634,7 @@ fs_sub_detach_close(struct fs_sub *sub)
 	 * The SIGBUS safety net covers the stop's register writes and leaves
 	 * before the unmap, whose addresses may be reused.
 	 */
-	if (sub->state == FS_SUB_STARTED)
+	if (rte_eth_devices[sub->port_id].data->dev_started)
 		rte_eth_dev_stop(sub->port_id);
 	if (sub->remove_rx_ns != 0)
 		sub->remove_stop_ns = fs_time_ns() - sub->remove_rx_ns;
@@ -651,11 +645,21 @@ fs_sub_detach_close(struct fs_sub *sub)
 		kernel_rcu_expedite_end();
 }
 
+static void
+fs_sub_empty(struct fs_sub *sub, const char *cause)
+{
+	if (fs_sub_set_state(sub, FS_SUB_EMPTY, cause) < 0)
+		return;
+	sub->remove_rx_ns = 0;
+	sub->remove_stop_ns = 0;
+	sub->port_id = RTE_MAX_ETHPORTS;
+}
+
 /* end (locked): the slot is empty and may be filled again. */
 void
 fs_sub_detach_end(struct fs_sub *sub)
 {
-	if (sub->closing) {
+	if (sub->state == FS_SUB_CLOSING) {
 		if (sub->remove_rx_ns != 0) {
 			sub->priv->hp.last_remove_stop_ns = sub->remove_stop_ns;
 			sub->priv->hp.last_remove_close_ns =
@@ -664,20 +668,25 @@ fs_sub_detach_end(struct fs_sub *sub)
 		FS_PORT_LOG(INFO, sub->priv, "sub-device %u (%s) closed",
 			    sub->idx, sub->dev_name);
 	}
-	sub->state = FS_SUB_EMPTY;
-	sub->active = false;
-	sub->retiring = false;
-	sub->closing = false;
-	sub->remove_rx_ns = 0;
-	sub->remove_stop_ns = 0;
-	sub->port_id = RTE_MAX_ETHPORTS;
+	fs_sub_empty(sub, "closed");
+}
+
+/*
+ * Locked: someone else closed its port (and detached its device), so
+ * there is nothing to stop or close; the slot is empty, no close timed.
+ */
+void
+fs_sub_released(struct fs_sub *sub, const char *cause)
+{
+	fs_sub_set_state(sub, FS_SUB_CLOSING, cause);
+	fs_sub_empty(sub, cause);
 }
 
 /* All three steps, under the lock. */
 void
 fs_sub_teardown(struct fs_sub *sub)
 {
-	if (sub->closing)
+	if (sub->state == FS_SUB_CLOSING)
 		return;	/* the alarm is closing it and will finish */
 	if (fs_sub_detach_begin(sub))
 		fs_sub_detach_close(sub);
@@ -691,7 +700,7 @@ fs_sub_join(struct fs_sub *sub)
 	bool was_empty = sub->state == FS_SUB_EMPTY;
 	int ret;
 
-	if (sub->retiring)
+	if (fs_sub_leaving(sub))
 		return -EBUSY;
 	ret = fs_sub_probe(sub);
 	if (ret == 0)
@@ -715,9 +724,9 @@ fs_subs_join_all(struct fs_priv *priv)
 	bool changed = false;
 
 	FS_FOREACH_SUB(priv, sub) {
-		bool was_active = sub->active;
+		bool was_active = fs_switch_in_set(priv, sub);
 
-		if (sub->retiring)
+		if (fs_sub_leaving(sub))
 			continue;
 		fs_hotplug_poll_bind(sub);
 		if (fs_sub_join(sub) == 0 && priv->started &&
@@ -767,8 +776,8 @@ fs_subs_exec_service(struct fs_priv *priv, bool may_probe)
 		if (fs_exec_poll(x) == 0 && x->done) {
 			if (sub->state != FS_SUB_EMPTY) {
 				x->done = false;	/* a replacement took the slot */
-			} else if (may_probe && !sub->retiring) {
-				bool was_active = sub->active;
+			} else if (may_probe && !fs_sub_leaving(sub)) {
+				bool was_active = fs_switch_in_set(priv, sub);
 
 				if (fs_sub_join(sub) == 0 && priv->started &&
 				    sub->state == FS_SUB_STARTED && !was_active)
