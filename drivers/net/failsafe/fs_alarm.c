@@ -81,10 +81,14 @@ fs_alarm_rmv(struct fs_priv *priv)
 	struct fs_sub *sub;
 
 	FS_FOREACH_SUB(priv, sub) {
-		if (__atomic_exchange_n(&sub->rmv_rx_ns, 0, __ATOMIC_ACQ_REL))
-			fs_hotplug_rmv(sub);
-		if (__atomic_exchange_n(&sub->dev_rmv_rx_ns, 0, __ATOMIC_ACQ_REL))
-			fs_hotplug_dev_remove(sub, fs_time_ns());
+		uint64_t rx = __atomic_exchange_n(&sub->rmv_rx_ns, 0,
+						  __ATOMIC_ACQ_REL);
+
+		if (rx != 0)
+			fs_sub_remove(sub, FS_RM_PMD_RMV, rx);
+		rx = __atomic_exchange_n(&sub->dev_rmv_rx_ns, 0, __ATOMIC_ACQ_REL);
+		if (rx != 0)
+			fs_dev_event_remove(sub, rx);
 	}
 }
 

@@ -389,19 +389,7 @@ int fs_xstats_get_names_shared(struct rte_eth_dev *dev,
 /* fs_hotplug.c: kernel uevents -> sub-device removal and return */
 int fs_hotplug_attach(struct fs_priv *priv);
 void fs_hotplug_detach(struct fs_priv *priv);
-void fs_sub_callbacks_reap(struct fs_sub *sub);
 void fs_hotplug_sub_forget(struct fs_sub *sub);
-
-/*
- * DPDK's callback unregisters return -EAGAIN, leaving the callback in,
- * while it runs (usually in the interrupt thread).  Ours never wait for
- * the port lock, so a retry ends soon; the bound turns a stuck callback
- * into a log line instead of a hang.
- */
-#define FS_CB_UNREG_TRIES	2000	/* one per millisecond */
-
-/* The argument of the fs callback this thread is inside, if any. */
-extern __thread const void *fs_cb_self;
 void fs_hotplug_pending_add(struct fs_sub *sub);
 void fs_hotplug_poll_bind(struct fs_sub *sub);
 bool fs_hotplug_covers(const struct fs_sub *sub);
@@ -409,8 +397,35 @@ bool fs_hotplug_present(const struct fs_sub *sub);
 void fs_sub_identity(struct fs_sub *sub, const char *devargs);
 void fs_hotplug_sub_probed(struct fs_sub *sub);
 void fs_hotplug_sub_released(struct fs_sub *sub);
-void fs_hotplug_dev_remove(struct fs_sub *sub, uint64_t rx_ns);
-void fs_hotplug_rmv(struct fs_sub *sub);
+bool fs_sub_is_pci(const struct fs_sub *sub);
+struct rte_pci_device *fs_sub_pci_dev(const struct fs_sub *sub);
+
+/* fs_remove.c: the one removal path, and the callbacks that feed it */
+enum fs_remove_cause {
+	FS_RM_UEVENT,		/* REMOVE uevent */
+	FS_RM_RENAME,		/* the old name of a MOVE uevent */
+	FS_RM_RESYNC,		/* lib/hotplug's resync found it gone */
+	FS_RM_SIGBUS,		/* a BAR faulted */
+	FS_RM_DEV_EVENT,	/* RTE_DEV_EVENT_REMOVE, sysfs agrees */
+	FS_RM_VFIO,		/* vfio's release request: still present */
+	FS_RM_PMD_RMV,		/* its PMD's RTE_ETH_EVENT_INTR_RMV */
+	FS_RM_RELEASED,		/* its port released by someone else */
+	FS_RM_UNPLUG,		/* rte_dev_remove by the application */
+	FS_RM_LINK_DOWN,	/* rtnetlink link-down: TX moves, it stays */
+	FS_RM_MAX
+};
+int fs_sub_remove(struct fs_sub *sub, enum fs_remove_cause cause,
+		  uint64_t rx_ns);
+void fs_sub_callbacks(struct fs_sub *sub, bool on);
+void fs_sub_callbacks_reap(struct fs_sub *sub);
+void fs_dev_events_on(struct fs_priv *priv);
+void fs_dev_events_off(struct fs_priv *priv);
+void fs_dev_event_remove(struct fs_sub *sub, uint64_t rx_ns);
+#define FS_CB_UNREG_TRIES	2000	/* one per millisecond */
+/* The argument of the fs callback this thread is inside, if any. */
+extern __thread const void *fs_cb_self;
+int fs_cb_unregister(int (*unregister)(const void *ctx), const void *ctx,
+		     const void *self);
 
 /* fs_unplug.c: a sub-device removed by someone else */
 int fs_unplug_hook(struct fs_sub *sub);

@@ -532,7 +532,8 @@ fs_switch_sync(struct fs_priv *priv, unsigned int timeout_ms)
 }
 
 /*
- * Under priv->lock: take a sub-device out of the datapath, close it later.
+ * Under priv->lock: take a sub-device out of the datapath, close it later
+ * (RETIRING).  The caller (fs_sub_remove) logs why.
  * Without memory for the new set it stays in, not retiring (which nothing
  * would ever finish), and the alarm tries again.
  */
@@ -554,8 +555,6 @@ fs_switch_remove_sub(struct fs_sub *sub, const char *why)
 	fs_sub_set_state(sub, FS_SUB_RETIRING, why);
 	sub->removals++;
 	sub->remove_retry = NULL;
-	FS_PORT_LOG(NOTICE, priv, "sub-device %u (%s) leaves: %s",
-		    sub->idx, sub->dev_name, why);
 	fs_link_refresh(priv);
 	return 0;
 }
@@ -571,7 +570,9 @@ fs_switch_remove_retry(struct fs_sub *sub)
 	const char *why = "retried: the last publish ran out of memory";
 
 	if (fs_sub_usable(sub)) {
-		fs_switch_remove_sub(sub, sub->remove_retry);
+		if (fs_switch_remove_sub(sub, sub->remove_retry) == 0)
+			FS_PORT_LOG(NOTICE, sub->priv, "sub-device %u (%s) leaves: %s",
+				    sub->idx, sub->dev_name, why);
 		return;
 	}
 	if (fs_switch_publish(sub->priv, 0) < 0) {

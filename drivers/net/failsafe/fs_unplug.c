@@ -118,11 +118,9 @@ fs_unplug_yield(struct fs_sub *sub)
 	if (priv->closing || sub->state == FS_SUB_CLOSING)
 		return fs_sub_fail(sub, -EBUSY, "removal of %s refused: its fail-safe port is closing it",
 				   sub->dev_name);
-	if (fs_sub_usable(sub)) {
-		ret = fs_switch_remove_sub(sub, "its device is being removed by the application");
-		if (ret < 0)
-			return ret;
-	}
+	ret = fs_sub_remove(sub, FS_RM_UNPLUG, fs_time_ns());
+	if (ret < 0)
+		return ret;
 	ret = fs_switch_sync(priv, FS_UNPLUG_GRACE_MS);
 	if (ret < 0)
 		return fs_sub_fail(sub, -EBUSY, "removal of %s refused: a queue stayed inside a burst for %d ms; closed once it leaves",
