@@ -219,6 +219,15 @@ HOTPLUG_EXPORT int hotplug_resync(void);
  */
 HOTPLUG_EXPORT bool hotplug_remove_confirmed(const struct hotplug_event *ev);
 
+/**
+ * Is ev older than the device it names, now?  Without waiting: an ADD
+ * (or MOVE) of an interface whose name is another ifindex's now; a link
+ * message the interface's flags no longer agree with (the monitor drops
+ * those as it reads them, a consumer that waited may ask again).  The
+ * monitor's confirmations and its consumers use this one check.
+ */
+HOTPLUG_EXPORT bool hotplug_event_stale(const struct hotplug_event *ev);
+
 /* ------------------------------------------------------------------ */
 /* Callbacks */
 
@@ -255,17 +264,21 @@ HOTPLUG_EXPORT void hotplug_callback_process(const struct hotplug_event *ev);
 /* ------------------------------------------------------------------ */
 /* Device registry */
 
+/*
+ * Presence only, as the events (and sysfs at track time) say.  Whether a
+ * consumer probed a device is the consumer's state, not the registry's.
+ */
 enum hotplug_device_state {
-	HOTPLUG_DEV_PARSED, /**< present in the system, not probed by DPDK */
-	HOTPLUG_DEV_PROBED, /**< probed by a DPDK driver */
-	HOTPLUG_DEV_FAULT,  /**< gone (removed) or failed */
+	HOTPLUG_DEV_PRESENT, /**< in the system (an ADD was seen, or sysfs) */
+	HOTPLUG_DEV_GONE,    /**< removed */
 };
 
 HOTPLUG_EXPORT const char *hotplug_device_state_str(enum hotplug_device_state s);
 
 /**
  * Track a device: resync checks it, and its state starts from what sysfs
- * says now (PARSED if present, FAULT if not).  Idempotent.
+ * says now (PRESENT or GONE); a later call marks it PRESENT if sysfs
+ * shows it.
  * @return 0; -EINVAL; -ENOSPC when the registry is full.
  */
 HOTPLUG_EXPORT int hotplug_device_track(const char *name);
@@ -274,14 +287,6 @@ HOTPLUG_EXPORT int hotplug_device_untrack(const char *name);
 
 /** @return the state (>= 0) or -ENOENT for an unknown device. */
 HOTPLUG_EXPORT int hotplug_device_state(const char *name);
-
-/**
- * Set a state (the PMD's side of the transitions).  Allowed: PARSED ->
- * PROBED, PROBED -> PARSED, any -> FAULT, FAULT -> PARSED, same -> same.
- * @return 0; -ENOENT unknown device; -EINVAL forbidden transition.
- */
-HOTPLUG_EXPORT int hotplug_device_state_set(const char *name,
-		enum hotplug_device_state state);
 
 /* ------------------------------------------------------------------ */
 /* Identity (sysfs) */

@@ -241,6 +241,42 @@ hotplug_remove_confirmed(const struct hotplug_event *ev)
 }
 
 /*
+ * The interface a name stands for now: the netdev list itself on the real
+ * sysfs, else (a test's tree) what that sysfs says; 0 when none.
+ */
+static int
+current_ifindex(const char *ifname)
+{
+	int idx;
+
+	if (strcmp(hotplug_sysfs_root_get(), "/sys") == 0)
+		return (int)netdev_index(ifname);
+	idx = hotplug_ifname_to_ifindex(ifname);
+	return idx > 0 ? idx : 0;
+}
+
+bool
+hotplug_event_stale(const struct hotplug_event *ev)
+{
+	int cur;
+
+	if (ev->subsystem != HOTPLUG_SUBSYS_NET || ev->ifindex <= 0)
+		return false;
+	switch (ev->action) {
+	case HOTPLUG_ACTION_LINK_UP:
+	case HOTPLUG_ACTION_LINK_DOWN:
+		return !hotplug_monitor_link_confirmed(ev);
+	case HOTPLUG_ACTION_ADD:
+	case HOTPLUG_ACTION_MOVE:
+		/* A later ADD of the same name follows: this one is over. */
+		cur = current_ifindex(ev->ifname);
+		return cur > 0 && cur != ev->ifindex;
+	default:
+		return false;
+	}
+}
+
+/*
  * The kernel announces a new netdev (and creates its sysfs directory) in
  * register_netdevice() before it lists the device by name: for a moment
  * SIOCGIFINDEX, if_nametoindex() and so every PMD probe (af_packet, tap,
@@ -258,11 +294,9 @@ add_confirmed(const struct hotplug_event *ev)
 			strcmp(hotplug_sysfs_root_get(), "/sys") != 0)
 		return true;
 	for (i = 0; i < ADD_LISTED_TRIES; i++) {
-		unsigned int idx = netdev_index(ev->ifname);
-
-		if ((int)idx == ev->ifindex)
+		if (current_ifindex(ev->ifname) == ev->ifindex)
 			return true;
-		if (idx != 0)
+		if (hotplug_event_stale(ev))
 			return false;	/* the name is another device's now */
 		usleep(ADD_LISTED_US);
 	}

@@ -33,7 +33,7 @@ int hotplug_sysfs_path(char *buf, size_t size, const char *fmt, ...)
 /** Apply an event's effect on the registry (monitor and process path). */
 void hotplug_registry_apply(const struct hotplug_event *ev);
 
-/** Is the registry's view of name "present" (PARSED or PROBED)? */
+/** Is the registry's view of name PRESENT? */
 int hotplug_registry_present(const char *name);
 
 /**

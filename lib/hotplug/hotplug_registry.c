@@ -3,8 +3,10 @@
  */
 
 /*
- * Device registry: name -> PARSED / PROBED / FAULT.  Uevents drive
- * PARSED and FAULT; the PMD drives PROBED.  A fixed table bounds memory
+ * Device registry: name -> PRESENT / GONE, as the uevents (and sysfs, when
+ * a device is tracked) say; what a consumer did with a device is its own
+ * business, not kept here.  Resync compares it with sysfs, and the SIGBUS
+ * net repairs the devices it says are tracked.  A fixed table bounds memory
  * however many devices the kernel reports: devices nobody tracks are kept
  * only while present and only while there is room, and give their room
  * to a device someone tracks (it needs the entry for its SIGBUS net and
@@ -31,15 +33,14 @@ static struct registry_entry registry[REGISTRY_MAX];
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char * const state_names[] = {
-	[HOTPLUG_DEV_PARSED] = "parsed",
-	[HOTPLUG_DEV_PROBED] = "probed",
-	[HOTPLUG_DEV_FAULT] = "fault",
+	[HOTPLUG_DEV_PRESENT] = "present",
+	[HOTPLUG_DEV_GONE] = "gone",
 };
 
 const char *
 hotplug_device_state_str(enum hotplug_device_state s)
 {
-	if ((unsigned int)s > HOTPLUG_DEV_FAULT)
+	if ((unsigned int)s > HOTPLUG_DEV_GONE)
 		return "unknown";
 	return state_names[s];
 }
@@ -135,21 +136,28 @@ hotplug_device_track(const char *name)
 	if (!name_valid(name))
 		return -EINVAL;
 	/* sysfs first, outside the lock: it may be slow. */
-	state = hotplug_device_present(name) ? HOTPLUG_DEV_PARSED :
-		HOTPLUG_DEV_FAULT;
-	if (state == HOTPLUG_DEV_PARSED)
+	state = hotplug_device_present(name) ? HOTPLUG_DEV_PRESENT :
+		HOTPLUG_DEV_GONE;
+	if (state == HOTPLUG_DEV_PRESENT)
 		ifindex = sysfs_ifindex(name);
 	pthread_mutex_lock(&registry_lock);
 	e = entry_find(name);
-	if (e == NULL) {
+	if (e == NULL)
 		e = entry_new(name, state, true);
-		if (e == NULL)
-			ret = -ENOSPC;
-		else
+	if (e == NULL) {
+		ret = -ENOSPC;
+	} else {
+		/*
+		 * A device back without an ADD seen (a consumer found it by
+		 * polling): sysfs says so.  Its absence there proves less: an
+		 * ADD's sysfs directory may lag the event.
+		 */
+		if (state == HOTPLUG_DEV_PRESENT)
+			entry_set_state(e, state);
+		if (ifindex > 0)
 			e->ifindex = ifindex;
-	}
-	if (e != NULL)
 		e->tracked = true;
+	}
 	pthread_mutex_unlock(&registry_lock);
 	if (ret < 0)
 		HOTPLUG_LOG(ERR, "device registry full (%d tracked devices): %s gets no SIGBUS safety net and no resync; untrack devices that went for good",
@@ -170,7 +178,7 @@ hotplug_device_untrack(const char *name)
 	if (e != NULL && e->tracked) {
 		/* Present, it stays known like any untracked device. */
 		e->tracked = false;
-		if (e->state == HOTPLUG_DEV_FAULT)
+		if (e->state == HOTPLUG_DEV_GONE)
 			e->used = false;
 		ret = 0;
 	}
@@ -206,43 +214,6 @@ hotplug_device_state(const char *name)
 	return ret < 0 ? ret : (int)e.state;
 }
 
-static bool
-transition_allowed(enum hotplug_device_state from,
-		enum hotplug_device_state to)
-{
-	if (from == to || to == HOTPLUG_DEV_FAULT)
-		return true;
-	if (from == HOTPLUG_DEV_PARSED)
-		return to == HOTPLUG_DEV_PROBED;
-	if (from == HOTPLUG_DEV_PROBED)
-		return to == HOTPLUG_DEV_PARSED;
-	/* FAULT: only a device seen again may be probed again. */
-	return to == HOTPLUG_DEV_PARSED;
-}
-
-int
-hotplug_device_state_set(const char *name, enum hotplug_device_state state)
-{
-	struct registry_entry *e;
-	int ret = 0;
-
-	if (!name_valid(name) || (unsigned int)state > HOTPLUG_DEV_FAULT)
-		return -EINVAL;
-	pthread_mutex_lock(&registry_lock);
-	e = entry_find(name);
-	if (e == NULL)
-		ret = -ENOENT;
-	else if (!transition_allowed(e->state, state))
-		ret = -EINVAL;
-	else
-		entry_set_state(e, state);
-	pthread_mutex_unlock(&registry_lock);
-	if (ret == -EINVAL)
-		HOTPLUG_LOG(NOTICE, "%s: refused transition to %s", name,
-			hotplug_device_state_str(state));
-	return ret;
-}
-
 /* Called with registry_lock held: name is there (ADD). */
 static void
 registry_add(const char *name, int ifindex)
@@ -251,13 +222,13 @@ registry_add(const char *name, int ifindex)
 	struct registry_entry *e = entry_find(name);
 
 	if (e == NULL) {
-		e = entry_new(name, HOTPLUG_DEV_PARSED, false);
+		e = entry_new(name, HOTPLUG_DEV_PRESENT, false);
 		if (e == NULL && !full_logged)
 			HOTPLUG_LOG(NOTICE, "device registry full (%d): untracked devices such as %s are not kept; tracked ones still are",
 				REGISTRY_MAX, name);
 		full_logged = full_logged || e == NULL;
-	} else if (e->state == HOTPLUG_DEV_FAULT) {
-		entry_set_state(e, HOTPLUG_DEV_PARSED);
+	} else if (e->state == HOTPLUG_DEV_GONE) {
+		entry_set_state(e, HOTPLUG_DEV_PRESENT);
 	}
 	if (e != NULL && ifindex > 0)
 		e->ifindex = ifindex;
@@ -271,7 +242,7 @@ registry_remove(const char *name)
 
 	if (e == NULL)
 		return;
-	entry_set_state(e, HOTPLUG_DEV_FAULT);
+	entry_set_state(e, HOTPLUG_DEV_GONE);
 	if (!e->tracked)
 		e->used = false;
 }
@@ -311,7 +282,7 @@ hotplug_registry_present(const char *name)
 
 	if (state < 0)
 		return state;
-	return state != HOTPLUG_DEV_FAULT;
+	return state != HOTPLUG_DEV_GONE;
 }
 
 int

@@ -352,7 +352,7 @@ test_grace_held_by_queue_in_burst(void **state)
 	/* Out of the active set at once, but not closed while held. */
 	assert_true(wait_sub_xstat(port, 1, "active", 0));
 	usleep(1300 * 1000);
-	assert_int_equal(sub_xstat(port, 1, "state"), SUB_STARTED);
+	assert_int_equal(sub_xstat(port, 1, "state"), SUB_RETIRING);
 	__atomic_store_n(&q->in_burst, 0, __ATOMIC_RELEASE);
 	assert_true(wait_sub_xstat(port, 1, "state", SUB_EMPTY));
 	rte_openlog_stream(NULL);

@@ -282,7 +282,7 @@ test_spoofed_uevent_dropped(void **state)
 	(void)state;
 	run("ip link add vX type veth peer name vY");
 	assert_int_equal(hotplug_device_track("vX"), 0);
-	assert_int_equal(hotplug_device_state("vX"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state("vX"), HOTPLUG_DEV_PRESENT);
 	assert_int_equal(hotplug_monitor_start(), 0);
 	seen_reset();
 	assert_int_equal(hotplug_callback_register(NULL, record_cb, NULL), 0);
@@ -298,7 +298,7 @@ test_spoofed_uevent_dropped(void **state)
 	assert_int_equal(st.accepted, st0.accepted);
 	usleep(50 * 1000);
 	assert_int_equal(seen_find(HOTPLUG_ACTION_REMOVE, "vX"), -1);
-	assert_int_equal(hotplug_device_state("vX"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state("vX"), HOTPLUG_DEV_PRESENT);
 	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
 	assert_int_equal(hotplug_monitor_stop(), 0);
 	run("ip link del vX");
@@ -344,7 +344,7 @@ test_spoofed_every_action(void **state)
 	for (a = 0; a < RTE_DIM(actions); a++)
 		for (k = 0; k < RTE_DIM(subsystems); k++)
 			assert_int_equal(seen_find(actions[a], subsystems[k][1]), -1);
-	assert_int_equal(hotplug_device_state("vX"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state("vX"), HOTPLUG_DEV_PRESENT);
 	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
 	assert_int_equal(hotplug_monitor_stop(), 0);
 	run("ip link del vX");
@@ -389,7 +389,7 @@ test_enobufs_resync(void **state)
 	for (i = 0; i < FLOOD_PAIRS; i++) {
 		snprintf(name, sizeof(name), "fl%d", i);
 		assert_int_equal(hotplug_device_track(name), 0);
-		assert_int_equal(hotplug_device_state(name), HOTPLUG_DEV_FAULT);
+		assert_int_equal(hotplug_device_state(name), HOTPLUG_DEV_GONE);
 	}
 	hotplug_monitor_stats_reset();
 	hotplug_monitor_rcvbuf_set(1); /* the kernel's minimum */
@@ -419,7 +419,7 @@ test_enobufs_resync(void **state)
 		for (i = 0; i < FLOOD_PAIRS && settled; i++) {
 			snprintf(name, sizeof(name), "fl%d", i);
 			settled = (hotplug_device_state(name) ==
-				HOTPLUG_DEV_FAULT) == (i % 2 == 0);
+				HOTPLUG_DEV_GONE) == (i % 2 == 0);
 		}
 	}
 	print_message("received %" PRIu64 " enobufs %" PRIu64 " resyncs %"
@@ -469,7 +469,7 @@ test_synthetic_remove_ignored(void **state)
 	(void)state;
 	run("ip link add sy0 type veth peer name sy1");
 	assert_int_equal(hotplug_device_track("sy0"), 0);
-	assert_int_equal(hotplug_device_state("sy0"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state("sy0"), HOTPLUG_DEV_PRESENT);
 	assert_int_equal(hotplug_monitor_start(), 0);
 	seen_reset();
 	assert_int_equal(hotplug_callback_register(NULL, record_cb, NULL), 0);
@@ -484,7 +484,7 @@ test_synthetic_remove_ignored(void **state)
 	assert_int_equal(st.synthetic_ignored, st0.synthetic_ignored + 1);
 	assert_int_equal(st.dropped_sender, st0.dropped_sender);
 	assert_int_equal(seen_find(HOTPLUG_ACTION_REMOVE, "sy0"), -1);
-	assert_int_equal(hotplug_device_state("sy0"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state("sy0"), HOTPLUG_DEV_PRESENT);
 	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
 	assert_int_equal(hotplug_monitor_stop(), 0);
 	run("ip link del sy0");
@@ -543,7 +543,7 @@ test_truncated_dropped(void **state)
 	assert_int_equal(st.dropped_sender, st0.dropped_sender);
 	assert_int_equal(st.accepted, st0.accepted);
 	assert_int_equal(seen_find(HOTPLUG_ACTION_REMOVE, "tr0"), -1);
-	assert_int_equal(hotplug_device_state("tr0"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state("tr0"), HOTPLUG_DEV_PRESENT);
 	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
 	assert_int_equal(hotplug_monitor_stop(), 0);
 	run("ip link del tr0");
@@ -657,7 +657,7 @@ test_enobufs_replaced(void **state)
 	old_idx = hotplug_ifname_to_ifindex("rr0");
 	assert_true(old_idx > 0);
 	assert_int_equal(hotplug_device_track("rr0"), 0);
-	assert_int_equal(hotplug_device_state("rr0"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state("rr0"), HOTPLUG_DEV_PRESENT);
 	hotplug_monitor_rcvbuf_set(1); /* the kernel's minimum */
 	assert_int_equal(hotplug_monitor_start(), 0);
 	hotplug_monitor_rcvbuf_set(0);
@@ -707,7 +707,7 @@ test_enobufs_replaced(void **state)
 	/* rr0's own uevents were lost: what told us is the resync */
 	assert_int_equal(seen_find_resync(HOTPLUG_ACTION_ADD, "rr0", ir), ia);
 	assert_int_equal(seen_last("rr0"), HOTPLUG_ACTION_ADD);
-	assert_int_equal(hotplug_device_state("rr0"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state("rr0"), HOTPLUG_DEV_PRESENT);
 	assert_int_equal(hotplug_registry_ifindex("rr0"), new_idx);
 
 	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);

@@ -227,8 +227,6 @@ test_resync_replaced(void **state)
 		NULL), 0);
 	assert_int_equal(hotplug_device_track("v0"), 0);
 	assert_int_equal(hotplug_registry_ifindex("v0"), 7);
-	assert_int_equal(hotplug_device_state_set("v0", HOTPLUG_DEV_PROBED),
-		0);
 	/* unchanged: nothing to say */
 	assert_int_equal(hotplug_resync(), 0);
 	assert_int_equal(n_seen, 0);
@@ -245,8 +243,8 @@ test_resync_replaced(void **state)
 	assert_int_equal(seen[1].action, HOTPLUG_ACTION_ADD);
 	assert_true(seen[1].resync);
 	assert_int_equal(seen[1].ifindex, 9);
-	/* the probed instance is gone: the new one starts over */
-	assert_int_equal(hotplug_device_state("v0"), HOTPLUG_DEV_PARSED);
+	/* the old instance is gone: the new one is present */
+	assert_int_equal(hotplug_device_state("v0"), HOTPLUG_DEV_PRESENT);
 	assert_int_equal(hotplug_registry_ifindex("v0"), 9);
 	assert_int_equal(hotplug_resync(), 0);
 	assert_int_equal(hotplug_device_untrack("v0"), 0);
@@ -262,13 +260,11 @@ test_add_of_replacement(void **state)
 	assert_int_equal(fake_sysfs_add_netdev("v1", 7, "02:00:00:00:00:17",
 		NULL), 0);
 	assert_int_equal(hotplug_device_track("v1"), 0);
-	assert_int_equal(hotplug_device_state_set("v1", HOTPLUG_DEV_PROBED),
-		0);
 	hotplug_monitor_stats_get(&st0);
 	/* the same instance announced again changes nothing */
 	feed_net("add", "v1", 7, 200);
 	assert_int_equal(n_seen, 1);
-	assert_int_equal(hotplug_device_state("v1"), HOTPLUG_DEV_PROBED);
+	assert_int_equal(hotplug_device_state("v1"), HOTPLUG_DEV_PRESENT);
 
 	assert_int_equal(fake_sysfs_del_netdev("v1"), 0);
 	assert_int_equal(fake_sysfs_add_netdev("v1", 12, "02:00:00:00:00:17",
@@ -282,7 +278,7 @@ test_add_of_replacement(void **state)
 	assert_int_equal(seen[1].action, HOTPLUG_ACTION_ADD);
 	assert_false(seen[1].resync);
 	assert_int_equal(seen[1].ifindex, 12);
-	assert_int_equal(hotplug_device_state("v1"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state("v1"), HOTPLUG_DEV_PRESENT);
 	assert_int_equal(hotplug_registry_ifindex("v1"), 12);
 	hotplug_monitor_stats_get(&st);
 	assert_int_equal(st.resync_events, st0.resync_events + 1);

@@ -45,7 +45,7 @@ test_track_absent(void **state)
 	assert_int_equal(hotplug_device_state("r0"), -ENOENT);
 	assert_int_equal(hotplug_device_track("r0"), 0);
 	assert_int_equal(hotplug_device_track("r0"), 0); /* idempotent */
-	assert_int_equal(hotplug_device_state("r0"), HOTPLUG_DEV_FAULT);
+	assert_int_equal(hotplug_device_state("r0"), HOTPLUG_DEV_GONE);
 	assert_int_equal(hotplug_device_untrack("r0"), 0);
 	assert_int_equal(hotplug_device_untrack("r0"), -ENOENT);
 	assert_int_equal(hotplug_device_track(NULL), -EINVAL);
@@ -58,19 +58,18 @@ test_event_transitions(void **state)
 	(void)state;
 	assert_int_equal(hotplug_device_track("r1"), 0);
 	event(HOTPLUG_ACTION_ADD, "r1");
-	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_PARSED);
-	assert_int_equal(hotplug_device_state_set("r1", HOTPLUG_DEV_PROBED), 0);
-	/* a duplicate ADD does not demote a probed device */
+	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_PRESENT);
+	/* a duplicate ADD changes nothing */
 	event(HOTPLUG_ACTION_ADD, "r1");
-	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_PROBED);
+	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_PRESENT);
 	/* change says nothing about presence */
 	event(HOTPLUG_ACTION_CHANGE, "r1");
-	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_PROBED);
+	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_PRESENT);
 	event(HOTPLUG_ACTION_REMOVE, "r1");
-	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_FAULT);
+	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_GONE);
 	/* a tracked device stays known while absent */
 	event(HOTPLUG_ACTION_ADD, "r1");
-	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state("r1"), HOTPLUG_DEV_PRESENT);
 	hotplug_device_untrack("r1");
 }
 
@@ -79,7 +78,7 @@ test_untracked_forgotten_on_remove(void **state)
 {
 	(void)state;
 	event(HOTPLUG_ACTION_ADD, "u0");
-	assert_int_equal(hotplug_device_state("u0"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state("u0"), HOTPLUG_DEV_PRESENT);
 	event(HOTPLUG_ACTION_REMOVE, "u0");
 	assert_int_equal(hotplug_device_state("u0"), -ENOENT);
 	/* REMOVE of an unknown device creates nothing */
@@ -91,21 +90,12 @@ static void
 test_pmd_transitions(void **state)
 {
 	(void)state;
-	assert_int_equal(hotplug_device_state_set("nope", HOTPLUG_DEV_PROBED),
-		-ENOENT);
-	assert_int_equal(hotplug_device_track("r2"), 0);
-	/* FAULT -> PROBED is refused: it must be seen again first */
-	assert_int_equal(hotplug_device_state_set("r2", HOTPLUG_DEV_PROBED),
-		-EINVAL);
-	assert_int_equal(hotplug_device_state_set("r2", HOTPLUG_DEV_PARSED), 0);
-	assert_int_equal(hotplug_device_state_set("r2", HOTPLUG_DEV_PROBED), 0);
-	assert_int_equal(hotplug_device_state_set("r2", HOTPLUG_DEV_PARSED), 0);
-	assert_int_equal(hotplug_device_state_set("r2", HOTPLUG_DEV_FAULT), 0);
-	assert_int_equal(hotplug_device_state_set("r2", HOTPLUG_DEV_FAULT), 0);
-	assert_int_equal(hotplug_device_state_set("r2", 7), -EINVAL);
-	assert_string_equal(hotplug_device_state_str(HOTPLUG_DEV_PROBED),
-		"probed");
-	hotplug_device_untrack("r2");
+	assert_string_equal(hotplug_device_state_str(HOTPLUG_DEV_PRESENT),
+		"present");
+	assert_string_equal(hotplug_device_state_str(HOTPLUG_DEV_GONE),
+		"gone");
+	assert_string_equal(hotplug_device_state_str(
+		(enum hotplug_device_state)7), "unknown");
 }
 
 static void
@@ -145,13 +135,13 @@ test_untracked_make_room(void **state)
 		event(HOTPLUG_ACTION_ADD, name);
 	}
 	assert_int_equal(hotplug_device_track("t0"), 0);
-	assert_int_equal(hotplug_device_state("t0"), HOTPLUG_DEV_FAULT);
+	assert_int_equal(hotplug_device_state("t0"), HOTPLUG_DEV_GONE);
 	assert_int_equal(hotplug_device_untrack("t0"), 0);
 	/* Untracked, a present device stays known while there is room. */
 	event(HOTPLUG_ACTION_ADD, "t1");
 	assert_int_equal(hotplug_device_track("t1"), 0);
 	assert_int_equal(hotplug_device_untrack("t1"), 0);
-	assert_int_equal(hotplug_device_state("t1"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state("t1"), HOTPLUG_DEV_PRESENT);
 	assert_int_equal(hotplug_device_untrack("t1"), -ENOENT);
 	for (i = 0; i < 300; i++) {
 		snprintf(name, sizeof(name), "u%d", i);
@@ -169,7 +159,7 @@ test_move_is_remove_and_add(void **state)
 	(void)state;
 	assert_int_equal(hotplug_device_track("mvA"), 0);
 	event(HOTPLUG_ACTION_ADD, "mvA");
-	assert_int_equal(hotplug_device_state("mvA"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state("mvA"), HOTPLUG_DEV_PRESENT);
 	memset(&ev, 0, sizeof(ev));
 	ev.action = HOTPLUG_ACTION_MOVE;
 	ev.subsystem = HOTPLUG_SUBSYS_NET;
@@ -177,8 +167,8 @@ test_move_is_remove_and_add(void **state)
 	snprintf(ev.ifname, sizeof(ev.ifname), "mvB");
 	snprintf(ev.old_name, sizeof(ev.old_name), "mvA");
 	hotplug_callback_process(&ev);
-	assert_int_equal(hotplug_device_state("mvA"), HOTPLUG_DEV_FAULT);
-	assert_int_equal(hotplug_device_state("mvB"), HOTPLUG_DEV_PARSED);
+	assert_int_equal(hotplug_device_state("mvA"), HOTPLUG_DEV_GONE);
+	assert_int_equal(hotplug_device_state("mvB"), HOTPLUG_DEV_PRESENT);
 	assert_int_equal(hotplug_device_untrack("mvA"), 0);
 	event(HOTPLUG_ACTION_REMOVE, "mvB");
 }

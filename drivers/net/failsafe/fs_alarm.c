@@ -69,7 +69,7 @@ fs_alarm_needs_poll(const struct fs_priv *priv)
 	if (priv->args.hotplug_poll_ms == 0)
 		return false;
 	FS_FOREACH_SUB(priv, sub)
-		if (sub->state == FS_SUB_EMPTY && !sub->retiring &&
+		if (sub->state == FS_SUB_EMPTY &&
 		    (!fs_hotplug_covers(sub) || fs_hotplug_present(sub)))
 			return true;
 	return false;
@@ -81,12 +81,14 @@ fs_alarm_rmv(struct fs_priv *priv)
 	struct fs_sub *sub;
 
 	FS_FOREACH_SUB(priv, sub) {
-		if (__atomic_exchange_n(&sub->rmv_pending, false,
-					__ATOMIC_ACQ_REL))
-			fs_hotplug_rmv(sub);
-		if (__atomic_exchange_n(&sub->dev_rmv_pending, false,
-					__ATOMIC_ACQ_REL))
-			fs_hotplug_dev_remove(sub, fs_time_ns());
+		uint64_t rx = __atomic_exchange_n(&sub->rmv_rx_ns, 0,
+						  __ATOMIC_ACQ_REL);
+
+		if (rx != 0)
+			fs_sub_remove(sub, FS_RM_PMD_RMV, rx);
+		rx = __atomic_exchange_n(&sub->dev_rmv_rx_ns, 0, __ATOMIC_ACQ_REL);
+		if (rx != 0)
+			fs_dev_event_remove(sub, rx);
 	}
 }
 

@@ -20,12 +20,6 @@
 
 typedef int (*fs_sub_fn)(uint16_t port_id, const void *arg);
 
-static bool
-fs_sub_has_config(const struct fs_sub *sub)
-{
-	return sub->state >= FS_SUB_CONFIGURED && !sub->retiring;
-}
-
 /* A refusal that says what the sub-device is, not what went wrong. */
 static void
 fs_apply_log(struct fs_sub *sub, int ret, uint8_t cap_bit, const char *cap)
@@ -60,7 +54,7 @@ fs_apply_cap(struct fs_priv *priv, fs_sub_fn fn, const void *arg,
 	int ret;
 
 	FS_FOREACH_SUB(priv, sub) {
-		if (!fs_sub_has_config(sub))
+		if (!fs_sub_configured(sub))
 			continue;
 		ret = fn(sub->port_id, arg);
 		if (ret == -ENOTSUP && tolerate_enotsup)
@@ -72,7 +66,7 @@ fs_apply_cap(struct fs_priv *priv, fs_sub_fn fn, const void *arg,
 undo:
 	fs_apply_log(sub, ret, cap_bit, cap);
 	for (done = &priv->subs[0]; undo != NULL && done < sub; done++)
-		if (fs_sub_has_config(done))
+		if (fs_sub_configured(done))
 			undo(done->port_id, undo_arg);
 	return ret;
 }
@@ -165,8 +159,7 @@ fs_infos_fill(struct fs_priv *priv, struct rte_eth_dev_info *info)
 	FS_FOREACH_SUB(priv, sub) {
 		uint16_t port_id = __atomic_load_n(&sub->port_id, __ATOMIC_RELAXED);
 
-		if (sub->state == FS_SUB_EMPTY || sub->retiring ||
-		    port_id >= RTE_MAX_ETHPORTS ||
+		if (!fs_sub_usable(sub) || port_id >= RTE_MAX_ETHPORTS ||
 		    rte_eth_dev_info_get(port_id, &si) != 0)
 			continue;
 		fs_info_meet(info, &si, first);
@@ -246,11 +239,11 @@ fs_dev_configure(struct rte_eth_dev *dev)
 	priv->cfg.reta_size = 0;
 	memset(priv->cfg.reta, 0, sizeof(priv->cfg.reta));
 	FS_FOREACH_SUB(priv, sub) {
-		if (sub->state == FS_SUB_EMPTY || sub->retiring)
+		if (!fs_sub_usable(sub))
 			continue;
 		tried++;
 		if (sub->state == FS_SUB_CONFIGURED)
-			sub->state = FS_SUB_PROBED;
+			fs_sub_set_state(sub, FS_SUB_PROBED, "port reconfigured");
 		if (fs_sub_configure(sub) == 0)
 			ok++;
 		else
@@ -326,7 +319,7 @@ fs_queue_to_subs(struct fs_priv *priv, struct fs_queue *q)
 	int ret;
 
 	FS_FOREACH_SUB(priv, sub) {
-		if (!fs_sub_has_config(sub))
+		if (!fs_sub_configured(sub))
 			continue;
 		ret = q->is_tx ? fs_sub_txq_setup(sub->port_id, q) :
 			fs_sub_rxq_setup(sub->port_id, q);
@@ -440,7 +433,7 @@ fs_dev_start(struct rte_eth_dev *dev)
 	for (i = 0; i < priv->nb_txq; i++)
 		dev->data->tx_queue_state[i] = fs_queue_start_state(priv->txq[i]);
 	FS_FOREACH_SUB(priv, sub) {
-		if (!sub->retiring && fs_sub_join(sub) == 0 &&
+		if (!fs_sub_leaving(sub) && fs_sub_join(sub) == 0 &&
 		    sub->state == FS_SUB_STARTED)
 			nb_started++;
 	}
@@ -466,10 +459,10 @@ fs_dev_stop(struct rte_eth_dev *dev)
 	priv->started = false;
 	fs_switch_publish(priv, 0);
 	FS_FOREACH_SUB(priv, sub) {
-		if (sub->state != FS_SUB_STARTED || sub->retiring)
+		if (sub->state != FS_SUB_STARTED)
 			continue;
 		rte_eth_dev_stop(sub->port_id);
-		sub->state = FS_SUB_CONFIGURED;
+		fs_sub_set_state(sub, FS_SUB_CONFIGURED, "port stopped");
 	}
 	for (i = 0; i < priv->nb_rxq; i++)
 		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
@@ -857,7 +850,7 @@ fs_first_configured(const struct fs_priv *priv)
 	const struct fs_sub *sub;
 
 	FS_FOREACH_SUB(priv, sub)
-		if (fs_sub_has_config(sub))
+		if (fs_sub_configured(sub))
 			return sub;
 	return NULL;
 }

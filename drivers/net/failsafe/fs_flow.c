@@ -18,7 +18,7 @@
 static bool
 fs_flow_sub_eligible(const struct fs_sub *sub)
 {
-	return sub->state >= FS_SUB_CONFIGURED && !sub->retiring;
+	return fs_sub_configured(sub);
 }
 
 static struct fs_flow *

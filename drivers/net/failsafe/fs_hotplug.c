@@ -5,10 +5,9 @@
 /*
  * Kernel hotplug -> sub-device removal and return.
  *
- * REMOVE (a uevent from lib/hotplug's monitor thread, or the vfio release
- * request that Debian's EAL raises as RTE_DEV_EVENT_REMOVE): the slot
- * leaves the active set at once, a PCI device's BARs are remapped to dummy
- * pages, and the device is closed and detached after the grace period.
+ * REMOVE, MOVE, a SIGBUS or resync removal and rtnetlink link-down (from
+ * lib/hotplug's monitor thread): matched to the slot here, handed to the
+ * one removal path, fs_sub_remove() (fs_remove.c).
  *
  * ADD: a device matching an empty slot (its own interface or PCI address,
  * or a match_mac<N>/match_pci<N> rule for a replacement) is bound to its
@@ -33,7 +32,7 @@
 
 #define FS_BIND_TIMEOUT_MS	2000
 
-static bool
+bool
 fs_sub_is_pci(const struct fs_sub *sub)
 {
 	return sub->pci_addr[0] != '\0';
@@ -41,25 +40,15 @@ fs_sub_is_pci(const struct fs_sub *sub)
 
 /*
  * Names are reused: under a burst of yanks, events about an earlier
- * interface of the same name arrive after a later one was probed.
- * An event whose ifindex is not the one that matters is stale.
+ * interface of the same name arrive after a later one was probed.  An
+ * ADD is stale by lib/hotplug's one check (hotplug_event_stale); any
+ * other event is stale for a slot that holds another ifindex.
  */
-static bool
-fs_add_stale(const struct hotplug_event *ev)
-{
-	int cur;
-
-	if (ev->subsystem != HOTPLUG_SUBSYS_NET || ev->ifindex <= 0)
-		return false;
-	cur = hotplug_ifname_to_ifindex(ev->ifname);
-	return cur > 0 && cur != ev->ifindex;
-}
-
 static bool
 fs_event_stale(const struct hotplug_event *ev, const struct fs_sub *sub)
 {
 	if (ev->action == HOTPLUG_ACTION_ADD)
-		return fs_add_stale(ev);
+		return hotplug_event_stale(ev);
 	return ev->subsystem == HOTPLUG_SUBSYS_NET && ev->ifindex > 0 &&
 		sub->state != FS_SUB_EMPTY && sub->ifindex > 0 &&
 		sub->ifindex != ev->ifindex;
@@ -97,8 +86,7 @@ fs_rule_may_apply(const struct fs_sub *sub, const struct hotplug_event *ev)
 
 	if (ev->action != HOTPLUG_ACTION_ADD)
 		return false;
-	if (__atomic_load_n(&sub->state, __ATOMIC_RELAXED) != FS_SUB_EMPTY &&
-	    !__atomic_load_n(&sub->retiring, __ATOMIC_RELAXED))
+	if (fs_sub_usable(sub))
 		return false;
 	if (ev->subsystem == HOTPLUG_SUBSYS_PCI)
 		return sa->match_pci_id_set && ev->pci_vendor == sa->match_vendor &&
@@ -141,7 +129,7 @@ fs_sub_reg_name(const struct fs_sub *sub)
 	return sub->iface[0] != '\0' ? sub->iface : NULL;
 }
 
-static struct rte_pci_device *
+struct rte_pci_device *
 fs_sub_pci_dev(const struct fs_sub *sub)
 {
 	struct rte_device *dev;
@@ -156,9 +144,9 @@ fs_sub_pci_dev(const struct fs_sub *sub)
 }
 
 /*
- * After a successful probe: the registry says PROBED, and the BARs join
- * the SIGBUS table, armed from now on: uio and sysfs resource mappings
- * are revoked before the kernel says REMOVE.
+ * After a successful probe: lib/hotplug tracks the name (resync checks
+ * it), and the BARs join the SIGBUS table, armed from now on: uio and
+ * sysfs resource mappings are revoked before the kernel says REMOVE.
  */
 void
 fs_hotplug_sub_probed(struct fs_sub *sub)
@@ -170,13 +158,8 @@ fs_hotplug_sub_probed(struct fs_sub *sub)
 	if (name == NULL)
 		return;
 	ret = hotplug_device_track(name);
-	/* Back by hotplug_poll, with no ADD seen: the probe proves it. */
-	if (ret == 0 && hotplug_device_state(name) == HOTPLUG_DEV_FAULT)
-		ret = hotplug_device_state_set(name, HOTPLUG_DEV_PARSED);
-	if (ret == 0)
-		ret = hotplug_device_state_set(name, HOTPLUG_DEV_PROBED);
 	if (ret < 0)
-		FS_PORT_LOG(WARNING, sub->priv, "sub-device %u: device registry refused %s as probed: %s",
+		FS_PORT_LOG(WARNING, sub->priv, "sub-device %u: device registry refused %s: %s",
 			    sub->idx, name, strerror(-ret));
 	pdev = fs_sub_pci_dev(sub);
 	if (pdev == NULL)
@@ -202,16 +185,6 @@ fs_hotplug_sub_forget(struct fs_sub *sub)
 		hotplug_device_untrack(name);
 }
 
-/* Gone from the system: the registry says FAULT. */
-static void
-fs_hotplug_sub_fault(struct fs_sub *sub)
-{
-	const char *name = fs_sub_reg_name(sub);
-
-	if (name != NULL)
-		hotplug_device_state_set(name, HOTPLUG_DEV_FAULT);
-}
-
 /*
  * Before it is closed, while its BARs are still mapped: once unmapped,
  * their addresses may be reused, and the safety net must not remap them.
@@ -219,66 +192,10 @@ fs_hotplug_sub_fault(struct fs_sub *sub)
 void
 fs_hotplug_sub_released(struct fs_sub *sub)
 {
-	const char *name = fs_sub_reg_name(sub);
 	struct rte_pci_device *pdev = fs_sub_pci_dev(sub);
 
 	if (pdev != NULL)
 		hotplug_sigbus_region_del(pdev->name);
-	if (name != NULL && hotplug_device_state(name) == HOTPLUG_DEV_PROBED)
-		hotplug_device_state_set(name, HOTPLUG_DEV_PARSED);
-}
-
-/* Taken out by its PMD's RMV event (under lock). */
-void
-fs_hotplug_rmv(struct fs_sub *sub)
-{
-	if (sub->state == FS_SUB_EMPTY || sub->retiring)
-		return;
-	fs_switch_remove_sub(sub, "RMV event from its PMD");
-	fs_hotplug_sub_fault(sub);
-}
-
-/*
- * Out of the active set at once.  gone: sysfs agrees the device is no
- * longer there, so its BARs are remapped now, before anything else can
- * fault on them (uio and sysfs resource mappings are dead already).  A
- * device still there (vfio's release request) is not remapped: it still
- * does DMA into mbufs until it is stopped, and register writes to dummy
- * pages would not stop it.  It is stopped, then closed (which unmaps its
- * BARs), after the grace period.
- */
-static void
-fs_hotplug_remove(struct fs_priv *priv, struct fs_sub *sub, uint64_t rx_ns,
-		  const char *what, bool gone)
-{
-	struct fs_hotplug_times *t = &priv->hp;
-	struct rte_pci_device *pdev;
-
-	if (sub->state == FS_SUB_EMPTY || sub->retiring)
-		return;	/* a repeated REMOVE */
-	fs_switch_remove_sub(sub, what);
-	fs_hotplug_sub_fault(sub);
-	if (gone && fs_sub_is_pci(sub))
-		sub->pci_gone = true;
-	t->remove_events++;
-	t->last_remove_switch_ns = priv->last_publish_ns - rx_ns;
-	t->last_remove_rx_ns = rx_ns;
-	t->last_remove_remap_ns = 0;
-	t->last_remove_stop_ns = 0;
-	t->last_remove_close_ns = 0;
-	sub->remove_rx_ns = rx_ns;
-	pdev = gone ? fs_sub_pci_dev(sub) : NULL;
-	if (pdev != NULL) {
-		int ret = hotplug_remap_device(pdev);
-
-		if (ret < 0)
-			FS_PORT_LOG(ERR, priv, "sub-device %u: BAR remap failed: %s",
-				    sub->idx, strerror(-ret));
-		t->last_remove_remap_ns = fs_time_ns() - rx_ns;
-	}
-	FS_PORT_LOG(INFO, priv, "sub-device %u (%s): %s; datapath switched in %.1f us",
-		    sub->idx, sub->dev_name, what,
-		    t->last_remove_switch_ns / 1000.0);
 }
 
 /* Slot-owned devargs with the replacement's identity written in. */
@@ -349,11 +266,11 @@ fs_hotplug_add_slot(struct fs_priv *priv, const struct hotplug_event *ev,
 		if (fs_event_names_sub(ev, sub)) {
 			*replacement = false;
 			/* a later ADD for the same name follows */
-			return fs_add_stale(ev) ? NULL : sub;
+			return hotplug_event_stale(ev) ? NULL : sub;
 		}
 	FS_FOREACH_SUB(priv, sub)
 		if (fs_rule_may_apply(sub, ev)) {
-			if (fs_add_stale(ev))
+			if (hotplug_event_stale(ev))
 				return NULL;
 			break;
 		}
@@ -469,7 +386,7 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 	/* An unconfigured port takes it too, as its probe took the others. */
 	if (sub == NULL)
 		return;
-	if (sub->retiring) {
+	if (fs_sub_leaving(sub)) {
 		/* Its predecessor is still leaving: come back once it is gone. */
 		sub->pending_ev = *ev;
 		sub->add_pending = true;
@@ -522,7 +439,7 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 void
 fs_hotplug_pending_add(struct fs_sub *sub)
 {
-	if (!sub->add_pending || sub->retiring || sub->priv->closing)
+	if (!sub->add_pending || fs_sub_leaving(sub) || sub->priv->closing)
 		return;
 	sub->add_pending = false;
 	fs_hotplug_add(sub->priv, &sub->pending_ev);
@@ -558,28 +475,23 @@ fs_hotplug_link(struct fs_priv *priv, struct fs_sub *sub,
 {
 	bool up = ev->action == HOTPLUG_ACTION_LINK_UP;
 
-	if (!sub->active || sub->link_ok == up)
+	if (!fs_switch_in_set(priv, sub) || sub->link_ok == up)
 		return;
 	/*
 	 * The event may have waited for the lock behind this very device's
 	 * return (an ADD replayed by the alarm): ask the flags again, a
 	 * cheap ioctl that takes no RTNL.
 	 */
-	if (!up && hotplug_netdev_running(sub->iface) == 1)
+	if (hotplug_event_stale(ev))
 		return;
-	if (up) {
-		fs_switch_publish(priv, 0);
-	} else {
-		if (fs_switch_link_down(sub) < 0)
-			return;
-		priv->hp.link_down_events++;
-		priv->hp.last_link_down_switch_ns = priv->last_publish_ns - ev->rx_ns;
-		priv->hp.last_link_down_rx_ns = ev->rx_ns;
+	if (!up) {
+		fs_sub_remove(sub, FS_RM_LINK_DOWN, ev->rx_ns);
+		return;
 	}
+	fs_switch_publish(priv, 0);
 	fs_link_refresh(priv);
-	FS_PORT_LOG(INFO, priv, "sub-device %u (%s): link %s (rtnetlink)%s",
-		    sub->idx, sub->iface, up ? "up" : "down",
-		    up ? "" : "; TX moved off it");
+	FS_PORT_LOG(INFO, priv, "sub-device %u (%s): link up (rtnetlink)",
+		    sub->idx, sub->iface);
 }
 
 static void fs_uevent_handle(struct fs_priv *priv, const struct hotplug_event *ev);
@@ -608,6 +520,16 @@ fs_uevent_move(struct fs_priv *priv, const struct hotplug_event *ev)
 	fs_uevent_handle(priv, &e);
 }
 
+static enum fs_remove_cause
+fs_remove_cause_of(const struct hotplug_event *ev)
+{
+	if (ev->fault)
+		return FS_RM_SIGBUS;
+	if (ev->resync)
+		return FS_RM_RESYNC;
+	return ev->old_name[0] != '\0' ? FS_RM_RENAME : FS_RM_UEVENT;
+}
+
 /* One event, under the lock; the application hears of it afterwards. */
 static void
 fs_uevent_handle(struct fs_priv *priv, const struct hotplug_event *ev)
@@ -630,12 +552,8 @@ fs_uevent_handle(struct fs_priv *priv, const struct hotplug_event *ev)
 		FS_FOREACH_SUB(priv, sub)
 			if (fs_event_is_sub(ev, sub))
 				/* The monitor confirmed it with sysfs. */
-				fs_hotplug_remove(priv, sub, ev->rx_ns,
-						  ev->fault ? "a BAR faulted (SIGBUS)" :
-						  ev->resync ? "gone (found by resync)" :
-						  ev->old_name[0] != '\0' ?
-						  "renamed (MOVE uevent)" :
-						  "REMOVE uevent", true);
+				fs_sub_remove(sub, fs_remove_cause_of(ev),
+					      ev->rx_ns);
 	} else if (ev->action != HOTPLUG_ACTION_ADD) {
 		FS_FOREACH_SUB(priv, sub)
 			if (fs_event_is_sub(ev, sub))
@@ -664,138 +582,6 @@ fs_uevent_cb(const struct hotplug_event *ev, void *arg)
 	return 0;
 }
 
-/* The kernel event a removal of this slot's device would be, if any. */
-static bool
-fs_sub_remove_event(const struct fs_sub *sub, struct hotplug_event *ev)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->action = HOTPLUG_ACTION_REMOVE;
-	if (fs_sub_is_pci(sub)) {
-		ev->subsystem = HOTPLUG_SUBSYS_PCI;
-		strlcpy(ev->pci_addr, sub->pci_addr, sizeof(ev->pci_addr));
-		strlcpy(ev->name, sub->pci_addr, sizeof(ev->name));
-		return true;
-	}
-	if (sub->iface[0] == '\0')
-		return false;
-	ev->subsystem = HOTPLUG_SUBSYS_NET;
-	snprintf(ev->ifname, sizeof(ev->ifname), "%s", sub->iface);
-	snprintf(ev->name, sizeof(ev->name), "%s", sub->iface);
-	ev->ifindex = sub->ifindex > 0 ? sub->ifindex :
-		hotplug_ifname_to_ifindex(sub->iface);
-	return true;
-}
-
-static bool
-fs_sub_is_vfio(const struct fs_sub *sub)
-{
-	const struct rte_pci_device *pdev = fs_sub_pci_dev(sub);
-
-	return pdev != NULL && pdev->kdrv == RTE_PCI_KDRV_VFIO;
-}
-
-/*
- * Under lock: an RTE_DEV_EVENT_REMOVE named this slot's device.  Debian's
- * EAL raises it from two places.  Its vfio request handler: the kernel
- * holds the device's removal until we let go, so sysfs still shows it;
- * release it, in vfio's order (stop, close), without a remap.  Its own
- * uevent monitor, when the application started one (testpmd --hot-plug):
- * that one takes forged and synthetic uevents, so the removal is checked
- * with sysfs as lib/hotplug's monitor checks its own, and a device still
- * there is left alone.  A vfio device still there cannot be told from a
- * forged event; releasing it is the only way the kernel's removal ends,
- * and if it was not leaving, hotplug_poll takes it back.  A sub-device
- * with no kernel identity (a vdev) has nothing to check.
- */
-void
-fs_hotplug_dev_remove(struct fs_sub *sub, uint64_t rx_ns)
-{
-	struct fs_priv *priv = sub->priv;
-	struct hotplug_event ev;
-	bool gone;
-
-	if (priv->closing || sub->state == FS_SUB_EMPTY || sub->retiring)
-		return;
-	if (fs_sub_is_vfio(sub) && hotplug_pci_present(sub->pci_addr)) {
-		fs_hotplug_remove(priv, sub, rx_ns, "release requested by the kernel (vfio)",
-				  false);
-		return;
-	}
-	gone = !fs_sub_remove_event(sub, &ev) || hotplug_remove_confirmed(&ev);
-	if (!gone) {
-		FS_PORT_LOG(NOTICE, priv, "sub-device %u (%s): device event REMOVE ignored: sysfs still shows %s (forged or synthetic)",
-			    sub->idx, sub->dev_name, ev.name);
-		return;
-	}
-	fs_hotplug_remove(priv, sub, rx_ns, "REMOVE device event",
-			  fs_sub_is_pci(sub));
-}
-
-/*
- * RTE_DEV_EVENT_REMOVE callbacks run in the interrupt thread: never wait
- * there for the port lock, the alarm finishes it.
- */
-static void
-fs_dev_event_handle(const char *device_name, enum rte_dev_event_type type,
-		    void *arg)
-{
-	struct fs_priv *priv = arg;
-	struct fs_sub *sub;
-	uint64_t now = fs_time_ns();
-
-	if (priv->cb_test_hook != NULL)
-		priv->cb_test_hook(priv);
-	if (type != RTE_DEV_EVENT_REMOVE || device_name == NULL)
-		return;
-	if (pthread_mutex_trylock(&priv->lock) != 0) {
-		FS_FOREACH_SUB(priv, sub)
-			if (strcmp(sub->dev_name, device_name) == 0)
-				__atomic_store_n(&sub->dev_rmv_pending, true,
-						 __ATOMIC_RELEASE);
-		fs_alarm_kick(priv);
-		return;
-	}
-	FS_FOREACH_SUB(priv, sub)
-		if (strcmp(sub->dev_name, device_name) == 0)
-			fs_hotplug_dev_remove(sub, now);
-	pthread_mutex_unlock(&priv->lock);
-	fs_lsc_emit_pending(priv);
-}
-
-__thread const void *fs_cb_self;
-
-static void
-fs_dev_event_cb(const char *device_name, enum rte_dev_event_type type,
-		void *arg)
-{
-	const void *outer = fs_cb_self;
-
-	fs_cb_self = arg;
-	fs_dev_event_handle(device_name, type, arg);
-	fs_cb_self = outer;
-}
-
-/* Returns once fs_dev_event_cb can no longer run with priv. */
-static void
-fs_dev_event_unregister(struct fs_priv *priv)
-{
-	unsigned int i;
-	int ret;
-
-	for (i = 0; ; i++) {
-		ret = rte_dev_event_callback_unregister(NULL, fs_dev_event_cb,
-							priv);
-		if (ret != -EAGAIN)
-			return;
-		/* Waiting for ourselves would never end. */
-		if (fs_cb_self == priv || i == FS_CB_UNREG_TRIES)
-			break;
-		usleep(1000);
-	}
-	FS_PORT_LOG(ERR, priv, "device event callback still running after %u ms%s: it may see the closed port",
-		    i, fs_cb_self == priv ? " (closed from inside it)" : "");
-}
-
 int
 fs_hotplug_attach(struct fs_priv *priv)
 {
@@ -817,11 +603,7 @@ fs_hotplug_attach(struct fs_priv *priv)
 	if (ret < 0)
 		FS_PORT_LOG(NOTICE, priv, "no rtnetlink link events (%s): TX leaves a deleted interface at its REMOVE uevent",
 			    strerror(-ret));
-	/* Without it, a vfio device's removal waits for the close. */
-	ret = rte_dev_event_callback_register(NULL, fs_dev_event_cb, priv);
-	if (ret < 0 && ret != -EEXIST)
-		FS_PORT_LOG(WARNING, priv, "no vfio release requests (rte_dev_event_callback_register: %s): a vfio device is released at its REMOVE uevent only",
-			    rte_strerror(-ret));
+	fs_dev_events_on(priv);
 	pthread_mutex_lock(&priv->lock);
 	priv->uevent_on = true;
 	FS_FOREACH_SUB(priv, sub)
@@ -840,7 +622,7 @@ fs_hotplug_detach(struct fs_priv *priv)
 		return;
 	/* Outside the port lock: unregister waits for a running callback. */
 	hotplug_callback_unregister(NULL, fs_uevent_cb, priv);
-	fs_dev_event_unregister(priv);
+	fs_dev_events_off(priv);
 	hotplug_monitor_stop();
 	priv->uevent_on = false;
 }

@@ -21,6 +21,7 @@
 
 #include "fs_args.h"
 #include "fs_exec.h"
+#include "fs_slot.h"
 
 #define FS_DRIVER_NAME		net_failsafe
 #define FS_VERSION		"failsafe-uevent " FS_VERSION_STRING
@@ -41,18 +42,6 @@ extern int fs_logtype;
 struct fs_priv;
 
 /*
- * Life of a sub-device slot.  Only the control side (under priv->lock)
- * moves a slot between states; the datapath never looks at them, it only
- * sees the published active set.
- */
-enum fs_sub_state {
-	FS_SUB_EMPTY = 0,	/* devargs known, no ethdev port */
-	FS_SUB_PROBED,		/* ethdev port exists and is owned by us */
-	FS_SUB_CONFIGURED,	/* port configuration and queues replayed */
-	FS_SUB_STARTED,		/* started; eligible for the active set */
-};
-
-/*
  * A slot's counters, one list for the struct, the xstats ("fs_sub<N>_"
  * name) and telemetry (name, in the slot's dict): removals and additions
  * done, probes that failed.
@@ -65,16 +54,17 @@ enum fs_sub_state {
 struct fs_sub {
 	struct fs_priv *priv;
 	uint8_t idx;
-	enum fs_sub_state state;
-	bool active;		/* member of the published active set */
+	enum fs_sub_state state;	/* fs_sub_set_state() only (fs_slot.c) */
 	bool link_ok;		/* link up when the set was built */
-	bool retiring;		/* out of the set, waiting for the grace period */
-	bool closing;		/* being stopped and closed, maybe unlocked */
 	bool add_pending;	/* an ADD came while it was leaving */
-	bool rmv_pending;	/* RMV event seen; the alarm acts on it */
 	bool cb_stale;		/* an ethdev callback kept registered (was running) */
-	bool dev_rmv_pending;	/* RTE_DEV_EVENT_REMOVE seen; the alarm checks it */
-	bool remove_retry;	/* its removal could not be published */
+	/*
+	 * Removals seen where the port lock could not be waited for (the
+	 * interrupt thread), for the alarm: when each was received, or 0.
+	 */
+	uint64_t rmv_rx_ns;	/* its PMD's RTE_ETH_EVENT_INTR_RMV */
+	uint64_t dev_rmv_rx_ns;	/* RTE_DEV_EVENT_REMOVE naming its device */
+	const char *remove_retry;	/* cause of a removal not published yet */
 	uint8_t unplugged;	/* FS_UNPLUG_*: removed by someone else */
 	struct fs_unplug *unplug;	/* its bus driver's stand-in (fs_unplug.c) */
 	bool probed_rcu_expedited;	/* its last probe had kernel RCU expedited */
@@ -338,6 +328,7 @@ void fs_sub_teardown(struct fs_sub *sub);
 bool fs_sub_detach_begin(struct fs_sub *sub);
 void fs_sub_detach_close(struct fs_sub *sub);
 void fs_sub_detach_end(struct fs_sub *sub);
+void fs_sub_released(struct fs_sub *sub, const char *cause);
 int fs_sub_join(struct fs_sub *sub);
 void fs_subs_join_all(struct fs_priv *priv);
 void fs_subs_exec_prefetch(struct fs_priv *priv);
@@ -366,6 +357,7 @@ void fs_switch_queue_state(struct fs_priv *priv, uint16_t qid, bool tx);
 int fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms);
 int fs_switch_sync(struct fs_priv *priv, unsigned int timeout_ms);
 unsigned int fs_switch_links_lost(struct fs_priv *priv);
+bool fs_switch_in_set(const struct fs_priv *priv, const struct fs_sub *sub);
 bool fs_switch_links_changed(struct fs_priv *priv);
 #define FS_SYNC_GRACE_MS 100
 
@@ -406,19 +398,7 @@ int fs_xstats_get_names_shared(struct rte_eth_dev *dev,
 /* fs_hotplug.c: kernel uevents -> sub-device removal and return */
 int fs_hotplug_attach(struct fs_priv *priv);
 void fs_hotplug_detach(struct fs_priv *priv);
-void fs_sub_callbacks_reap(struct fs_sub *sub);
 void fs_hotplug_sub_forget(struct fs_sub *sub);
-
-/*
- * DPDK's callback unregisters return -EAGAIN, leaving the callback in,
- * while it runs (usually in the interrupt thread).  Ours never wait for
- * the port lock, so a retry ends soon; the bound turns a stuck callback
- * into a log line instead of a hang.
- */
-#define FS_CB_UNREG_TRIES	2000	/* one per millisecond */
-
-/* The argument of the fs callback this thread is inside, if any. */
-extern __thread const void *fs_cb_self;
 void fs_hotplug_pending_add(struct fs_sub *sub);
 void fs_hotplug_poll_bind(struct fs_sub *sub);
 bool fs_hotplug_covers(const struct fs_sub *sub);
@@ -426,8 +406,35 @@ bool fs_hotplug_present(const struct fs_sub *sub);
 void fs_sub_identity(struct fs_sub *sub, const char *devargs);
 void fs_hotplug_sub_probed(struct fs_sub *sub);
 void fs_hotplug_sub_released(struct fs_sub *sub);
-void fs_hotplug_dev_remove(struct fs_sub *sub, uint64_t rx_ns);
-void fs_hotplug_rmv(struct fs_sub *sub);
+bool fs_sub_is_pci(const struct fs_sub *sub);
+struct rte_pci_device *fs_sub_pci_dev(const struct fs_sub *sub);
+
+/* fs_remove.c: the one removal path, and the callbacks that feed it */
+enum fs_remove_cause {
+	FS_RM_UEVENT,		/* REMOVE uevent */
+	FS_RM_RENAME,		/* the old name of a MOVE uevent */
+	FS_RM_RESYNC,		/* lib/hotplug's resync found it gone */
+	FS_RM_SIGBUS,		/* a BAR faulted */
+	FS_RM_DEV_EVENT,	/* RTE_DEV_EVENT_REMOVE, sysfs agrees */
+	FS_RM_VFIO,		/* vfio's release request: still present */
+	FS_RM_PMD_RMV,		/* its PMD's RTE_ETH_EVENT_INTR_RMV */
+	FS_RM_RELEASED,		/* its port released by someone else */
+	FS_RM_UNPLUG,		/* rte_dev_remove by the application */
+	FS_RM_LINK_DOWN,	/* rtnetlink link-down: TX moves, it stays */
+	FS_RM_MAX
+};
+int fs_sub_remove(struct fs_sub *sub, enum fs_remove_cause cause,
+		  uint64_t rx_ns);
+void fs_sub_callbacks(struct fs_sub *sub, bool on);
+void fs_sub_callbacks_reap(struct fs_sub *sub);
+void fs_dev_events_on(struct fs_priv *priv);
+void fs_dev_events_off(struct fs_priv *priv);
+void fs_dev_event_remove(struct fs_sub *sub, uint64_t rx_ns);
+#define FS_CB_UNREG_TRIES	2000	/* one per millisecond */
+/* The argument of the fs callback this thread is inside, if any. */
+extern __thread const void *fs_cb_self;
+int fs_cb_unregister(int (*unregister)(const void *ctx), const void *ctx,
+		     const void *self);
 
 /* fs_unplug.c: a sub-device removed by someone else */
 int fs_unplug_hook(struct fs_sub *sub);

@@ -47,7 +47,7 @@ fs_mac_init(struct fs_priv *priv)
 	}
 	/* net_ring, for one, reports 00:00:00:00:00:00: not an address to adopt. */
 	FS_FOREACH_SUB(priv, sub)
-		if (sub->state != FS_SUB_EMPTY &&
+		if (fs_sub_usable(sub) &&
 		    rte_eth_macaddr_get(sub->port_id, mac) == 0 &&
 		    rte_is_valid_assigned_ether_addr(mac))
 			return;

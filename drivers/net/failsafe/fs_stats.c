@@ -56,7 +56,7 @@ fs_stats_total(struct fs_priv *priv, struct rte_eth_stats *stats)
 
 	*stats = priv->acc.st;
 	FS_FOREACH_SUB(priv, sub)
-		if (sub->state != FS_SUB_EMPTY && !sub->closing &&
+		if (fs_sub_port_open(sub) &&
 		    rte_eth_stats_get(sub->port_id, &st) == 0)
 			fs_stats_add(stats, &st);
 }
@@ -118,7 +118,7 @@ fs_stats_reset(struct rte_eth_dev *dev)
 	pthread_mutex_lock(&priv->lock);
 	fs_stats_acc_clear(priv);
 	FS_FOREACH_SUB(priv, sub)
-		if (sub->state != FS_SUB_EMPTY && !sub->closing)
+		if (fs_sub_port_open(sub))
 			rte_eth_stats_reset(sub->port_id);
 	fs_stats_snapshot(priv);
 	pthread_mutex_unlock(&priv->lock);
@@ -215,8 +215,7 @@ fs_x_state(const struct fs_priv *priv, const struct fs_sub *sub)
 static uint64_t
 fs_x_is_active(const struct fs_priv *priv, const struct fs_sub *sub)
 {
-	RTE_SET_USED(priv);
-	return sub->active;
+	return fs_switch_in_set(priv, sub);
 }
 
 /* fs_x_removals() and the like: a slot's counter. */
@@ -254,7 +253,7 @@ fs_sub_xs_fetch(const struct fs_sub *sub, struct fs_sub_xs *xs)
 	int cnt;
 
 	memset(xs, 0, sizeof(*xs));
-	if (sub->state == FS_SUB_EMPTY || sub->closing)
+	if (!fs_sub_port_open(sub))
 		return;
 	cnt = rte_eth_xstats_get_names(sub->port_id, NULL, 0);
 	if (cnt <= 0)
@@ -505,7 +504,7 @@ fs_xstats_reset(struct rte_eth_dev *dev)
 	pthread_mutex_lock(&priv->lock);
 	fs_stats_acc_clear(priv);
 	FS_FOREACH_SUB(priv, sub) {
-		if (sub->state == FS_SUB_EMPTY || sub->closing)
+		if (!fs_sub_port_open(sub))
 			continue;
 		rte_eth_xstats_reset(sub->port_id);
 		rte_eth_stats_reset(sub->port_id);

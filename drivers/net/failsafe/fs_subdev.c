@@ -49,175 +49,6 @@ fs_sub_fail(struct fs_sub *sub, int err, const char *fmt, ...)
 	return err;
 }
 
-static void fs_sub_callbacks(struct fs_sub *sub, bool on);
-
-/*
- * The sub-device's port is being released by someone else (rte_dev_remove,
- * rte_eth_dev_close by the application): this runs in the releasing
- * thread before the port's memory goes, so the sub-device leaves the
- * datapath and its counters are kept here, synchronously.
- */
-static void
-fs_sub_destroyed(struct fs_sub *sub)
-{
-	struct fs_priv *priv = sub->priv;
-
-	pthread_mutex_lock(&priv->lock);
-	if (sub->state != FS_SUB_EMPTY && !priv->closing) {
-		struct fs_retired *r;
-
-		fs_switch_remove_sub(sub, "its port was released");
-		fs_hotplug_sub_released(sub);
-		fs_unplug_unhook(sub);
-		/* Released by its remover: the grace period must not close it. */
-		for (r = priv->retired; r != NULL; r = r->next)
-			r->sub_mask &= ~RTE_BIT32(sub->idx);
-		if (fs_switch_wait(priv, FS_SYNC_GRACE_MS) < 0)
-			FS_PORT_LOG(WARNING, priv, "sub-device %u: a queue stayed inside a burst for %d ms",
-				    sub->idx, FS_SYNC_GRACE_MS);
-		fs_stats_fold(sub);
-		fs_flow_forget_sub(sub);
-		/*
-		 * ethdev keeps a released port's callbacks: off now, while the
-		 * port id is valid (DESTROY, running, is left for the reap).
-		 */
-		fs_sub_callbacks(sub, false);
-		/* Its port and device are gone: nothing to stop or close. */
-		sub->state = FS_SUB_EMPTY;
-		sub->retiring = false;
-		sub->active = false;
-		sub->port_id = RTE_MAX_ETHPORTS;
-		/*
-		 * Its remover is still inside the EAL's hotplug code, which is
-		 * not safe against a probe from another thread (the devargs
-		 * list): no probe by the alarm until it is surely out.
-		 */
-		priv->probe_after_ns = fs_time_ns() + FS_RELEASE_SETTLE_US * 1000ULL;
-		fs_alarm_arm(priv, FS_RELEASE_SETTLE_US);
-	}
-	pthread_mutex_unlock(&priv->lock);
-	fs_lsc_emit_pending(priv);
-}
-
-static int
-fs_sub_event_handle(uint16_t port_id, enum rte_eth_event_type type,
-		    struct fs_sub *sub)
-{
-	struct fs_priv *priv = sub->priv;
-
-	if (priv->cb_test_hook != NULL)
-		priv->cb_test_hook(sub);
-	/* A stale entry left on a released port whose id was reused. */
-	if (port_id != sub->port_id)
-		return 0;
-	if (type == RTE_ETH_EVENT_DESTROY) {
-		fs_sub_destroyed(sub);
-		return 0;
-	}
-	if (type == RTE_ETH_EVENT_INTR_RMV) {
-		/* Usually the interrupt thread: switch now if the lock is free,
-		 * never wait for it.
-		 */
-		if (pthread_mutex_trylock(&priv->lock) == 0) {
-			if (!priv->closing)
-				fs_hotplug_rmv(sub);
-			pthread_mutex_unlock(&priv->lock);
-			fs_lsc_emit_pending(priv);
-			return 0;
-		}
-		__atomic_store_n(&sub->rmv_pending, true, __ATOMIC_RELEASE);
-	}
-	fs_alarm_kick(priv);
-	return 0;
-}
-
-static int
-fs_sub_event_cb(uint16_t port_id, enum rte_eth_event_type type, void *arg,
-		void *ret_param)
-{
-	const void *outer = fs_cb_self;
-	int ret;
-
-	RTE_SET_USED(ret_param);
-	fs_cb_self = arg;
-	ret = fs_sub_event_handle(port_id, type, arg);
-	fs_cb_self = outer;
-	return ret;
-}
-
-static const enum rte_eth_event_type fs_sub_events[] = {
-	RTE_ETH_EVENT_INTR_RMV, RTE_ETH_EVENT_INTR_LSC, RTE_ETH_EVENT_DESTROY,
-};
-
-/*
- * Unregister, waiting for a running call to end.  When it cannot end (we
- * are inside it) or does not, the entry stays and is marked for
- * fs_sub_callbacks_reap().
- */
-static void
-fs_sub_callback_off(struct fs_sub *sub, uint16_t port_id,
-		    enum rte_eth_event_type ev)
-{
-	unsigned int i;
-
-	for (i = 0; ; i++) {
-		if (rte_eth_dev_callback_unregister(port_id, ev, fs_sub_event_cb,
-						    sub) != -EAGAIN)
-			return;
-		if (fs_cb_self == sub || i == FS_CB_UNREG_TRIES)
-			break;
-		usleep(1000);
-	}
-	sub->cb_stale = true;
-	if (fs_cb_self != sub)
-		FS_PORT_LOG(ERR, sub->priv, "sub-device %u: event %d callback still running after %u ms",
-			    sub->idx, ev, i);
-}
-
-/*
- * Remove entries an earlier unregister had to leave.  By port RTE_ETH_ALL
- * first: their port may be released by now, and ethdev refuses a released
- * port id but keeps its callback list; no callback runs on a released
- * port.  That call's result, though, speaks only of the last port id, so
- * an entry still running elsewhere is found by asking each live port.
- * Only while the slot has no registered port (before registering, at
- * close), or the live entries would go too.
- */
-void
-fs_sub_callbacks_reap(struct fs_sub *sub)
-{
-	unsigned int i;
-	uint16_t p;
-
-	if (!sub->cb_stale)
-		return;
-	sub->cb_stale = false;
-	for (i = 0; i < RTE_DIM(fs_sub_events); i++) {
-		rte_eth_dev_callback_unregister(RTE_ETH_ALL, fs_sub_events[i],
-						fs_sub_event_cb, sub);
-		for (p = 0; p < RTE_MAX_ETHPORTS; p++)
-			if (rte_eth_dev_is_valid_port(p))
-				fs_sub_callback_off(sub, p, fs_sub_events[i]);
-	}
-}
-
-static void
-fs_sub_callbacks(struct fs_sub *sub, bool on)
-{
-	unsigned int i;
-
-	if (on)
-		fs_sub_callbacks_reap(sub);
-	/* Same (port, event, fn, arg) both ways, or unregister finds nothing. */
-	for (i = 0; i < RTE_DIM(fs_sub_events); i++) {
-		if (on)
-			rte_eth_dev_callback_register(sub->port_id,
-					fs_sub_events[i], fs_sub_event_cb, sub);
-		else
-			fs_sub_callback_off(sub, sub->port_id, fs_sub_events[i]);
-	}
-}
-
 /* The ethdev port of a device: its own name first, then its children. */
 static int
 fs_sub_find_port(const char *name, uint16_t *port_id)
@@ -557,8 +388,8 @@ fs_sub_probe(struct fs_sub *sub)
 			    sub->idx, strerror(-ret));
 	sub->ifindex = ifindex;
 	/* Another device: the join's publish replaces any set left stale. */
-	sub->remove_retry = false;
-	__atomic_store_n(&sub->state, FS_SUB_PROBED, __ATOMIC_RELEASE);
+	sub->remove_retry = NULL;
+	fs_sub_set_state(sub, FS_SUB_PROBED, "probed");
 	sub->notsup_logged = 0;	/* another device: it may say otherwise */
 	fs_hotplug_sub_probed(sub);
 	sub->last_error[0] = '\0';
@@ -585,8 +416,7 @@ fs_sub_configure(struct fs_sub *sub)
 		ret = fs_replay_filters(sub);
 	if (ret < 0)
 		return ret;
-	sub->state = FS_SUB_CONFIGURED;
-	return 0;
+	return fs_sub_set_state(sub, FS_SUB_CONFIGURED, "configuration replayed");
 }
 
 /* CONFIGURED -> STARTED, when the port itself is started. */
@@ -600,7 +430,7 @@ fs_sub_start(struct fs_sub *sub)
 	ret = rte_eth_dev_start(sub->port_id);
 	if (ret < 0)
 		return fs_sub_fail(sub, ret, "start failed: %s", rte_strerror(-ret));
-	sub->state = FS_SUB_STARTED;
+	fs_sub_set_state(sub, FS_SUB_STARTED, "started");
 	return fs_replay_after_start(sub);
 }
 
@@ -610,20 +440,18 @@ fs_sub_start(struct fs_sub *sub)
  * without the port lock.  Callers made sure no burst can reach it.
  *
  * begin (locked): keep its counters, forget its flows and callbacks, and
- * mark it closing; from here every reader skips it.
+ * move it to CLOSING; from here every reader skips it.
  */
 bool
 fs_sub_detach_begin(struct fs_sub *sub)
 {
-	if (sub->state == FS_SUB_EMPTY || sub->closing)
+	if (!fs_sub_port_open(sub))
 		return false;
 	fs_stats_fold(sub);
 	fs_flow_forget_sub(sub);
 	fs_sub_callbacks(sub, false);
 	fs_unplug_unhook(sub);
-	sub->closing = true;
-	sub->retiring = true;
-	sub->active = false;
+	fs_sub_set_state(sub, FS_SUB_CLOSING, "closing");
 	return true;
 }
 
@@ -640,7 +468,7 @@ fs_sub_detach_close(struct fs_sub *sub)
 	 * The SIGBUS safety net covers the stop's register writes and leaves
 	 * before the unmap, whose addresses may be reused.
 	 */
-	if (sub->state == FS_SUB_STARTED)
+	if (rte_eth_devices[sub->port_id].data->dev_started)
 		rte_eth_dev_stop(sub->port_id);
 	if (sub->remove_rx_ns != 0)
 		sub->remove_stop_ns = fs_time_ns() - sub->remove_rx_ns;
@@ -651,11 +479,21 @@ fs_sub_detach_close(struct fs_sub *sub)
 		kernel_rcu_expedite_end();
 }
 
+static void
+fs_sub_empty(struct fs_sub *sub, const char *cause)
+{
+	if (fs_sub_set_state(sub, FS_SUB_EMPTY, cause) < 0)
+		return;
+	sub->remove_rx_ns = 0;
+	sub->remove_stop_ns = 0;
+	sub->port_id = RTE_MAX_ETHPORTS;
+}
+
 /* end (locked): the slot is empty and may be filled again. */
 void
 fs_sub_detach_end(struct fs_sub *sub)
 {
-	if (sub->closing) {
+	if (sub->state == FS_SUB_CLOSING) {
 		if (sub->remove_rx_ns != 0) {
 			sub->priv->hp.last_remove_stop_ns = sub->remove_stop_ns;
 			sub->priv->hp.last_remove_close_ns =
@@ -664,20 +502,25 @@ fs_sub_detach_end(struct fs_sub *sub)
 		FS_PORT_LOG(INFO, sub->priv, "sub-device %u (%s) closed",
 			    sub->idx, sub->dev_name);
 	}
-	sub->state = FS_SUB_EMPTY;
-	sub->active = false;
-	sub->retiring = false;
-	sub->closing = false;
-	sub->remove_rx_ns = 0;
-	sub->remove_stop_ns = 0;
-	sub->port_id = RTE_MAX_ETHPORTS;
+	fs_sub_empty(sub, "closed");
+}
+
+/*
+ * Locked: someone else closed its port (and detached its device), so
+ * there is nothing to stop or close; the slot is empty, no close timed.
+ */
+void
+fs_sub_released(struct fs_sub *sub, const char *cause)
+{
+	fs_sub_set_state(sub, FS_SUB_CLOSING, cause);
+	fs_sub_empty(sub, cause);
 }
 
 /* All three steps, under the lock. */
 void
 fs_sub_teardown(struct fs_sub *sub)
 {
-	if (sub->closing)
+	if (sub->state == FS_SUB_CLOSING)
 		return;	/* the alarm is closing it and will finish */
 	if (fs_sub_detach_begin(sub))
 		fs_sub_detach_close(sub);
@@ -691,7 +534,7 @@ fs_sub_join(struct fs_sub *sub)
 	bool was_empty = sub->state == FS_SUB_EMPTY;
 	int ret;
 
-	if (sub->retiring)
+	if (fs_sub_leaving(sub))
 		return -EBUSY;
 	ret = fs_sub_probe(sub);
 	if (ret == 0)
@@ -715,9 +558,9 @@ fs_subs_join_all(struct fs_priv *priv)
 	bool changed = false;
 
 	FS_FOREACH_SUB(priv, sub) {
-		bool was_active = sub->active;
+		bool was_active = fs_switch_in_set(priv, sub);
 
-		if (sub->retiring)
+		if (fs_sub_leaving(sub))
 			continue;
 		fs_hotplug_poll_bind(sub);
 		if (fs_sub_join(sub) == 0 && priv->started &&
@@ -767,8 +610,8 @@ fs_subs_exec_service(struct fs_priv *priv, bool may_probe)
 		if (fs_exec_poll(x) == 0 && x->done) {
 			if (sub->state != FS_SUB_EMPTY) {
 				x->done = false;	/* a replacement took the slot */
-			} else if (may_probe && !sub->retiring) {
-				bool was_active = sub->active;
+			} else if (may_probe && !fs_sub_leaving(sub)) {
+				bool was_active = fs_switch_in_set(priv, sub);
 
 				if (fs_sub_join(sub) == 0 && priv->started &&
 				    sub->state == FS_SUB_STARTED && !was_active)

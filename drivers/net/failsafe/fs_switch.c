@@ -174,6 +174,19 @@ fs_sub_link_ok(const struct fs_sub *sub)
 	return hotplug_netdev_carrier(sub->iface) != 0;
 }
 
+/* Is it in the published active set (whatever its link)? */
+bool
+fs_switch_in_set(const struct fs_priv *priv, const struct fs_sub *sub)
+{
+	const struct fs_active *set = priv->active;
+	uint16_t i;
+
+	for (i = 0; i < set->nb_paths; i++)
+		if (set->sub_idx[i] == sub->idx)
+			return true;
+	return false;
+}
+
 /* Under priv->lock: has a started sub-device's link changed since the set? */
 bool
 fs_switch_links_changed(struct fs_priv *priv)
@@ -181,7 +194,8 @@ fs_switch_links_changed(struct fs_priv *priv)
 	struct fs_sub *sub;
 
 	FS_FOREACH_SUB(priv, sub)
-		if (sub->active && fs_sub_link_ok(sub) != sub->link_ok)
+		if (fs_switch_in_set(priv, sub) &&
+		    fs_sub_link_ok(sub) != sub->link_ok)
 			return true;
 	return false;
 }
@@ -194,7 +208,8 @@ fs_switch_links_lost(struct fs_priv *priv)
 	struct fs_sub *sub;
 
 	FS_FOREACH_SUB(priv, sub)
-		if (sub->active && sub->link_ok && !fs_sub_link_ok(sub))
+		if (fs_switch_in_set(priv, sub) && sub->link_ok &&
+		    !fs_sub_link_ok(sub))
 			n++;
 	return n;
 }
@@ -236,11 +251,13 @@ fs_views_fill(struct fs_priv *priv, struct fs_active *set)
  * changes no other sub-device's link, and reading a carrier from sysfs
  * waits for the RTNL lock, which the kernel holds while it unregisters
  * the very device being removed (hundreds of microseconds, more under
- * load).  The alarm's link watch catches real changes.
+ * load).  The alarm's link watch catches real changes.  Sub-devices in
+ * leaving are left out: they are about to retire.
  */
 static struct fs_active *
-fs_active_build(struct fs_priv *priv, bool fresh_links)
+fs_active_build(struct fs_priv *priv, bool fresh_links, uint32_t leaving)
 {
+	uint32_t in = 0;
 	struct fs_active *set;
 	struct fs_sub *sub;
 	size_t nb_views;
@@ -250,14 +267,17 @@ fs_active_build(struct fs_priv *priv, bool fresh_links)
 	if (set == NULL)
 		return NULL;
 	FS_FOREACH_SUB(priv, sub) {
-		sub->active = priv->started && sub->state == FS_SUB_STARTED &&
-			!sub->retiring;
-		sub->link_ok = sub->active &&
+		bool member = priv->started && sub->state == FS_SUB_STARTED &&
+			!(leaving & RTE_BIT32(sub->idx));
+
+		in |= member ? RTE_BIT32(sub->idx) : 0;
+		sub->link_ok = member &&
 			(fresh_links ? fs_sub_link_ok(sub) : sub->link_ok);
 	}
 	for (pass = 0; pass < 2; pass++)
 		FS_FOREACH_SUB(priv, sub)
-			if (sub->active && sub->link_ok == (pass == 0))
+			if ((in & RTE_BIT32(sub->idx)) &&
+			    sub->link_ok == (pass == 0))
 				set->sub_idx[set->nb_paths++] = sub->idx;
 	if (set->nb_paths == 0)
 		return set;	/* every queue sees fs_empty_view */
@@ -337,7 +357,7 @@ fs_retired_finish(struct fs_priv *priv, struct fs_retired *r, uint32_t *closing)
 			fs_sub_teardown(sub);
 		else if (fs_sub_detach_begin(sub))
 			*closing |= RTE_BIT32(sub->idx);
-		else if (!sub->closing)
+		else if (sub->state != FS_SUB_CLOSING)
 			fs_sub_detach_end(sub);
 	}
 	free(r);
@@ -436,7 +456,7 @@ static int
 fs_switch_publish_links(struct fs_priv *priv, uint32_t teardown_mask,
 			bool fresh_links)
 {
-	struct fs_active *set = fs_active_build(priv, fresh_links);
+	struct fs_active *set = fs_active_build(priv, fresh_links, teardown_mask);
 	struct fs_retired *r, **tail;
 	struct fs_active *old;
 
@@ -512,7 +532,8 @@ fs_switch_sync(struct fs_priv *priv, unsigned int timeout_ms)
 }
 
 /*
- * Under priv->lock: take a sub-device out of the datapath, close it later.
+ * Under priv->lock: take a sub-device out of the datapath, close it later
+ * (RETIRING).  The caller (fs_sub_remove) logs why.
  * Without memory for the new set it stays in, not retiring (which nothing
  * would ever finish), and the alarm tries again.
  */
@@ -521,22 +542,19 @@ fs_switch_remove_sub(struct fs_sub *sub, const char *why)
 {
 	struct fs_priv *priv = sub->priv;
 
-	if (sub->state == FS_SUB_EMPTY || sub->retiring)
+	if (!fs_sub_usable(sub))
 		return 0;
-	sub->retiring = true;
 	/* Publish first: logging is a system call the switch need not wait for. */
 	if (fs_switch_publish(priv, RTE_BIT32(sub->idx)) < 0) {
-		sub->retiring = false;
-		sub->remove_retry = true;
+		sub->remove_retry = why;
 		fs_alarm_arm(priv, FS_ALARM_FAST_US);
 		FS_PORT_LOG(ERR, priv, "sub-device %u (%s) must leave (%s) but a new active set cannot be published: out of memory; retrying",
 			    sub->idx, sub->dev_name, why);
 		return -ENOMEM;
 	}
+	fs_sub_set_state(sub, FS_SUB_RETIRING, why);
 	sub->removals++;
-	sub->remove_retry = false;
-	FS_PORT_LOG(NOTICE, priv, "sub-device %u (%s) leaves: %s",
-		    sub->idx, sub->dev_name, why);
+	sub->remove_retry = NULL;
 	fs_link_refresh(priv);
 	return 0;
 }
@@ -551,15 +569,17 @@ fs_switch_remove_retry(struct fs_sub *sub)
 {
 	const char *why = "retried: the last publish ran out of memory";
 
-	if (sub->state != FS_SUB_EMPTY) {
-		fs_switch_remove_sub(sub, why);
+	if (fs_sub_usable(sub)) {
+		if (fs_switch_remove_sub(sub, sub->remove_retry) == 0)
+			FS_PORT_LOG(NOTICE, sub->priv, "sub-device %u (%s) leaves: %s",
+				    sub->idx, sub->dev_name, why);
 		return;
 	}
 	if (fs_switch_publish(sub->priv, 0) < 0) {
 		fs_alarm_arm(sub->priv, FS_ALARM_FAST_US);
 		return;
 	}
-	sub->remove_retry = false;
+	sub->remove_retry = NULL;
 	FS_PORT_LOG(NOTICE, sub->priv, "sub-device %u (%s) left: %s",
 		    sub->idx, sub->dev_name, why);
 	fs_link_refresh(sub->priv);

@@ -17,13 +17,6 @@
 
 #include "fs_private.h"
 
-static const char * const fs_state_names[] = {
-	[FS_SUB_EMPTY] = "empty",
-	[FS_SUB_PROBED] = "probed",
-	[FS_SUB_CONFIGURED] = "configured",
-	[FS_SUB_STARTED] = "started",
-};
-
 static struct fs_priv *
 fs_telemetry_port(uint16_t port_id)
 {
@@ -58,8 +51,9 @@ fs_tel_sub(const struct fs_sub *sub)
 	rte_tel_data_start_dict(s);
 	rte_tel_data_add_dict_string(s, "devargs", sub->devargs[0] ?
 				     sub->devargs : sub->priv->args.sub[sub->idx].spec);
-	rte_tel_data_add_dict_string(s, "state", fs_state_names[sub->state]);
-	rte_tel_data_add_dict_int(s, "active", sub->active);
+	rte_tel_data_add_dict_string(s, "state", fs_sub_state_name(sub->state));
+	rte_tel_data_add_dict_int(s, "active",
+				  fs_switch_in_set(sub->priv, sub));
 	rte_tel_data_add_dict_int(s, "port_id",
 				  sub->state == FS_SUB_EMPTY ? -1 : sub->port_id);
 #define FS_TEL_SUB(field) rte_tel_data_add_dict_uint(s, #field, sub->field);

@@ -115,14 +115,12 @@ fs_unplug_yield(struct fs_sub *sub)
 	struct fs_retired *r;
 	int ret;
 
-	if (priv->closing || sub->closing)
+	if (priv->closing || sub->state == FS_SUB_CLOSING)
 		return fs_sub_fail(sub, -EBUSY, "removal of %s refused: its fail-safe port is closing it",
 				   sub->dev_name);
-	if (!sub->retiring) {
-		ret = fs_switch_remove_sub(sub, "its device is being removed by the application");
-		if (ret < 0)
-			return ret;
-	}
+	ret = fs_sub_remove(sub, FS_RM_UNPLUG, fs_time_ns());
+	if (ret < 0)
+		return ret;
 	ret = fs_switch_sync(priv, FS_UNPLUG_GRACE_MS);
 	if (ret < 0)
 		return fs_sub_fail(sub, -EBUSY, "removal of %s refused: a queue stayed inside a burst for %d ms; closed once it leaves",
@@ -298,8 +296,7 @@ fs_unplug_settle(struct fs_sub *sub, uint32_t *closing)
 	}
 	FS_PORT_LOG(INFO, priv, "sub-device %u (%s) removed by the application",
 		    sub->idx, sub->dev_name);
-	sub->closing = false;	/* its remover closed it, not us */
-	fs_sub_detach_end(sub);
+	fs_sub_released(sub, "removed by the application");
 	/* Its remover may still be inside the EAL's hotplug code. */
 	priv->probe_after_ns = fs_time_ns() + FS_RELEASE_SETTLE_US * 1000ULL;
 }
