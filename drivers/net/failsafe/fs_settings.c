@@ -547,13 +547,14 @@ fs_vlan_offload_set(struct rte_eth_dev *dev, int changed)
 {
 	struct fs_priv *priv = fs_priv(dev);
 	struct fs_config *cfg = &priv->cfg;
-	bool old_set = cfg->vlan_offload_set;
-	int old_mask = cfg->vlan_offload_mask;
 	struct fs_sub *failed;
-	int ret;
+	bool old_set;
+	int old_mask, ret;
 
 	RTE_SET_USED(changed);
 	pthread_mutex_lock(&priv->lock);
+	old_set = cfg->vlan_offload_set;
+	old_mask = cfg->vlan_offload_mask;
 	/* ethdev wrote the wanted offloads before calling us. */
 	cfg->vlan_offload_mask = fs_vlan_offload_mask(dev->data->dev_conf.rxmode.offloads);
 	cfg->vlan_offload_set = true;
