@@ -63,6 +63,21 @@ fs_compat_stats_add_queues(struct rte_eth_stats *acc,
 }
 
 /* 23.03 renamed the unsigned telemetry adders; 24.11 deprecates the old. */
+/* 23.11 reports RSS hash algorithms: the port has those all have. */
+static inline void
+fs_compat_rss_algo_meet(struct rte_eth_dev_info *acc,
+			const struct rte_eth_dev_info *s, bool first)
+{
+#ifdef FS_HAS_RSS_ALGO_CAPA
+	acc->rss_algo_capa = first ? s->rss_algo_capa :
+		acc->rss_algo_capa & s->rss_algo_capa;
+#else
+	RTE_SET_USED(acc);
+	RTE_SET_USED(s);
+	RTE_SET_USED(first);
+#endif
+}
+
 #ifndef FS_HAS_TEL_DICT_UINT
 #define rte_tel_data_add_dict_uint rte_tel_data_add_dict_u64
 #endif

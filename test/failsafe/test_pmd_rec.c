@@ -44,6 +44,10 @@ rec_configure(struct rte_eth_dev *dev)
 	const struct rte_eth_rss_conf *rss = &dev->data->dev_conf.rx_adv_conf.rss_conf;
 
 	r->nb_configure++;
+	r->rss_hf = rss->rss_hf;
+#ifdef FS_HAS_RSS_ALGO_CAPA
+	r->rss_algo = rss->algorithm;
+#endif
 	r->rss_key_len = 0;
 	if (rss->rss_key != NULL && rss->rss_key_len <= sizeof(r->rss_key)) {
 		memcpy(r->rss_key, rss->rss_key, rss->rss_key_len);
@@ -62,9 +66,44 @@ rec_info(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mac_addrs = REC_MAX_MAC;
 	info->max_rx_pktlen = 9018;
 	info->min_mtu = RTE_ETHER_MIN_MTU;
-	info->max_mtu = 9000;
+	info->max_mtu = r->max_mtu;
 	info->hash_key_size = r->key_size;
 	info->flow_type_rss_offloads = RTE_ETH_RSS_IP;
+	info->rx_desc_lim.nb_align = r->desc_align;
+	info->tx_desc_lim.nb_align = r->desc_align;
+#ifdef FS_HAS_RSS_ALGO_CAPA
+	if (r->algo_capa != 0)
+		info->rss_algo_capa = r->algo_capa;
+#endif
+	return 0;
+}
+
+/* Queues start as set up: a deferred one stays stopped. */
+static int
+rec_start(struct rte_eth_dev *dev)
+{
+	const struct rec_priv *r = dev->data->dev_private;
+	uint16_t q;
+
+	for (q = 0; q < dev->data->nb_rx_queues && q < REC_MAX_QUEUES; q++)
+		dev->data->rx_queue_state[q] = r->rx_deferred[q] ?
+			RTE_ETH_QUEUE_STATE_STOPPED : RTE_ETH_QUEUE_STATE_STARTED;
+	for (q = 0; q < dev->data->nb_tx_queues; q++)
+		dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
+	return 0;
+}
+
+static int
+rec_rxq_start(struct rte_eth_dev *dev, uint16_t qid)
+{
+	dev->data->rx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STARTED;
+	return 0;
+}
+
+static int
+rec_rxq_stop(struct rte_eth_dev *dev, uint16_t qid)
+{
+	dev->data->rx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STOPPED;
 	return 0;
 }
 
@@ -102,10 +141,14 @@ rec_rxq_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	      unsigned int socket, const struct rte_eth_rxconf *conf,
 	      struct rte_mempool *mp)
 {
-	RTE_SET_USED(nb_desc);
+	struct rec_priv *r = dev->data->dev_private;
+
 	RTE_SET_USED(socket);
-	RTE_SET_USED(conf);
 	RTE_SET_USED(mp);
+	if (qid < REC_MAX_QUEUES) {
+		r->rx_desc[qid] = nb_desc;
+		r->rx_deferred[qid] = conf->rx_deferred_start;
+	}
 	dev->data->rx_queues[qid] = dev->data->dev_private;
 	return 0;
 }
@@ -114,9 +157,12 @@ static int
 rec_txq_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	      unsigned int socket, const struct rte_eth_txconf *conf)
 {
-	RTE_SET_USED(nb_desc);
+	struct rec_priv *r = dev->data->dev_private;
+
 	RTE_SET_USED(socket);
 	RTE_SET_USED(conf);
+	if (qid < REC_MAX_QUEUES)
+		r->tx_desc[qid] = nb_desc;
 	dev->data->tx_queues[qid] = dev->data->dev_private;
 	return 0;
 }
@@ -161,8 +207,39 @@ rec_mac_remove(struct rte_eth_dev *dev, uint32_t index)
 static int
 rec_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
-	RTE_SET_USED(dev);
+	struct rec_priv *r = dev->data->dev_private;
+
 	RTE_SET_USED(mtu);
+	r->nb_mtu_set++;
+	return 0;
+}
+
+static int
+rec_rss_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
+{
+	struct rec_priv *r = dev->data->dev_private;
+
+	r->nb_rss_update++;
+	r->rss_hf = conf->rss_hf;
+	if (conf->rss_key != NULL && conf->rss_key_len <= sizeof(r->rss_key)) {
+		memcpy(r->rss_key, conf->rss_key, conf->rss_key_len);
+		r->rss_key_len = conf->rss_key_len;
+	}
+	return 0;
+}
+
+/* As hardware PMDs do: the caller's buffer holds hash_key_size bytes. */
+static int
+rec_rss_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
+{
+	const struct rec_priv *r = dev->data->dev_private;
+
+	conf->rss_hf = r->rss_hf;
+	if (conf->rss_key != NULL) {
+		memcpy(conf->rss_key, r->rss_key,
+		       RTE_MIN(r->key_size, sizeof(r->rss_key)));
+		conf->rss_key_len = r->key_size;
+	}
 	return 0;
 }
 
@@ -177,7 +254,7 @@ rec_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st
 
 static const struct eth_dev_ops rec_ops = {
 	.dev_configure = rec_configure,
-	.dev_start = rec_ok,
+	.dev_start = rec_start,
 	.dev_stop = rec_ok,
 	.dev_close = rec_close,
 	.dev_infos_get = rec_info,
@@ -192,11 +269,15 @@ static const struct eth_dev_ops rec_ops = {
 	.mac_addr_add = rec_mac_add,
 	.mac_addr_remove = rec_mac_remove,
 	.mtu_set = rec_mtu_set,
+	.rss_hash_update = rec_rss_update,
+	.rss_hash_conf_get = rec_rss_get,
+	.rx_queue_start = rec_rxq_start,
+	.rx_queue_stop = rec_rxq_stop,
 	.stats_get = rec_stats_get,
 };
 
 static int
-rec_key_size(const char *key, const char *value, void *arg)
+rec_u8(const char *key, const char *value, void *arg)
 {
 	RTE_SET_USED(key);
 	*(uint8_t *)arg = (uint8_t)atoi(value);
@@ -204,11 +285,47 @@ rec_key_size(const char *key, const char *value, void *arg)
 }
 
 static int
+rec_u16(const char *key, const char *value, void *arg)
+{
+	RTE_SET_USED(key);
+	*(uint16_t *)arg = (uint16_t)atoi(value);
+	return 0;
+}
+
+static int
+rec_u32(const char *key, const char *value, void *arg)
+{
+	RTE_SET_USED(key);
+	*(uint32_t *)arg = (uint32_t)strtoul(value, NULL, 0);
+	return 0;
+}
+
+static void
+rec_args(struct rte_vdev_device *vdev, struct rec_priv *r)
+{
+	static const char *const keys[] = {
+		"key_size", "max_mtu", "desc_align", "algo_capa", NULL
+	};
+	struct rte_kvargs *kv = NULL;
+
+	r->key_size = REC_KEY_SIZE;
+	r->max_mtu = 9000;
+	r->desc_align = 1;
+	if (rte_vdev_device_args(vdev) != NULL)
+		kv = rte_kvargs_parse(rte_vdev_device_args(vdev), keys);
+	if (kv == NULL)
+		return;
+	rte_kvargs_process(kv, "key_size", rec_u8, &r->key_size);
+	rte_kvargs_process(kv, "max_mtu", rec_u16, &r->max_mtu);
+	rte_kvargs_process(kv, "desc_align", rec_u16, &r->desc_align);
+	rte_kvargs_process(kv, "algo_capa", rec_u32, &r->algo_capa);
+	rte_kvargs_free(kv);
+}
+
+static int
 rec_probe(struct rte_vdev_device *vdev)
 {
-	static const char *const keys[] = { "key_size", NULL };
 	const char *name = rte_vdev_device_name(vdev);
-	struct rte_kvargs *kv = NULL;
 	struct rte_eth_dev *dev;
 	struct rec_priv *r;
 
@@ -218,12 +335,7 @@ rec_probe(struct rte_vdev_device *vdev)
 	if (dev == NULL)
 		return -ENOMEM;
 	r = dev->data->dev_private;
-	r->key_size = REC_KEY_SIZE;
-	if (rte_vdev_device_args(vdev) != NULL)
-		kv = rte_kvargs_parse(rte_vdev_device_args(vdev), keys);
-	if (kv != NULL)
-		rte_kvargs_process(kv, "key_size", rec_key_size, &r->key_size);
-	rte_kvargs_free(kv);
+	rec_args(vdev, r);
 	/* 02:ec:00:00:00:<n>: each instance its own locally administered MAC. */
 	r->mac[0].addr_bytes[0] = 0x02;
 	r->mac[0].addr_bytes[1] = 0xec;

@@ -3,11 +3,11 @@
  */
 
 /*
- * ethdev ops: each takes the port lock, applies the request to every
- * sub-device that has the configuration (rolling back on failure, so a
- * refused change leaves nothing half done), and records what it applied
- * in fs_config before it lets the lock go: replay reads fs_config only,
- * never ethdev's port data, which ethdev writes after the op returned.
+ * ethdev ops of the port's life: what it can do (info), configure,
+ * start, stop, close and its link; and the ops table.  The settings ops
+ * (modes, MAC, MTU, VLAN, RSS, queues) are in fs_settings.c, fs_rss.c
+ * and fs_queue.c, each with the one function that gives that setting to
+ * a sub-device, for the op and for replay alike.
  */
 
 #include <errno.h>
@@ -17,67 +17,6 @@
 
 #include "fs_private.h"
 #include "fs_alarm.h"
-
-typedef int (*fs_sub_fn)(uint16_t port_id, const void *arg);
-
-/* A refusal that says what the sub-device is, not what went wrong. */
-static void
-fs_apply_log(struct fs_sub *sub, int ret, uint8_t cap_bit, const char *cap)
-{
-	struct fs_priv *priv = sub->priv;
-
-	if (ret != -ENOTSUP || cap_bit == 0) {
-		FS_PORT_LOG(ERR, priv, "sub-device %u (%s) refused the change: %s",
-			    sub->idx, sub->dev_name, rte_strerror(-ret));
-		return;
-	}
-	/* Asked again at every port start (OVS): once is enough. */
-	if (sub->notsup_logged & cap_bit)
-		return;
-	sub->notsup_logged |= cap_bit;
-	FS_PORT_LOG(INFO, priv, "sub-device %u (%s) cannot do %s: the port cannot either while it is present",
-		    sub->idx, sub->dev_name, cap);
-}
-
-/*
- * Apply fn to every configured sub-device; on the first failure undo the
- * ones already done and return the error.  -ENOTSUP from a sub-device is
- * an error only when tolerate_enotsup is false; with a cap_bit it is a
- * capability the sub-device lacks, logged once per sub-device.
- */
-static int
-fs_apply_cap(struct fs_priv *priv, fs_sub_fn fn, const void *arg,
-	     fs_sub_fn undo, const void *undo_arg, bool tolerate_enotsup,
-	     uint8_t cap_bit, const char *cap)
-{
-	struct fs_sub *sub, *done;
-	int ret;
-
-	FS_FOREACH_SUB(priv, sub) {
-		if (!fs_sub_configured(sub))
-			continue;
-		ret = fn(sub->port_id, arg);
-		if (ret == -ENOTSUP && tolerate_enotsup)
-			continue;
-		if (ret < 0)
-			goto undo;
-	}
-	return 0;
-undo:
-	fs_apply_log(sub, ret, cap_bit, cap);
-	for (done = &priv->subs[0]; undo != NULL && done < sub; done++)
-		if (fs_sub_configured(done))
-			undo(done->port_id, undo_arg);
-	return ret;
-}
-
-static int
-fs_apply(struct fs_priv *priv, fs_sub_fn fn, const void *arg,
-	 fs_sub_fn undo, const void *undo_arg, bool tolerate_enotsup)
-{
-	return fs_apply_cap(priv, fn, arg, undo, undo_arg, tolerate_enotsup,
-			    0, NULL);
-}
 
 static void
 fs_info_defaults(struct rte_eth_dev_info *info)
@@ -129,6 +68,7 @@ fs_info_meet(struct rte_eth_dev_info *acc, const struct rte_eth_dev_info *s,
 		acc->default_txconf = s->default_txconf;
 		acc->default_rxportconf = s->default_rxportconf;
 		acc->default_txportconf = s->default_txportconf;
+		fs_compat_rss_algo_meet(acc, s, true);
 		return;
 	}
 	acc->rx_offload_capa &= s->rx_offload_capa;
@@ -140,6 +80,7 @@ fs_info_meet(struct rte_eth_dev_info *acc, const struct rte_eth_dev_info *s,
 	if (acc->reta_size != s->reta_size)
 		acc->reta_size = 0;
 	acc->speed_capa &= s->speed_capa;
+	fs_compat_rss_algo_meet(acc, s, false);
 }
 
 /*
@@ -179,35 +120,6 @@ fs_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	fs_infos_fill(priv, info);
 	pthread_mutex_unlock(&priv->lock);
 	return 0;
-}
-
-/*
- * ethdev keeps the application's rss_key pointer and never copies the
- * key: a sub-device replayed at hotplug time, long after the
- * application freed it, must read our copy.
- */
-static void
-fs_rss_key_record(struct fs_config *cfg, const uint8_t *key, uint8_t len)
-{
-	memcpy(cfg->rss_key, key, len);
-	cfg->rss.rss_key = cfg->rss_key;
-	cfg->rss.rss_key_len = len;
-}
-
-static bool
-fs_rss_key_fits(const struct fs_config *cfg, const struct rte_eth_rss_conf *conf)
-{
-	return conf->rss_key == NULL || conf->rss_key_len <= sizeof(cfg->rss_key);
-}
-
-static void
-fs_rss_conf_record(struct fs_config *cfg, const struct rte_eth_rss_conf *conf)
-{
-	cfg->rss = *conf;
-	cfg->rss.rss_key = NULL;
-	cfg->rss.rss_key_len = 0;
-	if (conf->rss_key != NULL)
-		fs_rss_key_record(cfg, conf->rss_key, conf->rss_key_len);
 }
 
 static int
@@ -260,144 +172,6 @@ fs_dev_configure(struct rte_eth_dev *dev)
 		return -EINVAL;
 	}
 	return 0;
-}
-
-static struct fs_queue *
-fs_queue_new(struct fs_priv *priv, uint16_t qid, bool is_tx, uint16_t nb_desc,
-	     unsigned int socket_id)
-{
-	struct fs_queue *q;
-
-	q = rte_zmalloc_socket("fs_queue", sizeof(*q), RTE_CACHE_LINE_SIZE,
-			       socket_id);
-	if (q == NULL)
-		return NULL;
-	q->view = &fs_empty_view;
-	q->qsbr = priv->qsbr;
-	q->priv = priv;
-	q->qid = qid;
-	q->is_tx = is_tx;
-	q->nb_desc = nb_desc;
-	q->socket_id = socket_id;
-	q->reader_id = is_tx ? FS_MAX_QUEUES + qid : qid;
-	rte_rcu_qsbr_thread_register(priv->qsbr, q->reader_id);
-	return q;
-}
-
-static void
-fs_queue_free(struct fs_priv *priv, struct fs_queue *q)
-{
-	if (q == NULL)
-		return;
-	rte_rcu_qsbr_thread_unregister(priv->qsbr, q->reader_id);
-	rte_free(q);
-}
-
-static int
-fs_sub_rxq_setup(uint16_t port_id, const void *arg)
-{
-	const struct fs_queue *q = arg;
-
-	return rte_eth_rx_queue_setup(port_id, q->qid, q->nb_desc, q->socket_id,
-				      &q->rxconf, q->mp);
-}
-
-static int
-fs_sub_txq_setup(uint16_t port_id, const void *arg)
-{
-	const struct fs_queue *q = arg;
-
-	return rte_eth_tx_queue_setup(port_id, q->qid, q->nb_desc, q->socket_id,
-				      &q->txconf);
-}
-
-/* A sub-device that cannot take a queue is refused, not the application. */
-static void
-fs_queue_to_subs(struct fs_priv *priv, struct fs_queue *q)
-{
-	struct fs_sub *sub;
-	int ret;
-
-	FS_FOREACH_SUB(priv, sub) {
-		if (!fs_sub_configured(sub))
-			continue;
-		ret = q->is_tx ? fs_sub_txq_setup(sub->port_id, q) :
-			fs_sub_rxq_setup(sub->port_id, q);
-		if (ret < 0) {
-			fs_sub_fail(sub, ret, "refused: %s queue %u setup: %s",
-				    q->is_tx ? "tx" : "rx", q->qid,
-				    rte_strerror(-ret));
-			fs_sub_teardown(sub);
-		}
-	}
-}
-
-static int
-fs_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
-		  unsigned int socket_id, const struct rte_eth_rxconf *conf,
-		  struct rte_mempool *mp)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	struct fs_queue *q;
-
-	pthread_mutex_lock(&priv->lock);
-	q = fs_queue_new(priv, qid, false, nb_desc, socket_id);
-	if (q == NULL) {
-		pthread_mutex_unlock(&priv->lock);
-		return -ENOMEM;
-	}
-	q->rxconf = *conf;
-	q->mp = mp;
-	dev->data->rx_queues[qid] = q;
-	priv->rxq[qid] = q;
-	fs_queue_to_subs(priv, q);
-	pthread_mutex_unlock(&priv->lock);
-	return 0;
-}
-
-static int
-fs_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
-		  unsigned int socket_id, const struct rte_eth_txconf *conf)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	struct fs_queue *q;
-
-	pthread_mutex_lock(&priv->lock);
-	q = fs_queue_new(priv, qid, true, nb_desc, socket_id);
-	if (q == NULL) {
-		pthread_mutex_unlock(&priv->lock);
-		return -ENOMEM;
-	}
-	q->txconf = *conf;
-	dev->data->tx_queues[qid] = q;
-	priv->txq[qid] = q;
-	fs_queue_to_subs(priv, q);
-	pthread_mutex_unlock(&priv->lock);
-	return 0;
-}
-
-static void
-fs_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
-{
-	struct fs_priv *priv = fs_priv(dev);
-
-	pthread_mutex_lock(&priv->lock);
-	fs_queue_free(priv, priv->rxq[qid]);
-	priv->rxq[qid] = NULL;
-	dev->data->rx_queues[qid] = NULL;
-	pthread_mutex_unlock(&priv->lock);
-}
-
-static void
-fs_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
-{
-	struct fs_priv *priv = fs_priv(dev);
-
-	pthread_mutex_lock(&priv->lock);
-	fs_queue_free(priv, priv->txq[qid]);
-	priv->txq[qid] = NULL;
-	dev->data->tx_queues[qid] = NULL;
-	pthread_mutex_unlock(&priv->lock);
 }
 
 /* A queue set up with deferred start stays stopped until started. */
@@ -559,30 +333,21 @@ fs_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 }
 
 static int
-fs_sub_link_up(uint16_t port_id, const void *arg)
-{
-	RTE_SET_USED(arg);
-	return rte_eth_dev_set_link_up(port_id);
-}
-
-static int
-fs_sub_link_down(uint16_t port_id, const void *arg)
-{
-	RTE_SET_USED(arg);
-	return rte_eth_dev_set_link_down(port_id);
-}
-
-static int
 fs_set_link(struct rte_eth_dev *dev, bool up)
 {
 	struct fs_priv *priv = fs_priv(dev);
+	struct fs_sub *failed;
+	bool old;
 	int ret;
 
 	pthread_mutex_lock(&priv->lock);
-	ret = fs_apply(priv, up ? fs_sub_link_up : fs_sub_link_down, NULL,
-		       up ? fs_sub_link_down : fs_sub_link_up, NULL, false);
-	if (ret == 0)
-		priv->cfg.link_down = !up;
+	old = priv->cfg.link_down;
+	priv->cfg.link_down = !up;
+	ret = fs_settings_apply(priv, &fs_setting_link, NULL, &failed);
+	if (ret < 0) {
+		priv->cfg.link_down = old;
+		fs_settings_undo(priv, &fs_setting_link, NULL, failed);
+	}
 	fs_link_refresh(priv);
 	pthread_mutex_unlock(&priv->lock);
 	fs_lsc_emit_pending(priv);
@@ -601,339 +366,6 @@ fs_set_link_down(struct rte_eth_dev *dev)
 	return fs_set_link(dev, false);
 }
 
-static int
-fs_sub_promisc(uint16_t port_id, const void *on)
-{
-	return *(const bool *)on ? rte_eth_promiscuous_enable(port_id) :
-		rte_eth_promiscuous_disable(port_id);
-}
-
-static int
-fs_sub_allmulti(uint16_t port_id, const void *on)
-{
-	return *(const bool *)on ? rte_eth_allmulticast_enable(port_id) :
-		rte_eth_allmulticast_disable(port_id);
-}
-
-static int
-fs_mode_set(struct rte_eth_dev *dev, fs_sub_fn fn, bool on, bool *record,
-	    uint8_t cap_bit, const char *cap)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	const bool off = !on;
-	int ret;
-
-	pthread_mutex_lock(&priv->lock);
-	/* Failing to turn a mode off loses no traffic: tolerate -ENOTSUP. */
-	ret = fs_apply_cap(priv, fn, &on, fn, &off, !on, cap_bit, cap);
-	if (ret == 0)
-		*record = on;
-	pthread_mutex_unlock(&priv->lock);
-	return ret;
-}
-
-static int
-fs_promisc_enable(struct rte_eth_dev *dev)
-{
-	return fs_mode_set(dev, fs_sub_promisc, true, &fs_priv(dev)->cfg.promisc,
-			   FS_NOTSUP_PROMISC, "promiscuous mode");
-}
-
-static int
-fs_promisc_disable(struct rte_eth_dev *dev)
-{
-	return fs_mode_set(dev, fs_sub_promisc, false, &fs_priv(dev)->cfg.promisc,
-			   FS_NOTSUP_PROMISC, "promiscuous mode");
-}
-
-static int
-fs_allmulti_enable(struct rte_eth_dev *dev)
-{
-	return fs_mode_set(dev, fs_sub_allmulti, true, &fs_priv(dev)->cfg.allmulti,
-			   FS_NOTSUP_ALLMULTI, "all-multicast mode");
-}
-
-static int
-fs_allmulti_disable(struct rte_eth_dev *dev)
-{
-	return fs_mode_set(dev, fs_sub_allmulti, false, &fs_priv(dev)->cfg.allmulti,
-			   FS_NOTSUP_ALLMULTI, "all-multicast mode");
-}
-
-static int
-fs_sub_mac_set(uint16_t port_id, const void *addr)
-{
-	return rte_eth_dev_default_mac_addr_set(port_id,
-			(struct rte_ether_addr *)(uintptr_t)addr);
-}
-
-static int
-fs_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	struct rte_ether_addr old;
-	int ret;
-
-	pthread_mutex_lock(&priv->lock);
-	old = priv->cfg.mac[0];
-	ret = fs_apply(priv, fs_sub_mac_set, addr, fs_sub_mac_set, &old, true);
-	if (ret == 0)
-		priv->cfg.mac[0] = *addr;
-	pthread_mutex_unlock(&priv->lock);
-	return ret;
-}
-
-static int
-fs_sub_mac_add(uint16_t port_id, const void *addr)
-{
-	return rte_eth_dev_mac_addr_add(port_id,
-			(struct rte_ether_addr *)(uintptr_t)addr, 0);
-}
-
-static int
-fs_sub_mac_del(uint16_t port_id, const void *addr)
-{
-	return rte_eth_dev_mac_addr_remove(port_id,
-			(struct rte_ether_addr *)(uintptr_t)addr);
-}
-
-static int
-fs_mac_addr_add(struct rte_eth_dev *dev, struct rte_ether_addr *addr,
-		uint32_t index, uint32_t vmdq)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	int ret;
-
-	RTE_SET_USED(vmdq);
-	if (index >= FS_MAX_MAC)
-		return -EINVAL;
-	pthread_mutex_lock(&priv->lock);
-	ret = fs_apply(priv, fs_sub_mac_add, addr, fs_sub_mac_del, addr, false);
-	if (ret == 0)
-		priv->cfg.mac[index] = *addr;
-	pthread_mutex_unlock(&priv->lock);
-	return ret;
-}
-
-static void
-fs_mac_addr_remove(struct rte_eth_dev *dev, uint32_t index)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	struct rte_ether_addr addr;
-
-	if (index == 0 || index >= FS_MAX_MAC)
-		return;
-	pthread_mutex_lock(&priv->lock);
-	addr = priv->cfg.mac[index];
-	fs_apply(priv, fs_sub_mac_del, &addr, NULL, NULL, true);
-	/* Whatever a sub-device said: ethdev forgets the address now. */
-	memset(&priv->cfg.mac[index], 0, sizeof(priv->cfg.mac[index]));
-	pthread_mutex_unlock(&priv->lock);
-}
-
-static int
-fs_sub_mtu(uint16_t port_id, const void *mtu)
-{
-	return rte_eth_dev_set_mtu(port_id, *(const uint16_t *)mtu);
-}
-
-static int
-fs_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	uint16_t old;
-	int ret;
-
-	pthread_mutex_lock(&priv->lock);
-	old = priv->cfg.mtu;
-	ret = fs_apply(priv, fs_sub_mtu, &mtu, fs_sub_mtu, &old, false);
-	if (ret == 0)
-		priv->cfg.mtu = mtu;
-	pthread_mutex_unlock(&priv->lock);
-	return ret;
-}
-
-struct fs_vlan_req {
-	uint16_t vid;
-	int on;
-};
-
-static int
-fs_sub_vlan(uint16_t port_id, const void *arg)
-{
-	const struct fs_vlan_req *r = arg;
-
-	return rte_eth_dev_vlan_filter(port_id, r->vid, r->on);
-}
-
-static int
-fs_vlan_filter_set(struct rte_eth_dev *dev, uint16_t vid, int on)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	struct fs_vlan_req req = { vid, on }, undo = { vid, !on };
-	int ret;
-
-	pthread_mutex_lock(&priv->lock);
-	ret = fs_apply(priv, fs_sub_vlan, &req, fs_sub_vlan, &undo, false);
-	if (ret == 0 && on)
-		priv->cfg.vlan_filter[vid / 64] |= RTE_BIT64(vid % 64);
-	else if (ret == 0)
-		priv->cfg.vlan_filter[vid / 64] &= ~RTE_BIT64(vid % 64);
-	pthread_mutex_unlock(&priv->lock);
-	return ret;
-}
-
-static int
-fs_sub_vlan_offload(uint16_t port_id, const void *mask)
-{
-	return rte_eth_dev_set_vlan_offload(port_id, *(const int *)mask);
-}
-
-static int
-fs_vlan_offload_set(struct rte_eth_dev *dev, int changed)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	uint64_t off = dev->data->dev_conf.rxmode.offloads;
-	int mask = 0;
-	int ret;
-
-	RTE_SET_USED(changed);
-	if (off & RTE_ETH_RX_OFFLOAD_VLAN_STRIP)
-		mask |= RTE_ETH_VLAN_STRIP_OFFLOAD;
-	if (off & RTE_ETH_RX_OFFLOAD_VLAN_FILTER)
-		mask |= RTE_ETH_VLAN_FILTER_OFFLOAD;
-	if (off & RTE_ETH_RX_OFFLOAD_VLAN_EXTEND)
-		mask |= RTE_ETH_VLAN_EXTEND_OFFLOAD;
-	if (off & RTE_ETH_RX_OFFLOAD_QINQ_STRIP)
-		mask |= RTE_ETH_QINQ_STRIP_OFFLOAD;
-	pthread_mutex_lock(&priv->lock);
-	ret = fs_apply(priv, fs_sub_vlan_offload, &mask, NULL, NULL, false);
-	if (ret == 0) {
-		priv->cfg.vlan_offload_mask = mask;
-		priv->cfg.vlan_offload_set = true;
-	}
-	pthread_mutex_unlock(&priv->lock);
-	return ret;
-}
-
-static int
-fs_sub_rss(uint16_t port_id, const void *conf)
-{
-	return rte_eth_dev_rss_hash_update(port_id,
-			(struct rte_eth_rss_conf *)(uintptr_t)conf);
-}
-
-static int
-fs_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	struct fs_config *cfg = &priv->cfg;
-	int ret;
-
-	if (!fs_rss_key_fits(cfg, conf))
-		return -EINVAL;
-	pthread_mutex_lock(&priv->lock);
-	ret = fs_apply(priv, fs_sub_rss, conf, NULL, NULL, false);
-	if (ret == 0) {
-		cfg->rss.rss_hf = conf->rss_hf;
-		if (conf->rss_key != NULL)
-			fs_rss_key_record(cfg, conf->rss_key, conf->rss_key_len);
-	}
-	pthread_mutex_unlock(&priv->lock);
-	return ret;
-}
-
-/* Reads come from the first sub-device that has the configuration. */
-static const struct fs_sub *
-fs_first_configured(const struct fs_priv *priv)
-{
-	const struct fs_sub *sub;
-
-	FS_FOREACH_SUB(priv, sub)
-		if (fs_sub_configured(sub))
-			return sub;
-	return NULL;
-}
-
-static int
-fs_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	const struct fs_sub *sub;
-	int ret = -ENODEV;
-
-	pthread_mutex_lock(&priv->lock);
-	sub = fs_first_configured(priv);
-	if (sub != NULL)
-		ret = rte_eth_dev_rss_hash_conf_get(sub->port_id, conf);
-	pthread_mutex_unlock(&priv->lock);
-	return ret;
-}
-
-struct fs_reta_req {
-	struct rte_eth_rss_reta_entry64 *reta;
-	uint16_t size;
-};
-
-static int
-fs_sub_reta(uint16_t port_id, const void *arg)
-{
-	const struct fs_reta_req *r = arg;
-
-	return rte_eth_dev_rss_reta_update(port_id, r->reta, r->size);
-}
-
-static void
-fs_reta_record(struct fs_config *cfg, const struct rte_eth_rss_reta_entry64 *reta,
-	       uint16_t size)
-{
-	unsigned int i, g, b;
-
-	cfg->reta_size = size;
-	for (i = 0; i < size; i++) {
-		g = i / RTE_ETH_RETA_GROUP_SIZE;
-		b = i % RTE_ETH_RETA_GROUP_SIZE;
-		if (!(reta[g].mask & RTE_BIT64(b)))
-			continue;
-		cfg->reta[g].mask |= RTE_BIT64(b);
-		cfg->reta[g].reta[b] = reta[g].reta[b];
-	}
-}
-
-static int
-fs_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *reta,
-	       uint16_t size)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	struct fs_reta_req req = { reta, size };
-	int ret;
-
-	if (size > FS_RETA_MAX)
-		return -EINVAL;
-	pthread_mutex_lock(&priv->lock);
-	ret = fs_apply(priv, fs_sub_reta, &req, NULL, NULL, false);
-	if (ret == 0)
-		fs_reta_record(&priv->cfg, reta, size);
-	pthread_mutex_unlock(&priv->lock);
-	return ret;
-}
-
-static int
-fs_reta_query(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *reta,
-	      uint16_t size)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	const struct fs_sub *sub;
-	int ret = -ENODEV;
-
-	pthread_mutex_lock(&priv->lock);
-	sub = fs_first_configured(priv);
-	if (sub != NULL)
-		ret = rte_eth_dev_rss_reta_query(sub->port_id, reta, size);
-	pthread_mutex_unlock(&priv->lock);
-	return ret;
-}
-
 int
 fs_fw_version_get(struct rte_eth_dev *dev, char *fw, size_t size)
 {
@@ -941,73 +373,6 @@ fs_fw_version_get(struct rte_eth_dev *dev, char *fw, size_t size)
 
 	RTE_SET_USED(dev);
 	return (size_t)n < size ? 0 : n + 1;
-}
-
-struct fs_queue_req {
-	uint16_t qid;
-	bool tx;
-	bool start;
-};
-
-static int
-fs_sub_queue_state(uint16_t port_id, const void *arg)
-{
-	const struct fs_queue_req *r = arg;
-
-	if (r->tx)
-		return r->start ? rte_eth_dev_tx_queue_start(port_id, r->qid) :
-			rte_eth_dev_tx_queue_stop(port_id, r->qid);
-	return r->start ? rte_eth_dev_rx_queue_start(port_id, r->qid) :
-		rte_eth_dev_rx_queue_stop(port_id, r->qid);
-}
-
-static int
-fs_queue_state_set(struct rte_eth_dev *dev, uint16_t qid, bool tx, bool start)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	struct fs_queue_req req = { qid, tx, start }, undo = { qid, tx, !start };
-	uint8_t *state = tx ? dev->data->tx_queue_state : dev->data->rx_queue_state;
-	int ret;
-
-	pthread_mutex_lock(&priv->lock);
-	/*
-	 * The port's own datapath stops the queue (it sees no sub-device),
-	 * so a sub-PMD without queue stop (net_null, net_ring) is no reason
-	 * to refuse; any other refusal is.
-	 */
-	ret = fs_apply(priv, fs_sub_queue_state, &req, fs_sub_queue_state,
-		       &undo, true);
-	if (ret == 0) {
-		state[qid] = start ? RTE_ETH_QUEUE_STATE_STARTED :
-			RTE_ETH_QUEUE_STATE_STOPPED;
-		fs_switch_queue_state(priv, qid, tx);
-	}
-	pthread_mutex_unlock(&priv->lock);
-	return ret;
-}
-
-static int
-fs_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
-{
-	return fs_queue_state_set(dev, qid, false, true);
-}
-
-static int
-fs_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
-{
-	return fs_queue_state_set(dev, qid, false, false);
-}
-
-static int
-fs_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
-{
-	return fs_queue_state_set(dev, qid, true, true);
-}
-
-static int
-fs_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
-{
-	return fs_queue_state_set(dev, qid, true, false);
 }
 
 static int

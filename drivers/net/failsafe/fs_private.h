@@ -98,6 +98,7 @@ struct fs_sub {
 #define FS_UNPLUG_FAILED	2	/* its PMD's remove failed: close it */
 #define FS_NOTSUP_PROMISC	RTE_BIT32(0)
 #define FS_NOTSUP_ALLMULTI	RTE_BIT32(1)
+#define FS_NOTSUP_MAC		RTE_BIT32(2)
 
 /* One sub-device queue a burst can reach: its burst function and queue. */
 struct fs_hop {
@@ -339,11 +340,110 @@ uint64_t fs_time_ns(void);
 int fs_sub_fail(struct fs_sub *sub, int err, const char *fmt, ...)
 	__rte_format_printf(3, 4);
 
-/* fs_replay.c: recorded configuration -> a sub-device */
+/* fs_replay.c: recorded configuration -> a sub-device that joins */
 int fs_replay_config(struct fs_sub *sub);
-int fs_replay_queues(struct fs_sub *sub);
 int fs_replay_after_start(struct fs_sub *sub);
 int fs_replay_filters(struct fs_sub *sub);
+
+/*
+ * fs_settings.c: one setting, from fs_config to one sub-device, for the
+ * port's op and for replay alike.  check (may be NULL) changes nothing;
+ * apply gives the recorded value.  Both return 0 or a negative errno,
+ * with the reason in the sub-device's last_error (fs_setting_refuse);
+ * an ENOTSUP that loses nothing is 0.  cap_bit (FS_NOTSUP_*): ENOTSUP
+ * is a capability the sub-device lacks, said once at INFO by the op.
+ */
+struct fs_setting {
+	const char *what;
+	int (*check)(struct fs_sub *sub, const void *arg);
+	int (*apply)(struct fs_sub *sub, const void *arg);
+	uint8_t cap_bit;
+};
+
+/* An extra MAC slot: the address it had, which the sub-device loses. */
+struct fs_mac_req {
+	uint32_t index;
+	struct rte_ether_addr old;
+};
+
+/* A queue of the port, for fs_setting_queue_state. */
+struct fs_queue_ref {
+	uint16_t qid;
+	bool tx;
+};
+
+int fs_setting_refuse(struct fs_sub *sub, int err, const char *fmt, ...)
+	__rte_format_printf(3, 4);
+/*
+ * Under lock: check every sub-device with the configuration, then apply
+ * to each; on a refusal, log it and return it with *failed the one that
+ * refused in the apply pass (NULL: none was changed).  The caller puts
+ * the old record back and calls fs_settings_undo with it.
+ */
+int fs_settings_apply(struct fs_priv *priv, const struct fs_setting *s,
+		      const void *arg, struct fs_sub **failed);
+void fs_settings_undo(struct fs_priv *priv, const struct fs_setting *s,
+		      const void *arg, const struct fs_sub *failed);
+/* Replay: check and apply to a joining sub-device; a refusal is logged. */
+int fs_setting_join(struct fs_sub *sub, const struct fs_setting *s,
+		    const void *arg);
+int fs_setting_join_check(struct fs_sub *sub, const struct fs_setting *s,
+			  const void *arg);
+extern const struct fs_setting fs_setting_promisc;
+extern const struct fs_setting fs_setting_allmulti;
+extern const struct fs_setting fs_setting_mac;		/* default MAC */
+extern const struct fs_setting fs_setting_mac_slot;	/* arg: fs_mac_req */
+extern const struct fs_setting fs_setting_mtu;
+extern const struct fs_setting fs_setting_vlan_filter;	/* arg: uint16_t vid */
+extern const struct fs_setting fs_setting_vlan_offload;
+extern const struct fs_setting fs_setting_link;
+int fs_replay_mac_addrs(struct fs_sub *sub);
+int fs_replay_vlan(struct fs_sub *sub);
+int fs_promisc_enable(struct rte_eth_dev *dev);
+int fs_promisc_disable(struct rte_eth_dev *dev);
+int fs_allmulti_enable(struct rte_eth_dev *dev);
+int fs_allmulti_disable(struct rte_eth_dev *dev);
+int fs_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr);
+int fs_mac_addr_add(struct rte_eth_dev *dev, struct rte_ether_addr *addr,
+		    uint32_t index, uint32_t vmdq);
+void fs_mac_addr_remove(struct rte_eth_dev *dev, uint32_t index);
+int fs_mtu_set(struct rte_eth_dev *dev, uint16_t mtu);
+int fs_vlan_filter_set(struct rte_eth_dev *dev, uint16_t vid, int on);
+int fs_vlan_offload_set(struct rte_eth_dev *dev, int changed);
+
+/* fs_rss.c: RSS hash, key and redirection table */
+extern const struct fs_setting fs_setting_rss;
+extern const struct fs_setting fs_setting_reta;
+bool fs_rss_key_fits(const struct fs_config *cfg,
+		     const struct rte_eth_rss_conf *conf);
+void fs_rss_conf_record(struct fs_config *cfg,
+			const struct rte_eth_rss_conf *conf);
+void fs_rss_fit(const struct fs_sub *sub, const struct rte_eth_dev_info *info,
+		struct rte_eth_rss_conf *rss, bool at_configure);
+void fs_rss_replay_unsized_key(struct fs_sub *sub);
+int fs_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf);
+int fs_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf);
+int fs_reta_update(struct rte_eth_dev *dev,
+		   struct rte_eth_rss_reta_entry64 *reta, uint16_t size);
+int fs_reta_query(struct rte_eth_dev *dev,
+		  struct rte_eth_rss_reta_entry64 *reta, uint16_t size);
+
+/* fs_queue.c: queue setup and start/stop */
+extern const struct fs_setting fs_setting_queue_setup;	/* arg: fs_queue */
+extern const struct fs_setting fs_setting_queue_state;	/* arg: fs_queue_ref */
+int fs_replay_queues(struct fs_sub *sub);
+int fs_replay_queue_states(struct fs_sub *sub);
+int fs_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		      unsigned int socket_id, const struct rte_eth_rxconf *conf,
+		      struct rte_mempool *mp);
+int fs_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
+		      unsigned int socket_id, const struct rte_eth_txconf *conf);
+void fs_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
+void fs_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
+int fs_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid);
+int fs_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid);
+int fs_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid);
+int fs_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid);
 
 /* fs_switch.c: active set and grace periods */
 int fs_switch_init(struct fs_priv *priv, uint32_t nb_readers);

@@ -1,0 +1,574 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * Settings (fs_settings.c, fs_rss.c, fs_queue.c): each one reaches a
+ * sub-device through one function, whether the application's op asks
+ * for it or a sub-device joins later, so the two paths agree on what a
+ * sub-device that cannot take a setting gets.  Sub-devices are net_fsrec
+ * (test_pmd_rec.c), which record what they were given and take limits
+ * from their devargs.
+ */
+
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <ethdev_driver.h>
+#include <rte_bus_vdev.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "fs_private.h"
+#include "test_pmd_rec.h"
+
+#define WAIT_MS		5000	/* bound of every wait on the control side */
+#define SUB_EMPTY	0	/* enum fs_sub_state */
+#define SUB_CONFIGURED	2
+#define SUB_STARTED	3
+
+static struct rte_mempool *mp;
+
+/* --- helpers ------------------------------------------------------------ */
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
+}
+
+static uint16_t
+port_of(const char *name)
+{
+	uint16_t pid;
+
+	if (rte_eth_dev_get_port_by_name(name, &pid) != 0)
+		return RTE_MAX_ETHPORTS;
+	return pid;
+}
+
+static struct rec_priv *
+rec_named(const char *name)
+{
+	struct rec_priv *r = rec_of(port_of(name));
+
+	if (r == NULL)
+		fail_msg("%s is not there", name);
+	return r;
+}
+
+static struct fs_priv *
+priv_of(uint16_t port)
+{
+	assert_true(port < RTE_MAX_ETHPORTS);
+	return rte_eth_devices[port].data->dev_private;
+}
+
+static uint64_t
+sub_xstat(uint16_t port, unsigned int sub, const char *what)
+{
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+	uint64_t id, val;
+
+	snprintf(name, sizeof(name), "fs_sub%u_%s", sub, what);
+	if (rte_eth_xstats_get_id_by_name(port, name, &id) != 0 ||
+	    rte_eth_xstats_get_by_id(port, &id, &val, 1) != 1)
+		return UINT64_MAX - 1;
+	return val;
+}
+
+static bool
+wait_sub_xstat(uint16_t port, unsigned int sub, const char *what, uint64_t want)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (now_ms() < deadline) {
+		if (sub_xstat(port, sub, what) == want)
+			return true;
+		usleep(1000);
+	}
+	return sub_xstat(port, sub, what) == want;
+}
+
+/* A sub-device's last error, copied under the port lock. */
+static void
+sub_error(uint16_t port, unsigned int sub, char *out, size_t size)
+{
+	struct fs_priv *priv = priv_of(port);
+
+	pthread_mutex_lock(&priv->lock);
+	snprintf(out, size, "%s", priv->subs[sub].last_error);
+	pthread_mutex_unlock(&priv->lock);
+}
+
+/* Wait (bounded) until a sub-device's last error holds a text. */
+static bool
+wait_sub_error(uint16_t port, unsigned int sub, const char *text)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+	char err[128];
+
+	do {
+		sub_error(port, sub, err, sizeof(err));
+		if (strstr(err, text) != NULL)
+			return true;
+		usleep(1000);
+	} while (now_ms() < deadline);
+	print_message("sub-device %u last error: '%s'\n", sub, err);
+	return false;
+}
+
+static uint16_t
+fs_create(const char *name, const char *args)
+{
+	uint16_t port;
+
+	assert_int_equal(rte_eal_hotplug_add("vdev", name, args), 0);
+	port = port_of(name);
+	assert_true(port < RTE_MAX_ETHPORTS);
+	return port;
+}
+
+static void
+fs_destroy(const char *name)
+{
+	uint16_t port = port_of(name);
+
+	rec_refuse_probe(false);
+	if (rte_eth_dev_is_valid_port(port)) {
+		rte_eth_dev_stop(port);
+		rte_eth_dev_close(port);
+	}
+	assert_int_equal(rte_eal_hotplug_remove("vdev", name), 0);
+}
+
+static void
+port_setup(uint16_t port, uint16_t nq, uint16_t nb_desc,
+	   const struct rte_eth_conf *conf)
+{
+	uint16_t q;
+
+	assert_int_equal(rte_eth_dev_configure(port, nq, nq, conf), 0);
+	for (q = 0; q < nq; q++) {
+		assert_int_equal(rte_eth_rx_queue_setup(port, q, nb_desc,
+				 rte_eth_dev_socket_id(port), NULL, mp), 0);
+		assert_int_equal(rte_eth_tx_queue_setup(port, q, nb_desc,
+				 rte_eth_dev_socket_id(port), NULL), 0);
+	}
+}
+
+static void
+port_start_plain(uint16_t port, uint16_t nq)
+{
+	struct rte_eth_conf conf;
+
+	memset(&conf, 0, sizeof(conf));
+	port_setup(port, nq, 256, &conf);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+}
+
+static void
+raise_rmv(const char *sub_name)
+{
+	uint16_t sp = port_of(sub_name);
+
+	assert_true(sp < RTE_MAX_ETHPORTS);
+	rte_eth_dev_callback_process(&rte_eth_devices[sp], RTE_ETH_EVENT_INTR_RMV,
+				     NULL);
+}
+
+/* The sub-device leaves and comes back (hotplug_poll), replayed. */
+static bool
+rmv_and_back(uint16_t port, unsigned int sub, const char *sub_name)
+{
+	uint64_t adds = sub_xstat(port, sub, "additions");
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	raise_rmv(sub_name);
+	while (sub_xstat(port, sub, "additions") <= adds && now_ms() < deadline)
+		usleep(1000);
+	return wait_sub_xstat(port, sub, "state", SUB_STARTED) &&
+		wait_sub_xstat(port, sub, "active", 1);
+}
+
+/* The sub-device leaves and stays away until rec_refuse_probe(false). */
+static bool
+rmv_and_away(uint16_t port, unsigned int sub, const char *sub_name)
+{
+	rec_refuse_probe(true);
+	raise_rmv(sub_name);
+	return wait_sub_xstat(port, sub, "state", SUB_EMPTY);
+}
+
+/* --- descriptors ---------------------------------------------------------- */
+
+/*
+ * A descriptor count is fitted to each sub-device's limits, in the queue
+ * setup op as in replay: the port offers the largest alignment of its
+ * sub-devices, which need not be a multiple of each one's.
+ */
+static void
+test_desc_fitted_in_op_and_replay(void **state)
+{
+	struct rte_eth_conf conf;
+	struct rec_priv *a, *b;
+	uint16_t port;
+
+	(void)state;
+	port = fs_create("net_failsafe50",
+			 "dev(net_fsrec50,desc_align=4),dev(net_fsrec51,desc_align=6),hotplug_poll=20");
+	memset(&conf, 0, sizeof(conf));
+	port_setup(port, 1, 18, &conf);
+	a = rec_named("net_fsrec50");
+	b = rec_named("net_fsrec51");
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_CONFIGURED);
+	assert_int_equal(sub_xstat(port, 1, "state"), SUB_CONFIGURED);
+	assert_int_equal(a->rx_desc[0], 20);
+	assert_int_equal(a->tx_desc[0], 20);
+	assert_int_equal(b->rx_desc[0], 18);
+	assert_int_equal(b->tx_desc[0], 18);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_true(rmv_and_back(port, 0, "net_fsrec50"));
+	a = rec_named("net_fsrec50");
+	assert_int_equal(a->rx_desc[0], 20);
+	assert_int_equal(a->tx_desc[0], 20);
+	fs_destroy("net_failsafe50");
+}
+
+/* --- MTU ------------------------------------------------------------------ */
+
+/*
+ * An MTU above one sub-device's maximum is refused by the op before any
+ * sub-device is touched, naming the one that cannot.  (ethdev checks
+ * the port's limits before the op; a sub-device joining in between is
+ * what the op itself must catch: called directly here.)
+ */
+static void
+test_mtu_refused_naming_sub(void **state)
+{
+	struct rte_eth_dev *dev;
+	struct rec_priv *a;
+	unsigned int calls;
+	char err[128];
+	uint16_t port, mtu;
+
+	(void)state;
+	port = fs_create("net_failsafe51",
+			 "dev(net_fsrec52),dev(net_fsrec53,max_mtu=1500),hotplug_poll=20");
+	port_start_plain(port, 1);
+	a = rec_named("net_fsrec52");
+	calls = a->nb_mtu_set;
+	assert_int_equal(rte_eth_dev_set_mtu(port, 9000), -EINVAL);
+	dev = &rte_eth_devices[port];
+	assert_int_equal(dev->dev_ops->mtu_set(dev, 9000), -EINVAL);
+	assert_int_equal(a->nb_mtu_set, calls);
+	assert_int_equal(priv_of(port)->cfg.mtu, RTE_ETHER_MTU);
+	sub_error(port, 1, err, sizeof(err));
+	assert_non_null(strstr(err, "MTU 9000"));
+	assert_int_equal(sub_xstat(port, 1, "state"), SUB_STARTED);
+	/* One both can take reaches both. */
+	assert_int_equal(rte_eth_dev_set_mtu(port, 1400), 0);
+	assert_int_equal(rte_eth_dev_get_mtu(port_of("net_fsrec53"), &mtu), 0);
+	assert_int_equal(mtu, 1400);
+	fs_destroy("net_failsafe51");
+}
+
+/*
+ * A sub-device that cannot take the port's MTU does not join, and says
+ * why: it never runs with another MTU than the port's.
+ */
+static void
+test_mtu_replay_refuses_sub(void **state)
+{
+	uint16_t port;
+	int i;
+
+	(void)state;
+	port = fs_create("net_failsafe52",
+			 "dev(net_fsrec54),dev(net_fsrec55,max_mtu=1500),hotplug_poll=20");
+	port_start_plain(port, 1);
+	assert_true(rmv_and_away(port, 1, "net_fsrec55"));
+	assert_int_equal(rte_eth_dev_set_mtu(port, 9000), 0);
+	rec_refuse_probe(false);
+	assert_true(wait_sub_error(port, 1, "MTU 9000"));
+	for (i = 0; i < 100; i++) {
+		assert_int_not_equal(sub_xstat(port, 1, "state"), SUB_STARTED);
+		usleep(2000);
+	}
+	/* Back to an MTU it can take: it joins. */
+	assert_int_equal(rte_eth_dev_set_mtu(port, 1500), 0);
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	fs_destroy("net_failsafe52");
+}
+
+/* --- RSS ------------------------------------------------------------------ */
+
+static uint16_t
+rss_port_start(const char *name, const char *args)
+{
+	struct rte_eth_conf conf;
+	uint16_t port;
+
+	port = fs_create(name, args);
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP;
+	port_setup(port, 2, 256, &conf);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	return port;
+}
+
+/*
+ * A caller's key buffer as large as the port's hash_key_size is enough:
+ * a sub-device with a longer key must not write past it.
+ */
+static void
+test_rss_conf_get_small_buffer(void **state)
+{
+	struct rte_eth_dev_info info;
+	struct rte_eth_rss_conf rc;
+	uint8_t buf[64 + 16];
+	unsigned int i;
+	uint16_t port;
+
+	(void)state;
+	port = rss_port_start("net_failsafe53",
+			      "dev(net_fsrec56,key_size=52),dev(net_fsrec57),hotplug_poll=20");
+	assert_int_equal(rte_eth_dev_info_get(port, &info), 0);
+	assert_int_equal(info.hash_key_size, REC_KEY_SIZE);
+	memset(buf, 0x5a, sizeof(buf));
+	memset(&rc, 0, sizeof(rc));
+	rc.rss_key = buf;
+	rc.rss_key_len = info.hash_key_size;
+	assert_int_equal(rte_eth_dev_rss_hash_conf_get(port, &rc), 0);
+	for (i = info.hash_key_size; i < sizeof(buf); i++)
+		if (buf[i] != 0x5a)
+			fail_msg("byte %u past the %u-byte key was written", i,
+				 info.hash_key_size);
+	assert_int_equal(rc.rss_key_len, info.hash_key_size);
+	/* Too small for any sub-device's key: refused, nothing written. */
+	memset(buf, 0x5a, sizeof(buf));
+	rc.rss_key_len = 8;
+	assert_int_equal(rte_eth_dev_rss_hash_conf_get(port, &rc), -EINVAL);
+	for (i = 0; i < sizeof(buf); i++)
+		assert_int_equal(buf[i], 0x5a);
+	fs_destroy("net_failsafe53");
+}
+
+/*
+ * A hash update across sub-devices with different key sizes: the hash
+ * types reach all of them, the key those of its length; the others keep
+ * their own key, as a sub-device joining later does.
+ */
+static void
+test_rss_update_mixed_key_sizes(void **state)
+{
+	struct rte_eth_rss_conf rc;
+	struct rec_priv *longer, *same;
+	uint8_t key[REC_KEY_SIZE], got[REC_KEY_SIZE];
+	unsigned int i;
+	uint16_t port;
+
+	(void)state;
+	port = rss_port_start("net_failsafe54",
+			      "dev(net_fsrec58,key_size=52),dev(net_fsrec59),hotplug_poll=20");
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)(0x30 + i);
+	memset(&rc, 0, sizeof(rc));
+	rc.rss_hf = RTE_ETH_RSS_IPV4;
+	rc.rss_key = key;
+	rc.rss_key_len = sizeof(key);
+	assert_int_equal(rte_eth_dev_rss_hash_update(port, &rc), 0);
+	longer = rec_named("net_fsrec58");
+	same = rec_named("net_fsrec59");
+	assert_int_equal(same->rss_key_len, sizeof(key));
+	assert_memory_equal(same->rss_key, key, sizeof(key));
+	assert_int_not_equal(longer->rss_key_len, sizeof(key));
+	assert_int_equal(longer->rss_hf, RTE_ETH_RSS_IPV4);
+	assert_int_equal(same->rss_hf, RTE_ETH_RSS_IPV4);
+	/* Read back: the key the port was given. */
+	memset(&rc, 0, sizeof(rc));
+	rc.rss_key = got;
+	rc.rss_key_len = sizeof(got);
+	assert_int_equal(rte_eth_dev_rss_hash_conf_get(port, &rc), 0);
+	assert_memory_equal(got, key, sizeof(key));
+	assert_int_equal(rc.rss_hf, RTE_ETH_RSS_IPV4);
+	/* The same at replay. */
+	assert_true(rmv_and_back(port, 0, "net_fsrec58"));
+	longer = rec_named("net_fsrec58");
+	assert_int_not_equal(longer->rss_key_len, sizeof(key));
+	assert_int_equal(longer->rss_hf, RTE_ETH_RSS_IPV4);
+	fs_destroy("net_failsafe54");
+}
+
+/*
+ * The port reports the RSS hash algorithms every sub-device has, and one
+ * of them given at configure reaches the sub-devices.
+ */
+static void
+test_rss_algo_capa(void **state)
+{
+#ifdef FS_HAS_RSS_ALGO_CAPA
+	const uint32_t both = RTE_ETH_HASH_ALGO_CAPA_MASK(DEFAULT) |
+		RTE_ETH_HASH_ALGO_CAPA_MASK(SIMPLE_XOR);
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf conf;
+	char args[160];
+	uint16_t port;
+
+	(void)state;
+	snprintf(args, sizeof(args), "dev(net_fsrec60,algo_capa=0x%x),dev(net_fsrec61,algo_capa=0x%x),hotplug_poll=20",
+		 both | RTE_ETH_HASH_ALGO_CAPA_MASK(TOEPLITZ), both);
+	port = fs_create("net_failsafe55", args);
+	assert_int_equal(rte_eth_dev_info_get(port, &info), 0);
+	assert_int_equal(info.rss_algo_capa, both);
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP;
+	conf.rx_adv_conf.rss_conf.algorithm = RTE_ETH_HASH_FUNCTION_SIMPLE_XOR;
+	port_setup(port, 1, 256, &conf);
+	assert_int_equal(rec_named("net_fsrec60")->rss_algo,
+			 RTE_ETH_HASH_FUNCTION_SIMPLE_XOR);
+	assert_int_equal(rec_named("net_fsrec61")->rss_algo,
+			 RTE_ETH_HASH_FUNCTION_SIMPLE_XOR);
+	/* Toeplitz is not the port's: ethdev refuses it. */
+	conf.rx_adv_conf.rss_conf.algorithm = RTE_ETH_HASH_FUNCTION_TOEPLITZ;
+	assert_int_equal(rte_eth_dev_configure(port, 1, 1, &conf), -EINVAL);
+	fs_destroy("net_failsafe55");
+#else
+	(void)state;
+	print_message("this DPDK has no RSS hash algorithm capabilities\n");
+#endif
+}
+
+/* --- queue state ---------------------------------------------------------- */
+
+/*
+ * A queue set up for deferred start and started later by the application
+ * is started on a sub-device that joins afterwards, as a stopped one is
+ * stopped there.
+ */
+static void
+test_queue_state_replayed(void **state)
+{
+	struct rte_eth_rxconf rxconf;
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_data *sd;
+	uint16_t port, q;
+
+	(void)state;
+	port = fs_create("net_failsafe56", "dev(net_fsrec62),dev(net_fsrec63),hotplug_poll=20");
+	memset(&conf, 0, sizeof(conf));
+	memset(&rxconf, 0, sizeof(rxconf));
+	assert_int_equal(rte_eth_dev_configure(port, 3, 3, &conf), 0);
+	for (q = 0; q < 3; q++) {
+		rxconf.rx_deferred_start = q == 1;
+		assert_int_equal(rte_eth_rx_queue_setup(port, q, 256,
+				 rte_eth_dev_socket_id(port), &rxconf, mp), 0);
+		assert_int_equal(rte_eth_tx_queue_setup(port, q, 256,
+				 rte_eth_dev_socket_id(port), NULL), 0);
+	}
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	sd = rte_eth_devices[port_of("net_fsrec63")].data;
+	assert_int_equal(sd->rx_queue_state[1], RTE_ETH_QUEUE_STATE_STOPPED);
+	assert_int_equal(rte_eth_dev_rx_queue_start(port, 1), 0);
+	assert_int_equal(rte_eth_dev_rx_queue_stop(port, 2), 0);
+	assert_int_equal(sd->rx_queue_state[1], RTE_ETH_QUEUE_STATE_STARTED);
+	assert_int_equal(sd->rx_queue_state[2], RTE_ETH_QUEUE_STATE_STOPPED);
+	assert_true(rmv_and_back(port, 1, "net_fsrec63"));
+	sd = rte_eth_devices[port_of("net_fsrec63")].data;
+	assert_int_equal(sd->rx_queue_state[0], RTE_ETH_QUEUE_STATE_STARTED);
+	assert_int_equal(sd->rx_queue_state[1], RTE_ETH_QUEUE_STATE_STARTED);
+	assert_int_equal(sd->rx_queue_state[2], RTE_ETH_QUEUE_STATE_STOPPED);
+	fs_destroy("net_failsafe56");
+}
+
+/* --- main ----------------------------------------------------------------- */
+
+static int
+eal_setup(void **state)
+{
+	const char *plugin = getenv("FS_PLUGIN_DIR");
+	char prefix[64];
+	char *argv[16];
+	int argc = 0;
+
+	(void)state;
+	if (plugin == NULL) {
+		fprintf(stderr, "FS_PLUGIN_DIR is not set (run through devtools/test.sh)\n");
+		return -1;
+	}
+	snprintf(prefix, sizeof(prefix), "fs-settings-%d", getpid());
+	argv[argc++] = "test_fs_settings";
+	argv[argc++] = "-l";
+	argv[argc++] = "0";
+	argv[argc++] = "--no-pci";
+	argv[argc++] = "--no-huge";
+	argv[argc++] = "-m";
+	argv[argc++] = "256";
+	argv[argc++] = "--file-prefix";
+	argv[argc++] = prefix;
+	argv[argc++] = "-d";
+	argv[argc++] = (char *)plugin;
+	if (getenv("FS_TEST_LOG") != NULL) {
+		argv[argc++] = "--log-level";
+		argv[argc++] = getenv("FS_TEST_LOG");
+	}
+	argv[argc] = NULL;
+	if (rte_eal_init(argc, argv) < 0) {
+		fprintf(stderr, "rte_eal_init failed: %s\n", rte_strerror(rte_errno));
+		return -1;
+	}
+	mp = rte_pktmbuf_pool_create("fs_settings_mp", 2047, 0, 0,
+				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	return mp == NULL ? -1 : 0;
+}
+
+static int
+eal_teardown(void **state)
+{
+	(void)state;
+	rte_mempool_free(mp);
+	rte_eal_cleanup();
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_desc_fitted_in_op_and_replay),
+		cmocka_unit_test(test_mtu_refused_naming_sub),
+		cmocka_unit_test(test_mtu_replay_refuses_sub),
+		cmocka_unit_test(test_rss_conf_get_small_buffer),
+		cmocka_unit_test(test_rss_update_mixed_key_sizes),
+		cmocka_unit_test(test_rss_algo_capa),
+		cmocka_unit_test(test_queue_state_replayed),
+	};
+
+	if (getenv("FS_TEST_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("FS_TEST_FILTER"));
+	return cmocka_run_group_tests(tests, eal_setup, eal_teardown);
+}
