@@ -23,7 +23,10 @@ sdk_fallback=${FS_SDK_FALLBACK:-$top/../shared/dpdk-sdk}
 packages=(libdpdk-dev dpdk dpdk-dev libmnl-dev libcmocka-dev meson ninja-build
 	pkg-config gcc iproute2 python3 python3-pyelftools dpkg-dev xz-utils
 	clang libclang-rt-dev valgrind gdb gnuplot-nox openvswitch-switch-dpdk
-	qemu-system-x86 busybox-static cpio kmod)
+	qemu-system-x86 busybox-static cpio kmod
+	build-essential debhelper python3-docutils lintian)
+# build-essential, debhelper, python3-docutils (rst2man, for the man pages)
+# and lintian: dpkg-buildpackage of debian/ and its check in the suite.
 # libclang-rt-dev is Debian's default-clang companion of clang (14 on 12,
 # 19 on 13): the sanitizer and libFuzzer runtime of the installed clang.
 
