@@ -29,6 +29,7 @@ extern "C" {
 
 struct rte_pci_device;
 struct rte_ether_addr;
+struct mnl_socket;
 
 /** Longest accepted DEVPATH, including the terminating NUL. */
 #define HOTPLUG_DEVPATH_MAX 512
@@ -319,6 +320,39 @@ HOTPLUG_EXPORT int hotplug_netdev_carrier(const char *ifname);
  * @return 1 IFF_UP and IFF_RUNNING, 0 not; -ENODEV absent; -errno.
  */
 HOTPLUG_EXPORT int hotplug_netdev_running(const char *ifname);
+/**
+ * An administrator's `ip link set up`, kept across our own bring-up of a
+ * sub-device on that interface.  net_af_packet sets promiscuous mode (a
+ * replay, and ethdev's restore at every start) by reading the interface's
+ * flags (SIOCGIFFLAGS) and writing them back with IFF_PROMISC changed
+ * (SIOCSIFFLAGS): an up between the read and the write is undone, and
+ * the interface is left down with nothing to say so.
+ */
+struct hotplug_up_watch {
+	struct mnl_socket *nl;	/* rtnetlink links; NULL: nothing watched */
+	int ifindex;
+};
+
+/**
+ * Watch ifname from now on, if it is down (an up one is not at risk: the
+ * writes carry IFF_UP back).  The rtnetlink subscription comes before
+ * the flags are read, so no later change is missed.
+ * @return 0 watching; 1 up, not watched; -ENODEV absent; -errno (not
+ * watched).
+ */
+HOTPLUG_EXPORT int hotplug_up_watch_begin(struct hotplug_up_watch *w,
+		const char *ifname);
+/**
+ * End the watch.  When the interface came up during it and is down
+ * again at its end, bring it up again, changing IFF_UP alone
+ * (RTM_NEWLINK with ifi_change IFF_UP, as `ip link set up` does).  An up
+ * then a down both by someone else within the watch reads the same, and
+ * is undone too: the watch lasts a bring-up, a few milliseconds.
+ * @return 1 brought up again; 0 nothing to do or not watched; -ENOBUFS
+ * messages were lost, nothing done; -errno.  The watch is over in all
+ * cases.
+ */
+HOTPLUG_EXPORT int hotplug_up_watch_end(struct hotplug_up_watch *w);
 /** @return 0; -ENODEV no such ifindex; -ENOSPC buffer too small. */
 HOTPLUG_EXPORT int hotplug_ifindex_to_ifname(int ifindex, char *buf,
 		size_t size);

@@ -14,8 +14,10 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <net/if.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -205,4 +207,179 @@ hotplug_link_drain(struct mnl_socket *nl, unsigned int *events,
 		}
 		link_datagram(buf, (size_t)n, rx_ns, events, dropped, stale);
 	}
+}
+
+/* --- keeping an administrator's up across our bring-up ------------------ */
+
+static unsigned int
+netdev_ifindex(int fd, const char *ifname)
+{
+	struct ifreq ifr;
+
+	if (fd < 0 || hotplug_netdev_ifreq(fd, SIOCGIFINDEX, ifname, &ifr) < 0)
+		return 0;
+	return (unsigned int)ifr.ifr_ifindex;
+}
+
+/* 1 IFF_UP, 0 down, -errno; ifindex checked, as the name may move. */
+static int
+up_watch_flags(const char *ifname, int ifindex)
+{
+	int fd = hotplug_netdev_fd();
+	struct ifreq ifr;
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = hotplug_netdev_ifreq(fd, SIOCGIFFLAGS, ifname, &ifr);
+	if (ret < 0)
+		return ret;
+	if (ifindex != 0 && (int)netdev_ifindex(fd, ifname) != ifindex)
+		return -ENODEV;
+	return (ifr.ifr_flags & IFF_UP) != 0;
+}
+
+int
+hotplug_up_watch_begin(struct hotplug_up_watch *w, const char *ifname)
+{
+	int ret;
+
+	w->nl = NULL;
+	w->ifindex = 0;
+	/* Cheap answers first: absent, or up already. */
+	ret = up_watch_flags(ifname, 0);
+	if (ret != 0)
+		return ret;
+	w->ifindex = (int)netdev_ifindex(hotplug_netdev_fd(), ifname);
+	if (w->ifindex == 0)
+		return -ENODEV;
+	w->nl = hotplug_link_open();
+	if (w->nl == NULL)
+		return -errno;
+	/* Subscribed: read again, so that no later change goes unseen. */
+	ret = up_watch_flags(ifname, w->ifindex);
+	if (ret != 0) {
+		mnl_socket_close(w->nl);
+		w->nl = NULL;
+	}
+	return ret;
+}
+
+/* The watched link's part of one datagram: up or down, or deleted. */
+static void
+up_watch_datagram(const struct hotplug_up_watch *w, const char *buf,
+		size_t n, bool *seen_up, bool *up, bool *gone)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	int left = (int)n;
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+		if ((nlh->nlmsg_type != RTM_NEWLINK &&
+		     nlh->nlmsg_type != RTM_DELLINK) ||
+		    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi) ||
+		    ifi->ifi_family != AF_UNSPEC || ifi->ifi_index != w->ifindex)
+			continue;
+		if (nlh->nlmsg_type == RTM_DELLINK) {
+			*gone = true;
+			continue;
+		}
+		*up = (ifi->ifi_flags & IFF_UP) != 0;
+		*seen_up |= *up;
+	}
+}
+
+/* Every message so far, in order: did the link go up, and is it up now. */
+static int
+up_watch_read(const struct hotplug_up_watch *w, bool *seen_up, bool *up,
+		bool *gone)
+{
+	struct sockaddr_nl sa;
+	socklen_t sa_len;
+	char *buf;
+	ssize_t n;
+	int ret = 0;
+
+	buf = malloc(LINK_BUF_SIZE);
+	if (buf == NULL)
+		return -ENOMEM;
+	for (;;) {
+		sa_len = sizeof(sa);
+		n = recvfrom(mnl_socket_get_fd(w->nl), buf, LINK_BUF_SIZE,
+			     MSG_DONTWAIT, (struct sockaddr *)&sa, &sa_len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				ret = -errno;	/* ENOBUFS: some were lost */
+			break;
+		}
+		if (sa_len == sizeof(sa) && sa.nl_pid == 0)
+			up_watch_datagram(w, buf, (size_t)n, seen_up, up, gone);
+	}
+	free(buf);
+	return ret;
+}
+
+/* `ip link set <ifindex> up`: IFF_UP alone, combined under RTNL. */
+static int
+up_watch_set_up(int ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct mnl_socket *nl;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	unsigned int seq = 1;
+	ssize_t n;
+	int ret;
+
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (nl == NULL)
+		return -errno;
+	if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	ifi->ifi_change = IFF_UP;
+	ifi->ifi_flags = IFF_UP;
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	/* The kernel answers before sendto() returns. */
+	n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+	if (n < 0) {
+		ret = -errno;
+		goto out;
+	}
+	ret = mnl_cb_run(buf, (size_t)n, seq, mnl_socket_get_portid(nl),
+			 NULL, NULL) < 0 ? -errno : 0;
+out:
+	mnl_socket_close(nl);
+	return ret;
+}
+
+int
+hotplug_up_watch_end(struct hotplug_up_watch *w)
+{
+	bool seen_up = false, up = false, gone = false;
+	int ret;
+
+	if (w->nl == NULL)
+		return 0;
+	ret = up_watch_read(w, &seen_up, &up, &gone);
+	mnl_socket_close(w->nl);
+	w->nl = NULL;
+	if (ret < 0 || gone || !seen_up || up)
+		return ret;
+	ret = up_watch_set_up(w->ifindex);
+	return ret < 0 ? ret : 1;
 }

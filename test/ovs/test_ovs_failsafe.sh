@@ -223,6 +223,24 @@ traffic_report() {
 		"$f" "$2"
 }
 
+# The generator has opened its FIFO: a command written now is read.
+traffic_ready() {
+	local pid=${TRAFFIC_PIDS[$1]:-} ctl fd
+	ctl=$(traffic_ctl "$1")
+	for fd in /proc/"$pid"/fd/*; do
+		[ "$(readlink "$fd" 2>/dev/null)" = "$ctl" ] && return 0
+	done
+	return 1
+}
+
+# sent_at_least <stream> <frames>: the generator has sent that many
+# (asked only once it listens, so that waiting for its start-up does not
+# read as a generator that stopped taking commands).
+sent_at_least() {
+	traffic_ready "$1" &&
+		[ "$(traffic_report "$1" 'r["sent"]')" -ge "$2" ] 2>/dev/null
+}
+
 traffic_stop() {	# <stream>
 	local pid=${TRAFFIC_PIDS[$1]:-}
 	traffic_cmd "$1" quit
@@ -258,6 +276,10 @@ fs_check "fail-safe port added, no error" no_error
 fs_check "fail-safe port link up" fs_wait_for 10 link_is up
 
 traffic_start fwd "$RATE" vC1 vA1 vB1
+# The checks below allow seconds from the first frame, not from exec: on
+# 2 loaded cores python3 in the netns may take that long to start.
+fs_check "the forward stream's generator is sending" \
+	fs_wait_for 15 sent_at_least fwd $((RATE / 10))
 if [ "$LATE_JOIN" = 1 ]; then
 	fs_check "traffic flows through the bridge to vB0" fs_rx_grows vB1 5
 	traffic_cmd fwd mark late-join
@@ -403,8 +425,7 @@ traffic_stop fwd
 traffic_start back "$RATE" vA1 vC1
 # A second of traffic sent, however long the generator took to start on a
 # loaded machine (bounded), then what of it arrived.
-sent_enough() { [ "$(traffic_report back 'r["sent"]')" -ge "$RATE" ] 2>/dev/null; }
-fs_wait_for 10 sent_enough
+fs_wait_for 10 sent_at_least back "$RATE"
 sleep 0.3
 back=$(traffic_report back 'r["received"]')
 traffic_stop back
@@ -414,6 +435,7 @@ fs_check "traffic from the re-plugged vA0's peer reaches the other port ($back f
 # --- MTU through mtu_request ---------------------------------------------
 
 traffic_start fwd "$RATE" vC1 vA1 vB1
+fs_wait_for 15 sent_at_least fwd $((RATE / 10))
 vsctl set Interface fs0 mtu_request=1400
 fs_check "mtu_request=1400 applied (Interface mtu)" \
 	fs_wait_for 10 eval '[ "$(iface_get fs0 mtu)" = 1400 ]'

@@ -344,8 +344,11 @@ static int
 fs_hotplug_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
 		      uint64_t rx_ns)
 {
-	int ret = fs_sub_probe(sub);
+	struct hotplug_up_watch w;
+	int ret;
 
+	fs_sub_up_watch_begin(sub, &w);
+	ret = fs_sub_probe(sub);
 	t->last_add_probe_ns = fs_time_ns() - rx_ns;
 	if (ret == 0)
 		ret = fs_sub_configure(sub);
@@ -353,6 +356,7 @@ fs_hotplug_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
 	if (ret == 0)
 		ret = fs_sub_start(sub);
 	t->last_add_start_ns = fs_time_ns() - rx_ns;
+	fs_sub_up_watch_end(sub, &w);
 	if (ret < 0) {
 		fs_sub_teardown(sub);
 		return ret;

@@ -527,20 +527,51 @@ fs_sub_teardown(struct fs_sub *sub)
 	fs_sub_detach_end(sub);
 }
 
+/*
+ * Around a bring-up (probe, replay, start) of a sub-device on a kernel
+ * interface: net_af_packet writes the interface's flags back as it read
+ * them, with IFF_PROMISC changed, so an administrator's `ip link set up`
+ * in between (a re-created interface is brought up just as its ADD is
+ * handled) was lost and the interface stayed down.  Put it back.
+ */
+void
+fs_sub_up_watch_begin(struct fs_sub *sub, struct hotplug_up_watch *w)
+{
+	w->nl = NULL;
+	if (sub->iface[0] != '\0' && sub->state != FS_SUB_STARTED)
+		(void)hotplug_up_watch_begin(w, sub->iface);
+}
+
+void
+fs_sub_up_watch_end(struct fs_sub *sub, struct hotplug_up_watch *w)
+{
+	int ret = hotplug_up_watch_end(w);
+
+	if (ret > 0)
+		FS_PORT_LOG(NOTICE, sub->priv, "sub-device %u: %s was brought up during its bring-up, whose flags write (promiscuous mode) took it down again: brought it up again",
+			    sub->idx, sub->iface);
+	else if (ret < 0)
+		FS_PORT_LOG(WARNING, sub->priv, "sub-device %u: keeping %s up across its bring-up failed: %s",
+			    sub->idx, sub->iface, strerror(-ret));
+}
+
 /* Bring one slot as far as the port is; on failure leave it empty. */
 int
 fs_sub_join(struct fs_sub *sub)
 {
 	bool was_empty = sub->state == FS_SUB_EMPTY;
+	struct hotplug_up_watch w;
 	int ret;
 
 	if (fs_sub_leaving(sub))
 		return -EBUSY;
+	fs_sub_up_watch_begin(sub, &w);
 	ret = fs_sub_probe(sub);
 	if (ret == 0)
 		ret = fs_sub_configure(sub);
 	if (ret == 0)
 		ret = fs_sub_start(sub);
+	fs_sub_up_watch_end(sub, &w);
 	if (ret < 0) {
 		fs_sub_teardown(sub);
 		return ret;
