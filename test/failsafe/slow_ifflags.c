@@ -10,7 +10,9 @@
  * flags in it every time, as a descheduled thread would now and then.
  */
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
