@@ -228,7 +228,9 @@ traffic_ready() {
 	local pid=${TRAFFIC_PIDS[$1]:-} ctl fd
 	ctl=$(traffic_ctl "$1")
 	for fd in /proc/"$pid"/fd/*; do
-		[ "$(readlink "$fd" 2>/dev/null)" = "$ctl" ] && return 0
+		# by inode: in another release's root, readlink names the FIFO
+		# from the host's root (ip netns exec has its own mounts)
+		[ "$fd" -ef "$ctl" ] && return 0
 	done
 	return 1
 }
