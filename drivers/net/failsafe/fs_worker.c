@@ -55,6 +55,7 @@ static struct {
 	unsigned int nb_queued;
 	struct fs_priv *busy;		/* the port of the running item */
 	unsigned int users;		/* ports of this process */
+	unsigned int gen;		/* of the thread that should run */
 	bool running;
 	bool stop;
 	pthread_t tid;
@@ -80,14 +81,18 @@ fs_work_run(struct fs_work *item)
 		fs_hotplug_join_run(item->priv);
 }
 
+/*
+ * arg: its generation.  One detached by a close from its own callback
+ * ends even if a new port started the next one meanwhile.
+ */
 static void *
 fs_worker_main(void *arg)
 {
+	unsigned int gen = (unsigned int)(uintptr_t)arg;
 	struct fs_work *item;
 
-	RTE_SET_USED(arg);
 	pthread_mutex_lock(&w.lock);
-	while (!w.stop) {
+	while (!w.stop && w.gen == gen) {
 		item = TAILQ_FIRST(&w.queue);
 		if (item == NULL) {
 			pthread_cond_wait(&w.queued, &w.lock);
@@ -100,6 +105,8 @@ fs_worker_main(void *arg)
 		fs_work_run(item);	/* may close the port (LSC callback) */
 		free(item);
 		pthread_mutex_lock(&w.lock);
+		if (w.gen != gen)
+			break;	/* a later worker owns busy */
 		w.busy = NULL;
 		pthread_cond_broadcast(&w.done);
 	}
@@ -116,8 +123,10 @@ fs_worker_get(void)
 	pthread_mutex_lock(&w.lock);
 	if (w.users == 0 && !w.running) {
 		w.stop = false;
-		ret = hotplug_ctrl_thread_create(&w.tid, "fs-add",
-						 fs_worker_main, NULL);
+		w.gen++;
+		w.busy = NULL;	/* a detached predecessor's, if any */
+		ret = hotplug_ctrl_thread_create(&w.tid, "fs-add", fs_worker_main,
+						 (void *)(uintptr_t)w.gen);
 		w.running = ret == 0;
 	}
 	if (ret == 0)
