@@ -264,6 +264,7 @@ struct fs_priv {
 	/* What a secondary may know of it: written with each publish. */
 	uint16_t pub_nb_paths;
 	uint16_t pub_tx_sub;		/* UINT16_MAX: none */
+	uint32_t pub_active_mask;	/* bit per slot in the set */
 	struct rte_rcu_qsbr *qsbr;
 	uint32_t nb_readers;
 	bool membarrier_ok;
