@@ -193,6 +193,8 @@ process_all(const struct hotplug_event *evs, unsigned int n)
 
 	for (i = 0; i < n; i++)
 		process(&evs[i]);
+	/* An ADD is only queued there: the ADD worker acts on it. */
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
 }
 
 /*

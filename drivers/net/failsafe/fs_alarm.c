@@ -147,20 +147,25 @@ fs_alarm_run(struct fs_priv *priv, uint32_t *closing)
 {
 	uint64_t now = fs_time_ns();
 	struct fs_sub *sub;
+	bool join = false;
 
 	if (priv->closing)
 		return;
 	fs_alarm_rmv(priv);
 	fs_alarm_subs(priv, closing);
 	fs_switch_reclaim(priv, false, closing);
-	priv->exec_busy = fs_subs_exec_service(priv, now >= priv->probe_after_ns);
+	priv->exec_busy = fs_subs_exec_service(priv, &join);
+	/* The probes themselves run in the ADD worker: queued, not done here. */
 	if (now >= priv->probe_after_ns) {
 		FS_FOREACH_SUB(priv, sub)
 			fs_hotplug_pending_add(sub);
 		if (fs_alarm_needs_poll(priv) && now >= priv->next_poll_ns) {
 			priv->next_poll_ns = now + priv->args.hotplug_poll_ms * 1000000ULL;
-			fs_subs_join_all(priv);
+			priv->poll_due = true;
+			join = true;
 		}
+		if (join)
+			fs_worker_queue_join(priv);
 	}
 	if (priv->started && fs_switch_links_changed(priv))
 		fs_alarm_link_watch(priv, now);
@@ -181,7 +186,7 @@ fs_lsc_emit_pending(struct fs_priv *priv)
  * Close retired sub-devices without the port lock, so that a REMOVE or an
  * ADD of another device, or the application's control path, never waits
  * for a slow close; then empty their slots, and let the alarm's next
- * run replay the ADDs that waited for them (fs_alarm_run).
+ * run hand the ADDs that waited for them to the ADD worker (fs_alarm_run).
  */
 static void
 fs_alarm_close(struct fs_priv *priv, uint32_t closing)

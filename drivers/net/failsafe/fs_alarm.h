@@ -24,8 +24,9 @@ struct fs_priv;
 
 /*
  * The control side of a port runs deferred work from an rte_alarm: it finishes
- * grace periods, acts on sub-device RMV/LSC events, and re-probes empty
- * slots every hotplug_poll ms.  It never blocks the interrupt thread: when
+ * grace periods, acts on sub-device RMV/LSC events, and has the ADD worker
+ * (fs_worker.c) re-probe empty slots every hotplug_poll ms, probe a slot
+ * whose exec() command answered and take an ADD that waited for its slot.  It never blocks the interrupt thread: when
  * the port lock is busy it tries again a little later.
  */
 void fs_alarm_arm(struct fs_priv *priv, uint64_t us);	/* under lock */

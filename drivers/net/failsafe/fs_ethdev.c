@@ -261,6 +261,8 @@ fs_dev_close(struct rte_eth_dev *dev)
 	/* A running port alarm may need the lock to finish: cancel first. */
 	__atomic_store_n(&priv->closing, true, __ATOMIC_RELEASE);
 	fs_alarm_cancel(priv);
+	/* Nothing queues for it now: drop its ADDs, wait for a running one. */
+	fs_worker_cancel(priv);
 	pthread_mutex_lock(&priv->lock);
 	priv->started = false;
 	fs_switch_fini(priv);
@@ -290,6 +292,7 @@ fs_dev_close(struct rte_eth_dev *dev)
 	if (priv->sigbus_on)
 		hotplug_sigbus_uninstall();
 	priv->sigbus_on = false;
+	fs_worker_put();
 	FS_PORT_LOG(INFO, priv, "closed");
 	return 0;
 }

@@ -9,10 +9,13 @@
  * lib/hotplug's monitor thread): matched to the slot here, handed to the
  * one removal path, fs_sub_remove() (fs_remove.c).
  *
- * ADD: a device matching an empty slot (its own interface or PCI address,
- * or a match_mac<N>/match_pci<N> rule for a replacement) is bound to its
- * driver (PCI), probed, given the port's configuration, started, and the
- * active set is published again, preferred sub-device first.
+ * ADD: the monitor thread only queues it for the ADD worker
+ * (fs_worker.c), in whose thread fs_hotplug_add_run() matches it to an
+ * empty slot (its own interface or PCI address, or a match_mac<N>/
+ * match_pci<N> rule for a replacement), binds it to its driver (PCI)
+ * without the port lock, then probes it, gives it the port's
+ * configuration, starts it, and publishes the active set again,
+ * preferred sub-device first.
  */
 
 #include <errno.h>
@@ -291,12 +294,9 @@ fs_hotplug_add_slot(struct fs_priv *priv, const struct hotplug_event *ev,
  * asks again at every tick.
  */
 static int
-fs_hotplug_bind(struct fs_priv *priv, struct fs_sub *sub, const char *pci_addr,
-		bool take)
+fs_hotplug_bound(struct fs_priv *priv, struct fs_sub *sub, const char *pci_addr,
+		 bool take, int ret)
 {
-	int ret = hotplug_bind_driver(pci_addr, priv->args.bind_driver,
-				      FS_BIND_TIMEOUT_MS,
-				      take ? HOTPLUG_BIND_TAKE : 0);
 	char cur[HOTPLUG_DRIVER_MAX] = "";
 
 	if (ret == 0) {
@@ -317,53 +317,36 @@ fs_hotplug_bind(struct fs_priv *priv, struct fs_sub *sub, const char *pci_addr,
 			   " and it was never this port's");
 }
 
+/* Without the port lock: it may wait FS_BIND_TIMEOUT_MS for the driver. */
+static int
+fs_hotplug_bind(struct fs_priv *priv, const char *pci_addr, bool take)
+{
+	return hotplug_bind_driver(pci_addr, priv->args.bind_driver,
+				   FS_BIND_TIMEOUT_MS,
+				   take ? HOTPLUG_BIND_TAKE : 0);
+}
+
 /*
- * Under lock, before hotplug_poll probes an empty PCI slot: the ADD
- * path's bind, for a device that is back with another driver (its bind
- * lost to the kernel's own probe, or its ADD was not seen), which the
- * PCI bus could otherwise never probe.  Only an unbound device, or one
- * this slot saw go away.
+ * Before hotplug_poll probes an empty PCI slot: the ADD path's bind, for
+ * a device that is back with another driver (its bind lost to the
+ * kernel's own probe, or its ADD was not seen), which the PCI bus could
+ * otherwise never probe.  Only an unbound device, or one this slot saw
+ * go away.  Under lock: which slots, and the address to bind.
  */
-void
-fs_hotplug_poll_bind(struct fs_sub *sub)
+static bool
+fs_hotplug_poll_wants_bind(const struct fs_sub *sub, char *addr, size_t len)
 {
 	struct fs_priv *priv = sub->priv;
 	char cur[HOTPLUG_DRIVER_MAX];
 
 	if (!priv->args.uevent || !fs_sub_is_pci(sub) ||
 	    sub->state != FS_SUB_EMPTY)
-		return;
+		return false;
 	if (hotplug_pci_driver(sub->pci_addr, cur, sizeof(cur)) < 0 ||
 	    strcmp(cur, priv->args.bind_driver) == 0)
-		return;	/* not there, or ready for its probe */
-	fs_hotplug_bind(priv, sub, sub->pci_addr, sub->pci_gone);
-}
-
-/* fs_sub_join(), step by step, with the time of each step recorded. */
-static int
-fs_hotplug_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
-		      uint64_t rx_ns)
-{
-	struct hotplug_up_watch w;
-	int ret;
-
-	fs_sub_up_watch_begin(sub, &w);
-	ret = fs_sub_probe(sub);
-	t->last_add_probe_ns = fs_time_ns() - rx_ns;
-	if (ret == 0)
-		ret = fs_sub_configure(sub);
-	t->last_add_configure_ns = fs_time_ns() - rx_ns;
-	if (ret == 0)
-		ret = fs_sub_start(sub);
-	t->last_add_start_ns = fs_time_ns() - rx_ns;
-	fs_sub_up_watch_end(sub, &w);
-	if (ret < 0) {
-		fs_sub_teardown(sub);
-		return ret;
-	}
-	if (sub->state == FS_SUB_STARTED)
-		sub->additions++;
-	return 0;
+		return false;	/* not there, or ready for its probe */
+	snprintf(addr, len, "%s", sub->pci_addr);
+	return true;
 }
 
 /* What a returning sub-device does once published, for the log. */
@@ -378,29 +361,32 @@ fs_add_role(const struct fs_priv *priv, const struct fs_sub *sub)
 		"waiting for its link before it leads";
 }
 
-static void
-fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
+/*
+ * Under lock, in the ADD worker: the empty slot this ADD fills, its
+ * replacement devargs written, or NULL.  *take: the bind may take the
+ * device from another driver.
+ */
+static struct fs_sub *
+fs_hotplug_add_claim(struct fs_priv *priv, const struct hotplug_event *ev,
+		     bool *replacement, bool *take)
 {
-	struct fs_hotplug_times *t = &priv->hp;
-	bool replacement = false;
 	struct fs_sub *sub;
-	int ret;
 
-	sub = fs_hotplug_add_slot(priv, ev, &replacement);
+	sub = fs_hotplug_add_slot(priv, ev, replacement);
 	/* An unconfigured port takes it too, as its probe took the others. */
 	if (sub == NULL)
-		return;
+		return NULL;
 	if (fs_sub_leaving(sub)) {
 		/* Its predecessor is still leaving: come back once it is gone. */
 		sub->pending_ev = *ev;
 		sub->add_pending = true;
 		fs_alarm_arm(priv, FS_ALARM_FAST_US);
-		return;
+		return NULL;
 	}
 	if (sub->state != FS_SUB_EMPTY)
-		return;	/* still here: an ADD for a present device changes nothing */
-	if (replacement && fs_rewrite_devargs(sub, ev) < 0)
-		return;
+		return NULL;	/* still here: an ADD for a present device changes nothing */
+	if (*replacement && fs_rewrite_devargs(sub, ev) < 0)
+		return NULL;
 	/*
 	 * The kernel's own ADD: the device has just come, and a driver that
 	 * has it probed it meanwhile.  A synthetic ADD (written to sysfs, or
@@ -408,15 +394,22 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 	 * away and came back: only an unbound one is taken, or a match rule
 	 * would take every new device with that id (a host's new VF).
 	 */
-	if (ev->subsystem == HOTPLUG_SUBSYS_PCI &&
-	    fs_hotplug_bind(priv, sub, ev->pci_addr,
-			    !replacement &&
-			    (sub->pci_gone || (!ev->synth && !ev->resync))) < 0)
-		return;
-	t->last_add_bind_ns = fs_time_ns() - ev->rx_ns;
-	ret = fs_hotplug_join_timed(sub, t, ev->rx_ns);
+	*take = !*replacement &&
+		(sub->pci_gone || (!ev->synth && !ev->resync));
+	return sub;
+}
+
+/* Under lock, in the ADD worker: probe, replay, start, publish. */
+static void
+fs_hotplug_add_join(struct fs_priv *priv, struct fs_sub *sub,
+		    const struct hotplug_event *ev, bool replacement)
+{
+	struct fs_hotplug_times *t = &priv->hp;
+	int ret;
+
+	ret = fs_sub_join_timed(sub, t, ev->rx_ns);
 	if (ret == -EAGAIN && sub->exec.pid != 0) {
-		FS_PORT_LOG(INFO, priv, "sub-device %u (%s): its exec() command runs; the alarm probes it once it answers",
+		FS_PORT_LOG(INFO, priv, "sub-device %u (%s): its exec() command runs; the worker probes it once it answers",
 			    sub->idx, ev->name);
 		return;
 	}
@@ -439,14 +432,100 @@ fs_hotplug_add(struct fs_priv *priv, const struct hotplug_event *ev)
 		    t->last_add_switch_ns / 1e6, fs_add_role(priv, sub));
 }
 
-/* Under lock: the ADD that came while this slot's device was leaving. */
+/*
+ * In the ADD worker, port lock not held: one ADD, the lock taken for
+ * the claim and for the join, not for the bind between them (up to
+ * FS_BIND_TIMEOUT_MS), so a REMOVE of another sub-device does not wait
+ * for it.  Only this thread fills a slot from an event, so the slot
+ * claimed is still for this ADD after the bind, unless dev_start joined
+ * it meanwhile or the port is closing.
+ */
+void
+fs_hotplug_add_run(struct fs_priv *priv, const struct hotplug_event *ev)
+{
+	bool replacement = false, take = false;
+	struct fs_sub *sub = NULL;
+	int bound = 0;
+
+	pthread_mutex_lock(&priv->lock);
+	if (!priv->closing)
+		sub = fs_hotplug_add_claim(priv, ev, &replacement, &take);
+	pthread_mutex_unlock(&priv->lock);
+	if (sub == NULL)
+		return;
+	FS_PORT_LOG(DEBUG, priv, "sub-device %u: ADD of %s in the ADD worker",
+		    sub->idx, ev->name);
+	if (priv->add_test_hook != NULL)
+		priv->add_test_hook(sub);
+	if (ev->subsystem == HOTPLUG_SUBSYS_PCI)
+		bound = fs_hotplug_bind(priv, ev->pci_addr, take);
+	pthread_mutex_lock(&priv->lock);
+	if (!priv->closing && sub->state == FS_SUB_EMPTY &&
+	    (ev->subsystem != HOTPLUG_SUBSYS_PCI ||
+	     fs_hotplug_bound(priv, sub, ev->pci_addr, take, bound) == 0)) {
+		priv->hp.last_add_bind_ns = fs_time_ns() - ev->rx_ns;
+		fs_hotplug_add_join(priv, sub, ev, replacement);
+	}
+	pthread_mutex_unlock(&priv->lock);
+	fs_lsc_emit_pending(priv);
+}
+
+/* Under lock, in the alarm: the ADD that waited for its slot, to the worker. */
 void
 fs_hotplug_pending_add(struct fs_sub *sub)
 {
 	if (!sub->add_pending || fs_sub_leaving(sub) || sub->priv->closing)
 		return;
-	sub->add_pending = false;
-	fs_hotplug_add(sub->priv, &sub->pending_ev);
+	if (fs_worker_queue_add(sub->priv, &sub->pending_ev) == 0)
+		sub->add_pending = false;
+}
+
+/*
+ * In the ADD worker, port lock not held: what the alarm queued, slots
+ * whose exec() command answered and a hotplug_poll tick; the poll's
+ * binds without the lock, as an ADD's.
+ */
+void
+fs_hotplug_join_run(struct fs_priv *priv)
+{
+	char addr[FS_MAX_SUBDEVS][sizeof(priv->subs[0].pci_addr)];
+	bool take[FS_MAX_SUBDEVS];
+	int bound[FS_MAX_SUBDEVS];
+	uint32_t bind = 0;
+	struct fs_sub *sub;
+	bool poll;
+
+	pthread_mutex_lock(&priv->lock);
+	poll = priv->poll_due && !priv->closing;
+	priv->poll_due = false;
+	FS_FOREACH_SUB(priv, sub) {
+		take[sub->idx] = sub->pci_gone;
+		if (poll && fs_hotplug_poll_wants_bind(sub, addr[sub->idx],
+						       sizeof(addr[0])))
+			bind |= RTE_BIT32(sub->idx);
+	}
+	pthread_mutex_unlock(&priv->lock);
+	FS_FOREACH_SUB(priv, sub)
+		if (bind & RTE_BIT32(sub->idx))
+			bound[sub->idx] = fs_hotplug_bind(priv, addr[sub->idx],
+							  take[sub->idx]);
+	pthread_mutex_lock(&priv->lock);
+	if (priv->closing) {
+		pthread_mutex_unlock(&priv->lock);
+		return;
+	}
+	FS_FOREACH_SUB(priv, sub)
+		if ((bind & RTE_BIT32(sub->idx)) && sub->state == FS_SUB_EMPTY)
+			fs_hotplug_bound(priv, sub, addr[sub->idx], take[sub->idx],
+					 bound[sub->idx]);
+	if (fs_subs_exec_join(priv)) {
+		fs_switch_publish(priv, 0);
+		fs_link_refresh(priv);
+	}
+	if (poll)
+		fs_subs_join_all(priv);
+	pthread_mutex_unlock(&priv->lock);
+	fs_lsc_emit_pending(priv);
 }
 
 static bool
@@ -534,7 +613,10 @@ fs_remove_cause_of(const struct hotplug_event *ev)
 	return ev->old_name[0] != '\0' ? FS_RM_RENAME : FS_RM_UEVENT;
 }
 
-/* One event, under the lock; the application hears of it afterwards. */
+/*
+ * One event: a removal or a link change under the lock, an ADD queued;
+ * the application hears of it afterwards.
+ */
 static void
 fs_uevent_handle(struct fs_priv *priv, const struct hotplug_event *ev)
 {
@@ -547,6 +629,11 @@ fs_uevent_handle(struct fs_priv *priv, const struct hotplug_event *ev)
 	if (__atomic_load_n(&priv->closing, __ATOMIC_ACQUIRE) ||
 	    !fs_event_may_concern(priv, ev))
 		return;
+	if (ev->action == HOTPLUG_ACTION_ADD) {
+		/* Matched, bound and probed in the ADD worker, not here. */
+		fs_worker_queue_add(priv, ev);
+		return;
+	}
 	pthread_mutex_lock(&priv->lock);
 	if (priv->closing) {
 		pthread_mutex_unlock(&priv->lock);
@@ -558,12 +645,10 @@ fs_uevent_handle(struct fs_priv *priv, const struct hotplug_event *ev)
 				/* The monitor confirmed it with sysfs. */
 				fs_sub_remove(sub, fs_remove_cause_of(ev),
 					      ev->rx_ns);
-	} else if (ev->action != HOTPLUG_ACTION_ADD) {
+	} else {
 		FS_FOREACH_SUB(priv, sub)
 			if (fs_event_is_sub(ev, sub))
 				fs_hotplug_link(priv, sub, ev);
-	} else {
-		fs_hotplug_add(priv, ev);
 	}
 	pthread_mutex_unlock(&priv->lock);
 }

@@ -264,7 +264,7 @@ struct fs_priv {
 	/* What a secondary may know of it: written with each publish. */
 	uint16_t pub_nb_paths;
 	uint16_t pub_tx_sub;		/* UINT16_MAX: none */
-	uint32_t pub_sub_mask;		/* the slots in it */
+	uint32_t pub_active_mask;	/* bit per slot in the set */
 	struct rte_rcu_qsbr *qsbr;
 	uint32_t nb_readers;
 	bool membarrier_ok;
@@ -277,6 +277,9 @@ struct fs_priv {
 	bool lsc_pending;
 	/* Test only: runs first in our device and ethdev event callbacks. */
 	void (*cb_test_hook)(void *arg);
+	/* Test only: runs in an ADD's unlocked step, where a bind would. */
+	void (*add_test_hook)(struct fs_sub *sub);
+	bool poll_due;		/* a hotplug_poll tick for the worker */
 	uint64_t next_poll_ns;
 	uint64_t probe_after_ns;	/* no alarm probe before (fs_sub_destroyed) */
 	bool exec_busy;		/* an exec() command runs or is not reaped */
@@ -335,9 +338,12 @@ int fs_sub_join(struct fs_sub *sub);
 struct hotplug_up_watch;
 void fs_sub_up_watch_begin(struct fs_sub *sub, struct hotplug_up_watch *w);
 void fs_sub_up_watch_end(struct fs_sub *sub, struct hotplug_up_watch *w);
+int fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
+		      uint64_t rx_ns);
 void fs_subs_join_all(struct fs_priv *priv);
 void fs_subs_exec_prefetch(struct fs_priv *priv);
-bool fs_subs_exec_service(struct fs_priv *priv, bool may_probe);
+bool fs_subs_exec_service(struct fs_priv *priv, bool *answered);
+bool fs_subs_exec_join(struct fs_priv *priv);
 void fs_subs_exec_stop(struct fs_priv *priv);
 #define FS_EXEC_POLL_US	10000	/* alarm period while a command runs */
 uint64_t fs_time_ns(void);
@@ -504,7 +510,8 @@ int fs_hotplug_attach(struct fs_priv *priv);
 void fs_hotplug_detach(struct fs_priv *priv);
 void fs_hotplug_sub_forget(struct fs_sub *sub);
 void fs_hotplug_pending_add(struct fs_sub *sub);
-void fs_hotplug_poll_bind(struct fs_sub *sub);
+void fs_hotplug_add_run(struct fs_priv *priv, const struct hotplug_event *ev);
+void fs_hotplug_join_run(struct fs_priv *priv);
 bool fs_hotplug_covers(const struct fs_sub *sub);
 bool fs_hotplug_present(const struct fs_sub *sub);
 void fs_sub_identity(struct fs_sub *sub, const char *devargs);
@@ -512,6 +519,15 @@ void fs_hotplug_sub_probed(struct fs_sub *sub);
 void fs_hotplug_sub_released(struct fs_sub *sub);
 bool fs_sub_is_pci(const struct fs_sub *sub);
 struct rte_pci_device *fs_sub_pci_dev(const struct fs_sub *sub);
+
+/* fs_worker.c: the one thread every ADD runs in */
+int fs_worker_get(void);
+void fs_worker_put(void);
+int fs_worker_queue_add(struct fs_priv *priv, const struct hotplug_event *ev);
+int fs_worker_queue_join(struct fs_priv *priv);
+void fs_worker_cancel(struct fs_priv *priv);
+int fs_worker_flush(unsigned int timeout_ms);
+bool fs_worker_is_self(void);
 
 /* fs_remove.c: the one removal path, and the callbacks that feed it */
 enum fs_remove_cause {

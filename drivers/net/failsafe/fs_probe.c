@@ -136,9 +136,15 @@ fs_probe(struct rte_vdev_device *vdev)
 		FS_LOG(ERR, "%s: invalid devargs: %s", name, err);
 		return ret;
 	}
+	/* Every ADD of every port of this process runs in its thread. */
+	ret = fs_worker_get();
+	if (ret < 0)
+		return ret;
 	dev = rte_eth_vdev_allocate(vdev, sizeof(*priv));
-	if (dev == NULL)
+	if (dev == NULL) {
+		fs_worker_put();
 		return -ENOMEM;
+	}
 	dev->data->mac_addrs = rte_zmalloc(name,
 			FS_MAX_MAC * sizeof(struct rte_ether_addr), 0);
 	priv = fs_priv(dev);
@@ -147,6 +153,7 @@ fs_probe(struct rte_vdev_device *vdev)
 	if (ret < 0) {
 		FS_LOG(ERR, "%s: cannot initialise: %s", name, rte_strerror(-ret));
 		rte_eth_dev_release_port(dev);
+		fs_worker_put();
 		return ret;
 	}
 	dev->dev_ops = &fs_ops;

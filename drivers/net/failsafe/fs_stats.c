@@ -215,9 +215,9 @@ fs_x_state(const struct fs_priv *priv, const struct fs_sub *sub)
 static uint64_t
 fs_x_is_active(const struct fs_priv *priv, const struct fs_sub *sub)
 {
-	/* Not priv->active: a secondary reads this too (a primary pointer). */
-	return (__atomic_load_n(&priv->pub_sub_mask, __ATOMIC_RELAXED) >>
-		sub->idx) & 1;
+	/* Not priv->active: a secondary reads this too (shared walk). */
+	return !!(__atomic_load_n(&priv->pub_active_mask, __ATOMIC_RELAXED) &
+		  RTE_BIT32(sub->idx));
 }
 
 /* fs_x_removals() and the like: a slot's counter. */

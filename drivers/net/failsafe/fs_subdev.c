@@ -234,13 +234,17 @@ fs_sub_ifindex(const struct fs_sub *sub)
 	return idx > 0 ? idx : 0;
 }
 
-/* EMPTY -> PROBED: attach the device and own its port. */
 /*
  * The EAL's hotplug calls are not safe against each other from two
- * threads (they share the devargs list): ours run in the monitor thread
- * (ADD), the interrupt thread (hotplug_poll, closes) and the
- * application's, so they go one at a time, process-wide.  Taken with or
- * without a port lock, never the other way round.
+ * threads (they share the devargs list).  Every ADD runs in the one ADD
+ * worker (fs_worker.c), but the plug lock stays: dev_start and a port's
+ * probe join sub-devices in the application's thread, and closes run in
+ * the interrupt thread (the alarm closing a retired sub-device), the
+ * application's (dev_close, a failed configure) and a remover's
+ * (fs_unplug.c); the same process may hold several fail-safe ports too.
+ * It also guards fs_probing, which the RTE_ETH_EVENT_NEW claim reads.
+ * So they go one at a time, process-wide.  Taken with or without a port
+ * lock, never the other way round.
  */
 static pthread_mutex_t fs_plug_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct fs_sub *fs_probing;	/* written under fs_plug_lock */
@@ -555,9 +559,14 @@ fs_sub_up_watch_end(struct fs_sub *sub, struct hotplug_up_watch *w)
 			    sub->idx, sub->iface, strerror(-ret));
 }
 
-/* Bring one slot as far as the port is; on failure leave it empty. */
+/*
+ * Bring one slot as far as the port is; on failure leave it empty.  The
+ * one join: the ADD worker's (times recorded from the event's receipt)
+ * and dev_start's (t NULL) alike.
+ */
 int
-fs_sub_join(struct fs_sub *sub)
+fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
+		  uint64_t rx_ns)
 {
 	bool was_empty = sub->state == FS_SUB_EMPTY;
 	struct hotplug_up_watch w;
@@ -567,18 +576,30 @@ fs_sub_join(struct fs_sub *sub)
 		return -EBUSY;
 	fs_sub_up_watch_begin(sub, &w);
 	ret = fs_sub_probe(sub);
+	if (t != NULL)
+		t->last_add_probe_ns = fs_time_ns() - rx_ns;
 	if (ret == 0)
 		ret = fs_sub_configure(sub);
+	if (t != NULL)
+		t->last_add_configure_ns = fs_time_ns() - rx_ns;
 	if (ret == 0)
 		ret = fs_sub_start(sub);
+	if (t != NULL)
+		t->last_add_start_ns = fs_time_ns() - rx_ns;
 	fs_sub_up_watch_end(sub, &w);
 	if (ret < 0) {
 		fs_sub_teardown(sub);
 		return ret;
 	}
-	if (was_empty && sub->priv->started)
+	if (was_empty && sub->state == FS_SUB_STARTED)
 		sub->additions++;
 	return 0;
+}
+
+int
+fs_sub_join(struct fs_sub *sub)
+{
+	return fs_sub_join_timed(sub, NULL, 0);
 }
 
 /* Under lock: every slot that can, joins; then one publish. */
@@ -593,7 +614,6 @@ fs_subs_join_all(struct fs_priv *priv)
 
 		if (fs_sub_leaving(sub))
 			continue;
-		fs_hotplug_poll_bind(sub);
 		if (fs_sub_join(sub) == 0 && priv->started &&
 		    sub->state == FS_SUB_STARTED && !was_active)
 			changed = true;
@@ -624,13 +644,14 @@ fs_subs_exec_prefetch(struct fs_priv *priv)
 
 /*
  * Service (under lock, never blocking): read what running commands
- * printed, reap those that were killed, and let each slot whose command
- * answered join.  Returns true while one is not finished.
+ * printed and reap those that were killed.  *answered: a slot's command
+ * answered and the slot may join (the ADD worker's fs_subs_exec_join).
+ * Returns true while one is not finished.
  */
 bool
-fs_subs_exec_service(struct fs_priv *priv, bool may_probe)
+fs_subs_exec_service(struct fs_priv *priv, bool *answered)
 {
-	bool busy = false, changed = false;
+	bool busy = false;
 	struct fs_sub *sub;
 
 	FS_FOREACH_SUB(priv, sub) {
@@ -639,24 +660,35 @@ fs_subs_exec_service(struct fs_priv *priv, bool may_probe)
 		if (fs_exec_idle(x))
 			continue;
 		if (fs_exec_poll(x) == 0 && x->done) {
-			if (sub->state != FS_SUB_EMPTY) {
+			if (sub->state != FS_SUB_EMPTY)
 				x->done = false;	/* a replacement took the slot */
-			} else if (may_probe && !fs_sub_leaving(sub)) {
-				bool was_active = fs_switch_in_set(priv, sub);
-
-				if (fs_sub_join(sub) == 0 && priv->started &&
-				    sub->state == FS_SUB_STARTED && !was_active)
-					changed = true;
-			}
+			else if (!fs_sub_leaving(sub))
+				*answered = true;
 		}
 		fs_exec_reap(x);
 		busy |= !fs_exec_idle(x);
 	}
-	if (changed) {
-		fs_switch_publish(priv, 0);
-		fs_link_refresh(priv);
-	}
 	return busy;
+}
+
+/* Under lock, in the ADD worker: each slot whose command answered joins. */
+bool
+fs_subs_exec_join(struct fs_priv *priv)
+{
+	bool changed = false;
+	struct fs_sub *sub;
+
+	FS_FOREACH_SUB(priv, sub) {
+		bool was_active = fs_switch_in_set(priv, sub);
+
+		if (!sub->exec.done || sub->state != FS_SUB_EMPTY ||
+		    fs_sub_leaving(sub))
+			continue;
+		if (fs_sub_join(sub) == 0 && priv->started &&
+		    sub->state == FS_SUB_STARTED && !was_active)
+			changed = true;
+	}
+	return changed;
 }
 
 /* At close, lock not held: no command outlives its port. */

@@ -48,13 +48,13 @@ fs_active_store(struct fs_priv *priv, struct fs_active *set)
 	uint32_t mask = 0;
 	uint16_t i;
 
-	for (i = 0; i < set->nb_paths; i++)
-		mask |= RTE_BIT32(set->sub_idx[i]);
 	__atomic_store_n(&priv->active, set, __ATOMIC_RELEASE);
 	__atomic_store_n(&priv->pub_nb_paths, set->nb_paths, __ATOMIC_RELAXED);
 	__atomic_store_n(&priv->pub_tx_sub, set->nb_paths > 0 ?
 			 set->sub_idx[0] : UINT16_MAX, __ATOMIC_RELAXED);
-	__atomic_store_n(&priv->pub_sub_mask, mask, __ATOMIC_RELAXED);
+	for (i = 0; i < set->nb_paths; i++)
+		mask |= RTE_BIT32(set->sub_idx[i]);
+	__atomic_store_n(&priv->pub_active_mask, mask, __ATOMIC_RELAXED);
 }
 
 static int

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * The ADD worker (fs_worker.c): every ADD runs in its one thread, the
+ * monitor only queues it, so a REMOVE of another sub-device is switched
+ * while an ADD is in a slow step; a port closing with an ADD running or
+ * queued waits for the one running only, and frees nothing under it.
+ * The slow step is the test hook where a PCI bind would run (up to 2 s);
+ * the sub-devices are net_af_packet over veth pairs in a private netns.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* pthread_getname_np */
+#endif
+#include <errno.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_ethdev.h>
+
+#include "fs_ethdev_common.h"
+
+#define SLOW_MS		1500	/* the hook's "bind" */
+
+static struct {
+	char thread[16];
+	pthread_t tid;
+	volatile int entered;
+	unsigned int sleep_ms;
+} hook;
+
+static void
+slow_add_hook(struct fs_sub *sub)
+{
+	(void)sub;
+	hook.tid = pthread_self();
+	pthread_getname_np(hook.tid, hook.thread, sizeof(hook.thread));
+	__atomic_store_n(&hook.entered, 1, __ATOMIC_RELEASE);
+	usleep(hook.sleep_ms * 1000);
+}
+
+static uint64_t
+fs_time_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void
+net_event(struct hotplug_event *ev, enum hotplug_action action,
+	  const char *ifname)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->action = action;
+	ev->subsystem = HOTPLUG_SUBSYS_NET;
+	ev->rx_ns = fs_time_now_ns();
+	snprintf(ev->name, sizeof(ev->name), "%s", ifname);
+	snprintf(ev->ifname, sizeof(ev->ifname), "%s", ifname);
+	ev->ifindex = (int)if_nametoindex(ifname);
+}
+
+/* As lib/hotplug's monitor thread would, here in the caller's thread. */
+static uint64_t
+deliver(enum hotplug_action action, const char *ifname)
+{
+	void (*process)(const struct hotplug_event *) =
+		PLUGIN_FN(hotplug_callback_process);
+	struct hotplug_event ev;
+	uint64_t t0 = now_ms();
+
+	net_event(&ev, action, ifname);
+	process(&ev);
+	return now_ms() - t0;
+}
+
+static bool
+wait_hook_entered(void)
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (!__atomic_load_n(&hook.entered, __ATOMIC_ACQUIRE) &&
+	       now_ms() < deadline)
+		usleep(1000);
+	return __atomic_load_n(&hook.entered, __ATOMIC_ACQUIRE);
+}
+
+/* A started port over fswa0 (slot 0) and fswb0 (slot 1), slot 0 emptied. */
+static uint16_t
+port_with_slot0_gone(const char *name, const char *args)
+{
+	uint16_t port;
+
+	assert_int_equal(sh("ip link add fswa0 type veth peer name fswa1 && ip link set fswa0 up && ip link set fswa1 up && "
+			    "ip link add fswb0 type veth peer name fswb1 && ip link set fswb0 up && ip link set fswb1 up"), 0);
+	port = fs_create(name, args);
+	if (!priv_of(port)->uevent_on)
+		return port;
+	port_start_both(port);
+	deliver(HOTPLUG_ACTION_REMOVE, "fswa0");
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_EMPTY));
+	return port;
+}
+
+static void
+veths_del(void)
+{
+	sh("ip link del fswa0 2>/dev/null; ip link del fswb0 2>/dev/null");
+}
+
+/*
+ * While sub-device A's ADD is in its slow step (where a PCI bind waits
+ * for the driver), the monitor is free at once and a REMOVE of B is
+ * switched well under that time; the ADD ran in the worker thread, and
+ * A is back once it is done.
+ */
+static void
+test_remove_not_behind_slow_add(void **state)
+{
+	uint64_t add_ms, rm_ms, b_state;
+	struct fs_priv *priv;
+	uint16_t port;
+
+	(void)state;
+	if (!netns_ok)
+		skip();
+	port = port_with_slot0_gone("net_failsafe70", "dev(net_af_packet70,iface=fswa0),dev(net_af_packet71,iface=fswb0),hotplug_poll=60000");
+	priv = priv_of(port);
+	if (!priv->uevent_on) {
+		fs_destroy("net_failsafe70");
+		veths_del();
+		skip();
+	}
+	memset(&hook, 0, sizeof(hook));
+	hook.sleep_ms = SLOW_MS;
+	priv->add_test_hook = slow_add_hook;
+	add_ms = deliver(HOTPLUG_ACTION_ADD, "fswa0");
+	assert_true(wait_hook_entered());
+	rm_ms = deliver(HOTPLUG_ACTION_REMOVE, "fswb0");
+	b_state = sub_xstat(port, 1, "state");
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
+	priv->add_test_hook = NULL;
+	print_message("ADD handed over in %" PRIu64 " ms, REMOVE of B switched in %" PRIu64
+		      " ms (B state %" PRIu64 ") while the ADD slept %u ms in thread '%s'\n",
+		      add_ms, rm_ms, b_state, SLOW_MS, hook.thread);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	fs_destroy("net_failsafe70");
+	veths_del();
+	assert_true(add_ms < 200);
+	assert_true(rm_ms < SLOW_MS / 3);
+	assert_true(b_state == SUB_RETIRING || b_state == SUB_EMPTY);
+	assert_false(pthread_equal(hook.tid, pthread_self()));
+	assert_non_null(strstr(hook.thread, "fs-add"));
+}
+
+/*
+ * A port closed while its ADD sleeps in the worker and another is
+ * queued: the close drops the queued one, waits for the running one
+ * (bounded by its step) and the worker touches nothing freed.  Another
+ * port's ADD still runs afterwards.
+ */
+static void
+test_close_drains_its_adds(void **state)
+{
+	uint64_t close_ms;
+	struct fs_priv *priv;
+	uint16_t port;
+
+	(void)state;
+	if (!netns_ok)
+		skip();
+	port = port_with_slot0_gone("net_failsafe71", "dev(net_af_packet72,iface=fswa0),dev(net_af_packet73,iface=fswb0),hotplug_poll=60000");
+	priv = priv_of(port);
+	if (!priv->uevent_on) {
+		fs_destroy("net_failsafe71");
+		veths_del();
+		skip();
+	}
+	memset(&hook, 0, sizeof(hook));
+	hook.sleep_ms = 500;
+	priv->add_test_hook = slow_add_hook;
+	deliver(HOTPLUG_ACTION_ADD, "fswa0");
+	assert_true(wait_hook_entered());
+	deliver(HOTPLUG_ACTION_ADD, "fswa0");	/* queued behind it */
+	close_ms = now_ms();
+	fs_destroy("net_failsafe71");
+	close_ms = now_ms() - close_ms;
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
+	print_message("closed in %" PRIu64 " ms with an ADD running\n", close_ms);
+	assert_true(close_ms < WAIT_MS);
+	veths_del();
+
+	/* The worker serves the next port. */
+	port = port_with_slot0_gone("net_failsafe72", "dev(net_af_packet74,iface=fswa0),dev(net_af_packet75,iface=fswb0),hotplug_poll=60000");
+	deliver(HOTPLUG_ACTION_ADD, "fswa0");
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	fs_destroy("net_failsafe72");
+	veths_del();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_remove_not_behind_slow_add),
+		cmocka_unit_test(test_close_drains_its_adds),
+	};
+
+	if (getenv("FS_TEST_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("FS_TEST_FILTER"));
+	private_netns();
+	return cmocka_run_group_tests(tests, eal_setup, eal_teardown);
+}
