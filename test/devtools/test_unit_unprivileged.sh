@@ -9,11 +9,8 @@
 set -uo pipefail
 build=${FS_BUILD_ROOT:?}
 fails=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
+src=${FS_SOURCE_ROOT:?}
 if [ "$(id -u)" -eq 0 ]; then
-	chown nobody "$tmp"
 	as=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
 	who=nobody
 else
@@ -22,14 +19,34 @@ else
 fi
 # The tests' binaries must be reachable by that user.  A checkout under
 # a closed directory (a private temporary one, say) is reached through
-# bind mounts at open paths in a mount namespace of this test's own.
-src=${FS_SOURCE_ROOT:?}
-map=()
+# bind mounts at open paths, in a mount namespace of this test's own.
+closed=0
 if ! "${as[@]}" test -r "$build/build.ninja"; then
+	closed=1
 	if [ "${FS_UNIT_NS:-}" != 1 ]; then
 		exec env FS_UNIT_NS=1 unshare --mount --propagation private \
 			bash "$0" "$@"
 	fi
+fi
+
+tmp=$(mktemp -d)
+map=()
+# Unbind before removing: rm -rf through a bind mount of the checkout
+# would remove the checkout.  Anything still mounted is left in place.
+cleanup() {
+	local m
+	for m in "$tmp/src" "$tmp/build"; do
+		if mountpoint -q "$m" && ! umount "$m"; then
+			echo "cannot unmount $m: leaving $tmp"
+			return
+		fi
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+[ "$(id -u)" -eq 0 ] && chown nobody "$tmp"
+
+if [ "$closed" = 1 ]; then
 	mkdir -p "$tmp/src" "$tmp/build"
 	mount --bind "$src" "$tmp/src" && mount --bind "$build" "$tmp/build" ||
 		{ echo "FAIL: $who cannot read $build, and it cannot be bound elsewhere"; exit 1; }
