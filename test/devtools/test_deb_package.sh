@@ -27,10 +27,10 @@
 src=${FS_SOURCE_ROOT:?}
 build=${FS_BUILD_ROOT:?}
 PKGS=(failsafe-uevent failsafe-uevent-tools)
-# Enough cycles for the loop to outlast two of OVS's statistics updates
+# Enough cycles for the loop to outlast several of OVS's statistics updates
 # (every 5 s, its minimum): with 3 the loop could end before the column
 # moved once, and the OVS test then rightly said so.
-OVS_CYCLES=${FS_DEB_OVS_CYCLES:-10}
+OVS_CYCLES=${FS_DEB_OVS_CYCLES:-20}
 YANKS=${FS_DEB_YANKS:-3}
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 want_dir=/usr/lib/$multiarch/failsafe-uevent/pmds
