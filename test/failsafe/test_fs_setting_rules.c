@@ -33,6 +33,7 @@
 #include <rte_mempool.h>
 
 #include "fs_private.h"
+#include "fs_test_eal.h"
 #include "test_pmd_rec.h"
 
 #define WAIT_MS		5000	/* bound of every wait on the control side */
@@ -510,37 +511,12 @@ test_queue_state_replayed(void **state)
 static int
 eal_setup(void **state)
 {
-	const char *plugin = getenv("FS_PLUGIN_DIR");
-	char prefix[64];
-	char *argv[16];
-	int argc = 0;
+	struct fs_test_eal e;
 
 	(void)state;
-	if (plugin == NULL) {
-		fprintf(stderr, "FS_PLUGIN_DIR is not set (run through devtools/test.sh)\n");
+	if (fs_test_eal_args(&e, NULL, "0", true) != 0 ||
+	    fs_test_eal_init(&e) != 0)
 		return -1;
-	}
-	snprintf(prefix, sizeof(prefix), "fs-settings-%d", getpid());
-	argv[argc++] = "test_fs_settings";
-	argv[argc++] = "-l";
-	argv[argc++] = "0";
-	argv[argc++] = "--no-pci";
-	argv[argc++] = "--no-huge";
-	argv[argc++] = "-m";
-	argv[argc++] = "256";
-	argv[argc++] = "--file-prefix";
-	argv[argc++] = prefix;
-	argv[argc++] = "-d";
-	argv[argc++] = (char *)plugin;
-	if (getenv("FS_TEST_LOG") != NULL) {
-		argv[argc++] = "--log-level";
-		argv[argc++] = getenv("FS_TEST_LOG");
-	}
-	argv[argc] = NULL;
-	if (rte_eal_init(argc, argv) < 0) {
-		fprintf(stderr, "rte_eal_init failed: %s\n", rte_strerror(rte_errno));
-		return -1;
-	}
 	mp = rte_pktmbuf_pool_create("fs_settings_mp", 2047, 0, 0,
 				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
 	return mp == NULL ? -1 : 0;
