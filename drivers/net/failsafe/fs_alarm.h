@@ -23,17 +23,14 @@ struct fs_priv;
 #define FS_RELEASE_SETTLE_US	50000
 
 /*
- * The control side of a port runs deferred work from an rte_alarm: it finishes
- * grace periods, acts on sub-device RMV/LSC events, and has the ADD worker
- * (fs_worker.c) re-probe empty slots every hotplug_poll ms, probe a slot
- * whose exec() command answered and take an ADD that waited for its slot.  It never blocks the interrupt thread: when
- * the port lock is busy it tries again a little later.
+ * fs_alarm.c (floor 0): each port has one rte_alarm, armed for the soonest
+ * deadline asked.  What it runs is installed once by fs_alarm_init().
  */
+void fs_alarm_init(void (*work)(struct fs_priv *priv));
 void fs_alarm_arm(struct fs_priv *priv, uint64_t us);	/* under lock */
 void fs_alarm_kick(struct fs_priv *priv);		/* any context */
+void fs_alarm_retry(struct fs_priv *priv);		/* the lock was busy */
+void fs_alarm_ran(struct fs_priv *priv);		/* under lock */
 void fs_alarm_cancel(struct fs_priv *priv);
-/* Under lock; closing NULL: close retired sub-devices here too. */
-void fs_alarm_run(struct fs_priv *priv, uint32_t *closing);
-void fs_lsc_emit_pending(struct fs_priv *priv);		/* lock not held */
 
 #endif /* FS_ALARM_H */

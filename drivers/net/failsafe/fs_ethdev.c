@@ -214,7 +214,7 @@ fs_dev_start(struct rte_eth_dev *dev)
 	fs_switch_publish(priv, 0);
 	fs_link_refresh(priv);
 	priv->next_poll_ns = fs_time_ns() + priv->args.hotplug_poll_ms * 1000000ULL;
-	fs_alarm_run(priv, NULL);
+	fs_deferred_run(priv, NULL);
 	pthread_mutex_unlock(&priv->lock);
 	if (nb_started == 0)
 		FS_PORT_LOG(WARNING, priv, "started with no healthy sub-device; traffic flows when one joins");
@@ -270,7 +270,7 @@ fs_dev_close(struct rte_eth_dev *dev)
 		fs_unplug_settle(sub, NULL);
 		fs_sub_teardown(sub);
 		fs_sub_callbacks_reap(sub);
-		fs_hotplug_sub_forget(sub);
+		fs_registry_forget(sub);
 		fs_unplug_free(sub);
 	}
 	fs_flow_free_all(priv);
@@ -295,31 +295,6 @@ fs_dev_close(struct rte_eth_dev *dev)
 	fs_worker_put();
 	FS_PORT_LOG(INFO, priv, "closed");
 	return 0;
-}
-
-/*
- * Link of the TX sub-device, which leads because its link is up; down
- * when no active sub-device has a link.
- */
-void
-fs_link_refresh(struct fs_priv *priv)
-{
-	const struct fs_active *set = priv->active;
-	struct rte_eth_link link;
-
-	memset(&link, 0, sizeof(link));
-	link.link_autoneg = RTE_ETH_LINK_AUTONEG;
-	if (set->nb_paths > 0) {
-		const struct fs_sub *sub = &priv->subs[set->sub_idx[0]];
-
-		if (rte_eth_link_get_nowait(sub->port_id, &link) != 0)
-			memset(&link, 0, sizeof(link));
-		link.link_status = sub->link_ok ? RTE_ETH_LINK_UP :
-			RTE_ETH_LINK_DOWN;
-	}
-	if (rte_eth_linkstatus_set(priv->dev, &link) == 0 &&
-	    priv->dev->data->dev_conf.intr_conf.lsc)
-		priv->lsc_pending = true;
 }
 
 static int

@@ -35,12 +35,6 @@
 
 #define FS_BIND_TIMEOUT_MS	2000
 
-bool
-fs_sub_is_pci(const struct fs_sub *sub)
-{
-	return sub->pci_addr[0] != '\0';
-}
-
 /*
  * Names are reused: under a burst of yanks, events about an earlier
  * interface of the same name arrive after a later one was probed.  An
@@ -121,84 +115,6 @@ fs_event_may_concern(struct fs_priv *priv, const struct hotplug_event *ev)
 		if (fs_rule_may_apply(sub, ev))
 			return true;
 	return false;
-}
-
-/* The name lib/hotplug's registry and SIGBUS table know a slot by, or NULL. */
-static const char *
-fs_sub_reg_name(const struct fs_sub *sub)
-{
-	if (fs_sub_is_pci(sub))
-		return sub->pci_addr;
-	return sub->iface[0] != '\0' ? sub->iface : NULL;
-}
-
-struct rte_pci_device *
-fs_sub_pci_dev(const struct fs_sub *sub)
-{
-	struct rte_device *dev;
-
-	if (!fs_sub_is_pci(sub) || sub->port_id >= RTE_MAX_ETHPORTS)
-		return NULL;
-	dev = rte_eth_devices[sub->port_id].device;
-	if (dev == NULL ||
-	    strcmp(rte_bus_name(rte_bus_find_by_device(dev)), "pci") != 0)
-		return NULL;
-	return RTE_DEV_TO_PCI(dev);
-}
-
-/*
- * After a successful probe: lib/hotplug tracks the name (resync checks
- * it), and the BARs join the SIGBUS table, armed from now on: uio and
- * sysfs resource mappings are revoked before the kernel says REMOVE.
- */
-void
-fs_hotplug_sub_probed(struct fs_sub *sub)
-{
-	const char *name = fs_sub_reg_name(sub);
-	struct rte_pci_device *pdev;
-	int ret;
-
-	if (name == NULL)
-		return;
-	ret = hotplug_device_track(name);
-	if (ret < 0)
-		FS_PORT_LOG(WARNING, sub->priv, "sub-device %u: device registry refused %s: %s",
-			    sub->idx, name, strerror(-ret));
-	pdev = fs_sub_pci_dev(sub);
-	if (pdev == NULL)
-		return;
-	hotplug_sigbus_region_del(pdev->name);	/* its previous instance's BARs */
-	ret = hotplug_sigbus_device_add(pdev);
-	if (ret < 0)
-		FS_PORT_LOG(WARNING, sub->priv, "sub-device %u: no SIGBUS safety net for its BARs: %s",
-			    sub->idx, strerror(-ret));
-}
-
-/*
- * The slot no longer stands for its name (port closed, identity
- * rewritten): stop tracking it, or the registry's 256 entries fill up
- * with names nobody waits for.
- */
-void
-fs_hotplug_sub_forget(struct fs_sub *sub)
-{
-	const char *name = fs_sub_reg_name(sub);
-
-	if (name != NULL && name[0] != '\0')
-		hotplug_device_untrack(name);
-}
-
-/*
- * Before it is closed, while its BARs are still mapped: once unmapped,
- * their addresses may be reused, and the safety net must not remap them.
- */
-void
-fs_hotplug_sub_released(struct fs_sub *sub)
-{
-	struct rte_pci_device *pdev = fs_sub_pci_dev(sub);
-
-	if (pdev != NULL)
-		hotplug_sigbus_region_del(pdev->name);
 }
 
 /* Slot-owned devargs with the replacement's identity written in. */

@@ -325,7 +325,29 @@ fs_queue_of(const struct fs_priv *priv, uint16_t qid, bool tx)
 #define FS_FOREACH_SUB(priv, s) \
 	for ((s) = &(priv)->subs[0]; (s) < &(priv)->subs[(priv)->nb_subs]; (s)++)
 
+/*
+ * The PMD's files stand on five floors; a file calls only into its own
+ * floor and the floors below (devtools/check-floors.py, test "floors").
+ * What a lower floor must reach above (the alarm's work, the removal
+ * watch) is installed by the driver at probe.
+ */
+
+/* ---- Floor 0: util (and fs_args.h, fs_exec.h, fs_slot.h, fs_alarm.h) */
+
+/* fs_log.c: log type, clock, a slot's last error */
+uint64_t fs_time_ns(void);
+int fs_sub_fail(struct fs_sub *sub, int err, const char *fmt, ...)
+	__rte_format_printf(3, 4);
+
+/* ---- Floor 1: sub-device lifecycle */
+
 /* fs_subdev.c: sub-device lifecycle */
+/* What watches a probed sub-device for its removal (floor 3). */
+struct fs_sub_watch {
+	void (*attach)(struct fs_sub *sub);	/* after the probe */
+	void (*detach)(struct fs_sub *sub);	/* before the close */
+};
+void fs_sub_watch_init(const struct fs_sub_watch *watch);
 int fs_sub_probe(struct fs_sub *sub);
 int fs_sub_configure(struct fs_sub *sub);
 int fs_sub_start(struct fs_sub *sub);
@@ -340,15 +362,18 @@ void fs_sub_up_watch_begin(struct fs_sub *sub, struct hotplug_up_watch *w);
 void fs_sub_up_watch_end(struct fs_sub *sub, struct hotplug_up_watch *w);
 int fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
 		      uint64_t rx_ns);
-void fs_subs_join_all(struct fs_priv *priv);
 void fs_subs_exec_prefetch(struct fs_priv *priv);
 bool fs_subs_exec_service(struct fs_priv *priv, bool *answered);
-bool fs_subs_exec_join(struct fs_priv *priv);
 void fs_subs_exec_stop(struct fs_priv *priv);
 #define FS_EXEC_POLL_US	10000	/* alarm period while a command runs */
-uint64_t fs_time_ns(void);
-int fs_sub_fail(struct fs_sub *sub, int err, const char *fmt, ...)
-	__rte_format_printf(3, 4);
+void fs_sub_identity(struct fs_sub *sub, const char *devargs);
+
+/* fs_registry.c: what lib/hotplug keeps of a probed sub-device */
+void fs_registry_forget(struct fs_sub *sub);
+void fs_registry_add(struct fs_sub *sub);
+void fs_registry_bars_del(struct fs_sub *sub);
+bool fs_sub_is_pci(const struct fs_sub *sub);
+struct rte_pci_device *fs_sub_pci_dev(const struct fs_sub *sub);
 
 /* fs_replay.c: recorded configuration -> a sub-device that joins */
 int fs_replay_config(struct fs_sub *sub);
@@ -384,6 +409,7 @@ struct fs_queue_ref {
 
 int fs_setting_refuse(struct fs_sub *sub, int err, const char *fmt, ...)
 	__rte_format_printf(3, 4);
+int fs_setting_info(struct fs_sub *sub, struct rte_eth_dev_info *info);
 /*
  * Under lock: check every sub-device with the configuration, then apply
  * to each; on a refusal, log it and return it with *failed the one that
@@ -438,7 +464,7 @@ int fs_reta_update(struct rte_eth_dev *dev,
 int fs_reta_query(struct rte_eth_dev *dev,
 		  struct rte_eth_rss_reta_entry64 *reta, uint16_t size);
 
-/* fs_queue.c: queue setup and start/stop */
+/* fs_queue.c: queue setup, and each queue's started state for replay */
 extern const struct fs_setting fs_setting_queue_setup;	/* arg: fs_queue */
 extern const struct fs_setting fs_setting_queue_state;	/* arg: fs_queue_ref */
 int fs_replay_queues(struct fs_sub *sub);
@@ -450,40 +476,12 @@ int fs_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		      unsigned int socket_id, const struct rte_eth_txconf *conf);
 void fs_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 void fs_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
-int fs_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid);
-int fs_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid);
-int fs_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid);
-int fs_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid);
 
-/* fs_switch.c: active set and grace periods */
-int fs_switch_init(struct fs_priv *priv, uint32_t nb_readers);
-void fs_switch_fini(struct fs_priv *priv);
-int fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask);
-void fs_switch_reclaim(struct fs_priv *priv, bool force, uint32_t *closing);
-int fs_switch_remove_sub(struct fs_sub *sub, const char *why);
-void fs_switch_remove_retry(struct fs_sub *sub);
-int fs_switch_link_down(struct fs_sub *sub);
-void fs_switch_queue_state(struct fs_priv *priv, uint16_t qid, bool tx);
-int fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms);
-int fs_switch_sync(struct fs_priv *priv, unsigned int timeout_ms);
-unsigned int fs_switch_links_lost(struct fs_priv *priv);
-bool fs_switch_in_set(const struct fs_priv *priv, const struct fs_sub *sub);
-bool fs_switch_links_changed(struct fs_priv *priv);
-#define FS_SYNC_GRACE_MS 100
-
-/* fs_rxtx.c */
-uint16_t fs_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb);
-uint16_t fs_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb);
-uint16_t fs_burst_none(void *queue, struct rte_mbuf **pkts, uint16_t nb);
-
-/* fs_ethdev.c */
-extern const struct eth_dev_ops fs_ops;
-void fs_link_refresh(struct fs_priv *priv);
-void fs_infos_fill(struct fs_priv *priv, struct rte_eth_dev_info *info);
-int fs_fw_version_get(struct rte_eth_dev *dev, char *fw, size_t size);
-
-/* fs_secondary.c: what a secondary process may do with a port */
-extern const struct eth_dev_ops fs_secondary_ops;
+/* fs_flow.c */
+extern const struct rte_flow_ops fs_flow_ops;
+int fs_flow_replay(struct fs_sub *sub);
+void fs_flow_forget_sub(struct fs_sub *sub);
+void fs_flow_free_all(struct fs_priv *priv);
 
 /* fs_stats.c */
 int fs_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats
@@ -505,29 +503,50 @@ int fs_xstats_get_names_shared(struct rte_eth_dev *dev,
 			       struct rte_eth_xstat_name *names,
 			       unsigned int size);
 
-/* fs_hotplug.c: kernel uevents -> sub-device removal and return */
-int fs_hotplug_attach(struct fs_priv *priv);
-void fs_hotplug_detach(struct fs_priv *priv);
-void fs_hotplug_sub_forget(struct fs_sub *sub);
-void fs_hotplug_pending_add(struct fs_sub *sub);
-void fs_hotplug_add_run(struct fs_priv *priv, const struct hotplug_event *ev);
-void fs_hotplug_join_run(struct fs_priv *priv);
-bool fs_hotplug_covers(const struct fs_sub *sub);
-bool fs_hotplug_present(const struct fs_sub *sub);
-void fs_sub_identity(struct fs_sub *sub, const char *devargs);
-void fs_hotplug_sub_probed(struct fs_sub *sub);
-void fs_hotplug_sub_released(struct fs_sub *sub);
-bool fs_sub_is_pci(const struct fs_sub *sub);
-struct rte_pci_device *fs_sub_pci_dev(const struct fs_sub *sub);
+/* ---- Floor 2: switching */
 
-/* fs_worker.c: the one thread every ADD runs in */
-int fs_worker_get(void);
-void fs_worker_put(void);
-int fs_worker_queue_add(struct fs_priv *priv, const struct hotplug_event *ev);
-int fs_worker_queue_join(struct fs_priv *priv);
-void fs_worker_cancel(struct fs_priv *priv);
-int fs_worker_flush(unsigned int timeout_ms);
-bool fs_worker_is_self(void);
+/* fs_switch.c: active set, grace periods, queue start/stop */
+int fs_switch_init(struct fs_priv *priv, uint32_t nb_readers);
+void fs_switch_fini(struct fs_priv *priv);
+int fs_switch_publish(struct fs_priv *priv, uint32_t teardown_mask);
+void fs_switch_reclaim(struct fs_priv *priv, bool force, uint32_t *closing);
+int fs_switch_remove_sub(struct fs_sub *sub, const char *why);
+void fs_switch_remove_retry(struct fs_sub *sub);
+int fs_switch_link_down(struct fs_sub *sub);
+void fs_switch_queue_state(struct fs_priv *priv, uint16_t qid, bool tx);
+int fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms);
+int fs_switch_sync(struct fs_priv *priv, unsigned int timeout_ms);
+unsigned int fs_switch_links_lost(struct fs_priv *priv);
+bool fs_switch_in_set(const struct fs_priv *priv, const struct fs_sub *sub);
+bool fs_switch_links_changed(struct fs_priv *priv);
+#define FS_SYNC_GRACE_MS 100
+int fs_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid);
+int fs_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid);
+int fs_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid);
+int fs_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid);
+
+/* fs_link.c: the port's link and its LSC */
+void fs_link_refresh(struct fs_priv *priv);
+void fs_lsc_emit_pending(struct fs_priv *priv);		/* lock not held */
+
+/* fs_rxtx.c */
+uint16_t fs_rx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb);
+uint16_t fs_tx_burst(void *queue, struct rte_mbuf **pkts, uint16_t nb);
+uint16_t fs_burst_none(void *queue, struct rte_mbuf **pkts, uint16_t nb);
+
+/* ---- Floor 3: events */
+
+/*
+ * fs_deferred.c: the port alarm's work (fs_alarm.h).  It finishes grace
+ * periods, acts on sub-device RMV events, has the ADD worker (fs_worker.c)
+ * re-probe empty slots every hotplug_poll ms, probe a slot whose exec()
+ * command answered and take an ADD that waited for its slot.  It never
+ * blocks the interrupt thread: when the port lock is busy it tries again
+ * a little later.
+ */
+void fs_deferred_tick(struct fs_priv *priv);
+/* Under lock; closing NULL: close retired sub-devices here too. */
+void fs_deferred_run(struct fs_priv *priv, uint32_t *closing);
 
 /* fs_remove.c: the one removal path, and the callbacks that feed it */
 enum fs_remove_cause {
@@ -555,6 +574,7 @@ void fs_dev_event_remove(struct fs_sub *sub, uint64_t rx_ns);
 extern __thread const void *fs_cb_self;
 int fs_cb_unregister(int (*unregister)(const void *ctx), const void *ctx,
 		     const void *self);
+extern const struct fs_sub_watch fs_removal_watch;
 
 /* fs_unplug.c: a sub-device removed by someone else */
 int fs_unplug_hook(struct fs_sub *sub);
@@ -562,10 +582,34 @@ void fs_unplug_unhook(struct fs_sub *sub);
 void fs_unplug_free(struct fs_sub *sub);
 void fs_unplug_settle(struct fs_sub *sub, uint32_t *closing);
 
-/* fs_flow.c */
-extern const struct rte_flow_ops fs_flow_ops;
-int fs_flow_replay(struct fs_sub *sub);
-void fs_flow_forget_sub(struct fs_sub *sub);
-void fs_flow_free_all(struct fs_priv *priv);
+/* fs_hotplug.c: kernel uevents -> sub-device removal and return */
+int fs_hotplug_attach(struct fs_priv *priv);
+void fs_hotplug_detach(struct fs_priv *priv);
+void fs_hotplug_pending_add(struct fs_sub *sub);
+void fs_hotplug_add_run(struct fs_priv *priv, const struct hotplug_event *ev);
+void fs_hotplug_join_run(struct fs_priv *priv);
+bool fs_hotplug_covers(const struct fs_sub *sub);
+bool fs_hotplug_present(const struct fs_sub *sub);
+
+/* fs_worker.c: the one thread every ADD runs in */
+int fs_worker_get(void);
+void fs_worker_put(void);
+int fs_worker_queue_add(struct fs_priv *priv, const struct hotplug_event *ev);
+int fs_worker_queue_join(struct fs_priv *priv);
+void fs_worker_cancel(struct fs_priv *priv);
+int fs_worker_flush(unsigned int timeout_ms);
+bool fs_worker_is_self(void);
+void fs_subs_join_all(struct fs_priv *priv);
+bool fs_subs_exec_join(struct fs_priv *priv);
+
+/* ---- Floor 4: ethdev ops and the driver */
+
+/* fs_ethdev.c */
+extern const struct eth_dev_ops fs_ops;
+void fs_infos_fill(struct fs_priv *priv, struct rte_eth_dev_info *info);
+int fs_fw_version_get(struct rte_eth_dev *dev, char *fw, size_t size);
+
+/* fs_secondary.c: what a secondary process may do with a port */
+extern const struct eth_dev_ops fs_secondary_ops;
 
 #endif /* FS_PRIVATE_H */

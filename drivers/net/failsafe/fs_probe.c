@@ -13,8 +13,6 @@
 #include "fs_private.h"
 #include "fs_alarm.h"
 
-RTE_LOG_REGISTER(fs_logtype, pmd.net.failsafe.uevent, NOTICE);
-
 static int
 fs_lock_init(pthread_mutex_t *lock)
 {
@@ -131,6 +129,9 @@ fs_probe(struct rte_vdev_device *vdev)
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return fs_probe_secondary(vdev);
+	/* What the floors below run without naming it (fs_private.h). */
+	fs_alarm_init(fs_deferred_tick);
+	fs_sub_watch_init(&fs_removal_watch);
 	ret = fs_args_parse(rte_vdev_device_args(vdev), &args, err, sizeof(err));
 	if (ret < 0) {
 		FS_LOG(ERR, "%s: invalid devargs: %s", name, err);
@@ -169,7 +170,7 @@ fs_probe(struct rte_vdev_device *vdev)
 	fs_mac_init(priv);
 	priv->cfg.mac[0] = dev->data->mac_addrs[0];
 	priv->next_poll_ns = fs_time_ns() + args.hotplug_poll_ms * 1000000ULL;
-	fs_alarm_run(priv, NULL);
+	fs_deferred_run(priv, NULL);
 	pthread_mutex_unlock(&priv->lock);
 	/* Refcounted in lib/hotplug: the first port installs, the last removes. */
 	priv->sigbus_on = hotplug_sigbus_install() == 0;

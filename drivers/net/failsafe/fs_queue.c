@@ -16,6 +16,8 @@
 
 #include "fs_private.h"
 
+const struct fs_view fs_empty_view;	/* a queue before any publish */
+
 static struct fs_queue *
 fs_queue_new(struct fs_priv *priv, uint16_t qid, bool is_tx, uint16_t nb_desc,
 	     unsigned int socket_id)
@@ -70,10 +72,9 @@ fs_queue_setup_apply(struct fs_sub *sub, const void *arg)
 	uint16_t n;
 	int ret;
 
-	ret = rte_eth_dev_info_get(sub->port_id, &info);
+	ret = fs_setting_info(sub, &info);
 	if (ret < 0)
-		return fs_setting_refuse(sub, ret, "cannot read device info: %s",
-					 rte_strerror(-ret));
+		return ret;
 	if (q->is_tx) {
 		n = fs_desc_fit(q->nb_desc, &info.tx_desc_lim);
 		ret = rte_eth_tx_queue_setup(sub->port_id, q->qid, n,
@@ -250,55 +251,6 @@ const struct fs_setting fs_setting_queue_state = {
 	.what = "queue start/stop",
 	.apply = fs_queue_state_apply,
 };
-
-static int
-fs_queue_state_set(struct rte_eth_dev *dev, uint16_t qid, bool tx, bool start)
-{
-	struct fs_priv *priv = fs_priv(dev);
-	struct fs_queue_ref ref = { .qid = qid, .tx = tx };
-	uint8_t *state = tx ? dev->data->tx_queue_state : dev->data->rx_queue_state;
-	struct fs_sub *failed;
-	uint8_t old;
-	int ret;
-
-	pthread_mutex_lock(&priv->lock);
-	old = state[qid];
-	state[qid] = start ? RTE_ETH_QUEUE_STATE_STARTED :
-		RTE_ETH_QUEUE_STATE_STOPPED;
-	ret = fs_settings_apply(priv, &fs_setting_queue_state, &ref, &failed);
-	if (ret < 0) {
-		state[qid] = old;
-		fs_settings_undo(priv, &fs_setting_queue_state, &ref, failed);
-	} else {
-		fs_switch_queue_state(priv, qid, tx);
-	}
-	pthread_mutex_unlock(&priv->lock);
-	return ret;
-}
-
-int
-fs_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
-{
-	return fs_queue_state_set(dev, qid, false, true);
-}
-
-int
-fs_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
-{
-	return fs_queue_state_set(dev, qid, false, false);
-}
-
-int
-fs_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
-{
-	return fs_queue_state_set(dev, qid, true, true);
-}
-
-int
-fs_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
-{
-	return fs_queue_state_set(dev, qid, true, false);
-}
 
 /* After the sub-device's start: each queue as the port has it. */
 int

@@ -169,7 +169,7 @@ fs_sub_destroyed(struct fs_sub *sub)
 		struct fs_retired *r;
 
 		fs_sub_remove(sub, FS_RM_RELEASED, fs_time_ns());
-		fs_hotplug_sub_released(sub);
+		fs_registry_bars_del(sub);
 		fs_unplug_unhook(sub);
 		/* Released by its remover: the grace period must not close it. */
 		for (r = priv->retired; r != NULL; r = r->next)
@@ -465,3 +465,27 @@ fs_dev_events_on(struct fs_priv *priv)
 			    rte_strerror(-ret));
 }
 
+/* Attached at probe, before the sub-device can be configured or started. */
+static void
+fs_removal_watch_attach(struct fs_sub *sub)
+{
+	int ret;
+
+	fs_sub_callbacks(sub, true);
+	ret = fs_unplug_hook(sub);
+	if (ret < 0)
+		FS_PORT_LOG(NOTICE, sub->priv, "sub-device %u: a removal by the application is not intercepted (%s): it must not happen under traffic",
+			    sub->idx, strerror(-ret));
+}
+
+static void
+fs_removal_watch_detach(struct fs_sub *sub)
+{
+	fs_sub_callbacks(sub, false);
+	fs_unplug_unhook(sub);
+}
+
+const struct fs_sub_watch fs_removal_watch = {
+	.attach = fs_removal_watch_attach,
+	.detach = fs_removal_watch_detach,
+};

@@ -111,10 +111,9 @@ fs_rss_check(struct fs_sub *sub, const void *arg)
 	int ret;
 
 	RTE_SET_USED(arg);
-	ret = rte_eth_dev_info_get(sub->port_id, &info);
+	ret = fs_setting_info(sub, &info);
 	if (ret < 0)
-		return fs_setting_refuse(sub, ret, "cannot read device info: %s",
-					 rte_strerror(-ret));
+		return ret;
 	if (algo >= 32 || !(info.rss_algo_capa & RTE_ETH_HASH_ALGO_TO_CAPA(algo)))
 		return fs_setting_refuse(sub, -EINVAL, "RSS hash algorithm %u is not among its 0x%x",
 					 algo, info.rss_algo_capa);
@@ -133,10 +132,9 @@ fs_rss_apply(struct fs_sub *sub, const void *arg)
 	int ret;
 
 	RTE_SET_USED(arg);
-	ret = rte_eth_dev_info_get(sub->port_id, &info);
+	ret = fs_setting_info(sub, &info);
 	if (ret < 0)
-		return fs_setting_refuse(sub, ret, "cannot read device info: %s",
-					 rte_strerror(-ret));
+		return ret;
 	fs_rss_fit(sub, &info, &rss, false);
 	ret = fs_rss_update_sub(sub, &info, &rss);
 	if (ret < 0)
@@ -234,10 +232,9 @@ fs_reta_check(struct fs_sub *sub, const void *arg)
 	RTE_SET_USED(arg);
 	if (size == 0)
 		return 0;
-	ret = rte_eth_dev_info_get(sub->port_id, &info);
+	ret = fs_setting_info(sub, &info);
 	if (ret < 0)
-		return fs_setting_refuse(sub, ret, "cannot read device info: %s",
-					 rte_strerror(-ret));
+		return ret;
 	if (info.reta_size != size)
 		return fs_setting_refuse(sub, -EINVAL, "RETA of %u entries does not fit its %u",
 					 size, info.reta_size);

@@ -38,6 +38,18 @@ fs_setting_refuse(struct fs_sub *sub, int err, const char *fmt, ...)
 	return err;
 }
 
+/* For a check or an apply that needs the sub-device's limits. */
+int
+fs_setting_info(struct fs_sub *sub, struct rte_eth_dev_info *info)
+{
+	int ret = rte_eth_dev_info_get(sub->port_id, info);
+
+	if (ret < 0)
+		return fs_setting_refuse(sub, ret, "cannot read device info: %s",
+					 rte_strerror(-ret));
+	return 0;
+}
+
 /* A refusal of the op: says which sub-device and why. */
 static void
 fs_settings_log(struct fs_sub *sub, const struct fs_setting *s, int ret)
@@ -386,10 +398,9 @@ fs_mtu_check(struct fs_sub *sub, const void *arg)
 	int ret;
 
 	RTE_SET_USED(arg);
-	ret = rte_eth_dev_info_get(sub->port_id, &info);
+	ret = fs_setting_info(sub, &info);
 	if (ret < 0)
-		return fs_setting_refuse(sub, ret, "cannot read device info: %s",
-					 rte_strerror(-ret));
+		return ret;
 	if (mtu < info.min_mtu || mtu > info.max_mtu)
 		return fs_setting_refuse(sub, -EINVAL, "MTU %u is outside its range %u..%u",
 					 mtu, info.min_mtu, info.max_mtu);

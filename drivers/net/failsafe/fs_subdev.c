@@ -3,16 +3,14 @@
  */
 
 /*
- * Sub-device lifecycle: EMPTY -> PROBED -> CONFIGURED -> STARTED and back.
- * fs_sub_teardown() is the only place that stops, closes and detaches a
- * sub-device, so no port is ever released twice.
+ * Floor 1 (sub-device lifecycle): EMPTY -> PROBED -> CONFIGURED -> STARTED
+ * and back.  fs_sub_teardown() is the only place that stops, closes and
+ * detaches a sub-device, so no port is ever released twice.
  */
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <rte_bus.h>
@@ -27,26 +25,17 @@
 #include "fs_private.h"
 #include "fs_alarm.h"
 
-uint64_t
-fs_time_ns(void)
+/*
+ * What watches a probed sub-device for its removal (floor 3, fs_remove.c),
+ * installed by the port's driver: this floor attaches it at probe and
+ * detaches it before the close without naming a floor above.
+ */
+static const struct fs_sub_watch *fs_watch;
+
+void
+fs_sub_watch_init(const struct fs_sub_watch *watch)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-int
-fs_sub_fail(struct fs_sub *sub, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(sub->last_error, sizeof(sub->last_error), fmt, ap);
-	va_end(ap);
-	FS_PORT_LOG(ERR, sub->priv, "sub-device %u: %s", sub->idx,
-		    sub->last_error);
-	return err;
+	fs_watch = watch;
 }
 
 /* The ethdev port of a device: its own name first, then its children. */
@@ -385,17 +374,14 @@ fs_sub_probe(struct fs_sub *sub)
 	ret = fs_sub_take_ownership(sub);
 	if (ret < 0)
 		goto fail;
-	fs_sub_callbacks(sub, true);
-	ret = fs_unplug_hook(sub);
-	if (ret < 0)
-		FS_PORT_LOG(NOTICE, sub->priv, "sub-device %u: a removal by the application is not intercepted (%s): it must not happen under traffic",
-			    sub->idx, strerror(-ret));
+	if (fs_watch != NULL)
+		fs_watch->attach(sub);
 	sub->ifindex = ifindex;
 	/* Another device: the join's publish replaces any set left stale. */
 	sub->remove_retry = NULL;
 	fs_sub_set_state(sub, FS_SUB_PROBED, "probed");
 	sub->notsup_logged = 0;	/* another device: it may say otherwise */
-	fs_hotplug_sub_probed(sub);
+	fs_registry_add(sub);
 	sub->last_error[0] = '\0';
 	FS_PORT_LOG(INFO, sub->priv, "sub-device %u probed: %s (port %u)",
 		    sub->idx, sub->devargs, sub->port_id);
@@ -453,8 +439,8 @@ fs_sub_detach_begin(struct fs_sub *sub)
 		return false;
 	fs_stats_fold(sub);
 	fs_flow_forget_sub(sub);
-	fs_sub_callbacks(sub, false);
-	fs_unplug_unhook(sub);
+	if (fs_watch != NULL)
+		fs_watch->detach(sub);
 	fs_sub_set_state(sub, FS_SUB_CLOSING, "closing");
 	return true;
 }
@@ -476,7 +462,7 @@ fs_sub_detach_close(struct fs_sub *sub)
 		rte_eth_dev_stop(sub->port_id);
 	if (sub->remove_rx_ns != 0)
 		sub->remove_stop_ns = fs_time_ns() - sub->remove_rx_ns;
-	fs_hotplug_sub_released(sub);
+	fs_registry_bars_del(sub);
 	rte_eth_dev_close(sub->port_id);
 	fs_plug_remove(sub->bus, sub->dev_name);
 	if (rcu)
@@ -602,28 +588,6 @@ fs_sub_join(struct fs_sub *sub)
 	return fs_sub_join_timed(sub, NULL, 0);
 }
 
-/* Under lock: every slot that can, joins; then one publish. */
-void
-fs_subs_join_all(struct fs_priv *priv)
-{
-	struct fs_sub *sub;
-	bool changed = false;
-
-	FS_FOREACH_SUB(priv, sub) {
-		bool was_active = fs_switch_in_set(priv, sub);
-
-		if (fs_sub_leaving(sub))
-			continue;
-		if (fs_sub_join(sub) == 0 && priv->started &&
-		    sub->state == FS_SUB_STARTED && !was_active)
-			changed = true;
-	}
-	if (changed) {
-		fs_switch_publish(priv, 0);
-		fs_link_refresh(priv);
-	}
-}
-
 /*
  * Lock not held, in the thread probing the port (the application's): the
  * exec() commands run together, and this waits for them, at most
@@ -669,26 +633,6 @@ fs_subs_exec_service(struct fs_priv *priv, bool *answered)
 		busy |= !fs_exec_idle(x);
 	}
 	return busy;
-}
-
-/* Under lock, in the ADD worker: each slot whose command answered joins. */
-bool
-fs_subs_exec_join(struct fs_priv *priv)
-{
-	bool changed = false;
-	struct fs_sub *sub;
-
-	FS_FOREACH_SUB(priv, sub) {
-		bool was_active = fs_switch_in_set(priv, sub);
-
-		if (!sub->exec.done || sub->state != FS_SUB_EMPTY ||
-		    fs_sub_leaving(sub))
-			continue;
-		if (fs_sub_join(sub) == 0 && priv->started &&
-		    sub->state == FS_SUB_STARTED && !was_active)
-			changed = true;
-	}
-	return changed;
 }
 
 /* At close, lock not held: no command outlives its port. */

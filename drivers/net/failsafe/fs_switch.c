@@ -35,7 +35,6 @@
 #define FS_GRACE_NO_MB_NS	(10 * 1000 * 1000ULL)
 
 static struct fs_active fs_empty_set;	/* never freed, never written */
-const struct fs_view fs_empty_view;	/* what a queue sees of it */
 
 /*
  * The set becomes the port's.  A secondary process cannot follow
@@ -141,6 +140,59 @@ void
 fs_switch_queue_state(struct fs_priv *priv, uint16_t qid, bool tx)
 {
 	fs_view_store(priv, priv->active, qid, tx);
+}
+
+/*
+ * The application starts or stops one queue: its sub-devices' queues
+ * follow, and so does what the port's queue sees of the set.
+ */
+static int
+fs_queue_state_set(struct rte_eth_dev *dev, uint16_t qid, bool tx, bool start)
+{
+	struct fs_priv *priv = fs_priv(dev);
+	struct fs_queue_ref ref = { .qid = qid, .tx = tx };
+	uint8_t *state = tx ? dev->data->tx_queue_state : dev->data->rx_queue_state;
+	struct fs_sub *failed;
+	uint8_t old;
+	int ret;
+
+	pthread_mutex_lock(&priv->lock);
+	old = state[qid];
+	state[qid] = start ? RTE_ETH_QUEUE_STATE_STARTED :
+		RTE_ETH_QUEUE_STATE_STOPPED;
+	ret = fs_settings_apply(priv, &fs_setting_queue_state, &ref, &failed);
+	if (ret < 0) {
+		state[qid] = old;
+		fs_settings_undo(priv, &fs_setting_queue_state, &ref, failed);
+	} else {
+		fs_switch_queue_state(priv, qid, tx);
+	}
+	pthread_mutex_unlock(&priv->lock);
+	return ret;
+}
+
+int
+fs_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
+{
+	return fs_queue_state_set(dev, qid, false, true);
+}
+
+int
+fs_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
+{
+	return fs_queue_state_set(dev, qid, false, false);
+}
+
+int
+fs_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
+{
+	return fs_queue_state_set(dev, qid, true, true);
+}
+
+int
+fs_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
+{
+	return fs_queue_state_set(dev, qid, true, false);
 }
 
 void
@@ -348,7 +400,7 @@ fs_grace_done(struct fs_priv *priv, const struct fs_retired *r)
 
 /*
  * closing: where to leave the sub-devices to close for a caller that
- * closes them without the lock (fs_alarm.c); NULL closes them here.
+ * closes them without the lock (fs_deferred.c); NULL closes them here.
  */
 static void
 fs_retired_finish(struct fs_priv *priv, struct fs_retired *r, uint32_t *closing)

@@ -129,7 +129,7 @@ fs_unplug_yield(struct fs_sub *sub)
 	for (r = priv->retired; r != NULL; r = r->next)
 		r->sub_mask &= ~RTE_BIT32(sub->idx);
 	fs_sub_detach_begin(sub);	/* restores the device's driver */
-	fs_hotplug_sub_released(sub);
+	fs_registry_bars_del(sub);
 	return 0;
 }
 

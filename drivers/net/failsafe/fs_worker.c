@@ -9,7 +9,7 @@
  *
  * Others only queue: lib/hotplug's monitor thread an ADD it matched
  * (fs_hotplug.c), the port alarm an ADD that waited for its slot, an
- * exec() command that answered or a hotplug_poll tick (fs_alarm.c).  So
+ * exec() command that answered or a hotplug_poll tick (fs_deferred.c).  So
  * the monitor is back for the next event (a REMOVE) at once, and the
  * interrupt thread never probes.  The application's thread still joins
  * sub-devices in dev_start, which it asked for and waits for, through
@@ -274,4 +274,46 @@ fs_worker_flush(unsigned int timeout_ms)
 	}
 	pthread_mutex_unlock(&w.lock);
 	return ret;
+}
+
+/* Under lock: every slot that can, joins; then one publish. */
+void
+fs_subs_join_all(struct fs_priv *priv)
+{
+	struct fs_sub *sub;
+	bool changed = false;
+
+	FS_FOREACH_SUB(priv, sub) {
+		bool was_active = fs_switch_in_set(priv, sub);
+
+		if (fs_sub_leaving(sub))
+			continue;
+		if (fs_sub_join(sub) == 0 && priv->started &&
+		    sub->state == FS_SUB_STARTED && !was_active)
+			changed = true;
+	}
+	if (changed) {
+		fs_switch_publish(priv, 0);
+		fs_link_refresh(priv);
+	}
+}
+
+/* Under lock, in the ADD worker: each slot whose command answered joins. */
+bool
+fs_subs_exec_join(struct fs_priv *priv)
+{
+	bool changed = false;
+	struct fs_sub *sub;
+
+	FS_FOREACH_SUB(priv, sub) {
+		bool was_active = fs_switch_in_set(priv, sub);
+
+		if (!sub->exec.done || sub->state != FS_SUB_EMPTY ||
+		    fs_sub_leaving(sub))
+			continue;
+		if (fs_sub_join(sub) == 0 && priv->started &&
+		    sub->state == FS_SUB_STARTED && !was_active)
+			changed = true;
+	}
+	return changed;
 }
