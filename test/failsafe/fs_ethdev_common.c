@@ -241,13 +241,18 @@ close_port(uint16_t port)
 uint16_t
 fs_create(const char *name, const char *args)
 {
+	uint16_t port;
+
 	assert_int_equal(rte_eal_hotplug_add("vdev", name, args), 0);
-	return port_of(name);
+	port = port_of(name);
+	assert_true(port < RTE_MAX_ETHPORTS);
+	return port;
 }
 
 void
 fs_destroy(const char *name)
 {
+	rec_refuse_probe(false);	/* its sub-devices may be removed */
 	close_port(port_of(name));
 	assert_int_equal(rte_eal_hotplug_remove("vdev", name), 0);
 }

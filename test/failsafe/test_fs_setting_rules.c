@@ -32,37 +32,12 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
-#include "fs_private.h"
+#include "fs_ethdev_common.h"
 #include "fs_test_eal.h"
-#include "test_pmd_rec.h"
 
-#define WAIT_MS		5000	/* bound of every wait on the control side */
-#define SUB_EMPTY	0	/* enum fs_sub_state */
-#define SUB_CONFIGURED	2
-#define SUB_STARTED	3
-
-static struct rte_mempool *mp;
+#define SUB_CONFIGURED	2	/* enum fs_sub_state FS_SUB_CONFIGURED */
 
 /* --- helpers ------------------------------------------------------------ */
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
-}
-
-static uint16_t
-port_of(const char *name)
-{
-	uint16_t pid;
-
-	if (rte_eth_dev_get_port_by_name(name, &pid) != 0)
-		return RTE_MAX_ETHPORTS;
-	return pid;
-}
 
 static struct rec_priv *
 rec_named(const char *name)
@@ -72,39 +47,6 @@ rec_named(const char *name)
 	if (r == NULL)
 		fail_msg("%s is not there", name);
 	return r;
-}
-
-static struct fs_priv *
-priv_of(uint16_t port)
-{
-	assert_true(port < RTE_MAX_ETHPORTS);
-	return rte_eth_devices[port].data->dev_private;
-}
-
-static uint64_t
-sub_xstat(uint16_t port, unsigned int sub, const char *what)
-{
-	char name[RTE_ETH_XSTATS_NAME_SIZE];
-	uint64_t id, val;
-
-	snprintf(name, sizeof(name), "fs_sub%u_%s", sub, what);
-	if (rte_eth_xstats_get_id_by_name(port, name, &id) != 0 ||
-	    rte_eth_xstats_get_by_id(port, &id, &val, 1) != 1)
-		return UINT64_MAX - 1;
-	return val;
-}
-
-static bool
-wait_sub_xstat(uint16_t port, unsigned int sub, const char *what, uint64_t want)
-{
-	uint64_t deadline = now_ms() + WAIT_MS;
-
-	while (now_ms() < deadline) {
-		if (sub_xstat(port, sub, what) == want)
-			return true;
-		usleep(1000);
-	}
-	return sub_xstat(port, sub, what) == want;
 }
 
 /* A sub-device's last error, copied under the port lock. */
@@ -135,33 +77,9 @@ wait_sub_error(uint16_t port, unsigned int sub, const char *text)
 	return false;
 }
 
-static uint16_t
-fs_create(const char *name, const char *args)
-{
-	uint16_t port;
-
-	assert_int_equal(rte_eal_hotplug_add("vdev", name, args), 0);
-	port = port_of(name);
-	assert_true(port < RTE_MAX_ETHPORTS);
-	return port;
-}
-
 static void
-fs_destroy(const char *name)
-{
-	uint16_t port = port_of(name);
-
-	rec_refuse_probe(false);
-	if (rte_eth_dev_is_valid_port(port)) {
-		rte_eth_dev_stop(port);
-		rte_eth_dev_close(port);
-	}
-	assert_int_equal(rte_eal_hotplug_remove("vdev", name), 0);
-}
-
-static void
-port_setup(uint16_t port, uint16_t nq, uint16_t nb_desc,
-	   const struct rte_eth_conf *conf)
+port_setup_desc(uint16_t port, uint16_t nq, uint16_t nb_desc,
+		const struct rte_eth_conf *conf)
 {
 	uint16_t q;
 
@@ -180,34 +98,10 @@ port_start_plain(uint16_t port, uint16_t nq)
 	struct rte_eth_conf conf;
 
 	memset(&conf, 0, sizeof(conf));
-	port_setup(port, nq, 256, &conf);
+	port_setup_desc(port, nq, 256, &conf);
 	assert_int_equal(rte_eth_dev_start(port), 0);
 	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
 	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
-}
-
-static void
-raise_rmv(const char *sub_name)
-{
-	uint16_t sp = port_of(sub_name);
-
-	assert_true(sp < RTE_MAX_ETHPORTS);
-	rte_eth_dev_callback_process(&rte_eth_devices[sp], RTE_ETH_EVENT_INTR_RMV,
-				     NULL);
-}
-
-/* The sub-device leaves and comes back (hotplug_poll), replayed. */
-static bool
-rmv_and_back(uint16_t port, unsigned int sub, const char *sub_name)
-{
-	uint64_t adds = sub_xstat(port, sub, "additions");
-	uint64_t deadline = now_ms() + WAIT_MS;
-
-	raise_rmv(sub_name);
-	while (sub_xstat(port, sub, "additions") <= adds && now_ms() < deadline)
-		usleep(1000);
-	return wait_sub_xstat(port, sub, "state", SUB_STARTED) &&
-		wait_sub_xstat(port, sub, "active", 1);
 }
 
 /* The sub-device leaves and stays away until rec_refuse_probe(false). */
@@ -237,7 +131,7 @@ test_desc_fitted_in_op_and_replay(void **state)
 	port = fs_create("net_failsafe50",
 			 "dev(net_fsrec50,desc_align=4),dev(net_fsrec51,desc_align=6),hotplug_poll=20");
 	memset(&conf, 0, sizeof(conf));
-	port_setup(port, 1, 18, &conf);
+	port_setup_desc(port, 1, 18, &conf);
 	a = rec_named("net_fsrec50");
 	b = rec_named("net_fsrec51");
 	assert_int_equal(sub_xstat(port, 0, "state"), SUB_CONFIGURED);
@@ -333,7 +227,7 @@ rss_port_start(const char *name, const char *args)
 	memset(&conf, 0, sizeof(conf));
 	conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 	conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP;
-	port_setup(port, 2, 256, &conf);
+	port_setup_desc(port, 2, 256, &conf);
 	assert_int_equal(rte_eth_dev_start(port), 0);
 	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
 	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
@@ -448,7 +342,7 @@ test_rss_algo_capa(void **state)
 	conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 	conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IP;
 	conf.rx_adv_conf.rss_conf.algorithm = RTE_ETH_HASH_FUNCTION_SIMPLE_XOR;
-	port_setup(port, 1, 256, &conf);
+	port_setup_desc(port, 1, 256, &conf);
 	assert_int_equal(rec_named("net_fsrec60")->rss_algo,
 			 RTE_ETH_HASH_FUNCTION_SIMPLE_XOR);
 	assert_int_equal(rec_named("net_fsrec61")->rss_algo,
@@ -509,7 +403,7 @@ test_queue_state_replayed(void **state)
 /* --- main ----------------------------------------------------------------- */
 
 static int
-eal_setup(void **state)
+rules_setup(void **state)
 {
 	struct fs_test_eal e;
 
@@ -523,7 +417,7 @@ eal_setup(void **state)
 }
 
 static int
-eal_teardown(void **state)
+rules_teardown(void **state)
 {
 	(void)state;
 	rte_mempool_free(mp);
@@ -546,5 +440,5 @@ main(void)
 
 	if (getenv("FS_TEST_FILTER") != NULL)
 		cmocka_set_test_filter(getenv("FS_TEST_FILTER"));
-	return cmocka_run_group_tests(tests, eal_setup, eal_teardown);
+	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
 }
