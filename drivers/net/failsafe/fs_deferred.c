@@ -58,19 +58,19 @@ fs_deferred_subs(struct fs_priv *priv, uint32_t *closing)
 
 /*
  * The link watch saw a link change before its rtnetlink message was read
- * (the lock was busy, or the machine loaded): a link that went down moved
- * TX all the same, and counts as the message would have.
+ * (the lock was busy, or the machine loaded): a link that went down moves
+ * TX through the one removal path, as the message would have; a link that
+ * came back joins the set with the next publish.
  */
 static void
 fs_deferred_link_watch(struct fs_priv *priv, uint64_t now)
 {
-	unsigned int downs = fs_switch_links_lost(priv);
+	struct fs_sub *sub;
 
-	if (fs_switch_publish(priv, 0) < 0 || downs == 0)
-		return;
-	priv->hp.link_down_events += downs;
-	priv->hp.last_link_down_rx_ns = now;
-	priv->hp.last_link_down_switch_ns = priv->last_publish_ns - now;
+	FS_FOREACH_SUB(priv, sub)
+		if (fs_switch_link_lost(priv, sub))
+			fs_sub_remove(sub, FS_RM_LINK_WATCH, now);
+	fs_switch_publish(priv, 0);
 }
 
 /* When the alarm must run again; UINT64_MAX: not before an event. */

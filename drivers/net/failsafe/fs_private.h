@@ -516,7 +516,7 @@ int fs_switch_link_down(struct fs_sub *sub);
 void fs_switch_queue_state(struct fs_priv *priv, uint16_t qid, bool tx);
 int fs_switch_wait(struct fs_priv *priv, unsigned int timeout_ms);
 int fs_switch_sync(struct fs_priv *priv, unsigned int timeout_ms);
-unsigned int fs_switch_links_lost(struct fs_priv *priv);
+bool fs_switch_link_lost(struct fs_priv *priv, const struct fs_sub *sub);
 bool fs_switch_in_set(const struct fs_priv *priv, const struct fs_sub *sub);
 bool fs_switch_links_changed(struct fs_priv *priv);
 #define FS_SYNC_GRACE_MS 100
@@ -560,6 +560,7 @@ enum fs_remove_cause {
 	FS_RM_RELEASED,		/* its port released by someone else */
 	FS_RM_UNPLUG,		/* rte_dev_remove by the application */
 	FS_RM_LINK_DOWN,	/* rtnetlink link-down: TX moves, it stays */
+	FS_RM_LINK_WATCH,	/* the link watch saw it down first: same */
 	FS_RM_MAX
 };
 int fs_sub_remove(struct fs_sub *sub, enum fs_remove_cause cause,

@@ -58,6 +58,7 @@ static const struct fs_cause fs_causes[FS_RM_MAX] = {
 	[FS_RM_RELEASED] = { "its port was released", false, false },
 	[FS_RM_UNPLUG] = { "its device is being removed by the application", false, false },
 	[FS_RM_LINK_DOWN] = { "link down (rtnetlink); TX moved off it", false, true },
+	[FS_RM_LINK_WATCH] = { "link down (seen by the link watch); TX moved off it", false, true },
 };
 
 /* Under lock: the kernel says its link is down; it stays in the set. */

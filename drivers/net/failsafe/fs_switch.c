@@ -258,18 +258,12 @@ fs_switch_links_changed(struct fs_priv *priv)
 	return false;
 }
 
-/* Under priv->lock: how many sub-devices of the set have lost their link. */
-unsigned int
-fs_switch_links_lost(struct fs_priv *priv)
+/* Under priv->lock: a sub-device of the set whose link is down now. */
+bool
+fs_switch_link_lost(struct fs_priv *priv, const struct fs_sub *sub)
 {
-	unsigned int n = 0;
-	struct fs_sub *sub;
-
-	FS_FOREACH_SUB(priv, sub)
-		if (fs_switch_in_set(priv, sub) && sub->link_ok &&
-		    !fs_sub_link_ok(sub))
-			n++;
-	return n;
+	return fs_switch_in_set(priv, sub) && sub->link_ok &&
+		!fs_sub_link_ok(sub);
 }
 
 /*
