@@ -30,7 +30,9 @@ struct edge {
 
 /* The diagram of fs_slot.h, edge by edge. */
 static const struct edge allowed[] = {
-	{ FS_SUB_EMPTY, FS_SUB_PROBED },
+	{ FS_SUB_EMPTY, FS_SUB_PROBING },
+	{ FS_SUB_PROBING, FS_SUB_PROBED },
+	{ FS_SUB_PROBING, FS_SUB_EMPTY },
 	{ FS_SUB_PROBED, FS_SUB_CONFIGURED },
 	{ FS_SUB_PROBED, FS_SUB_RETIRING },
 	{ FS_SUB_PROBED, FS_SUB_CLOSING },
@@ -93,8 +95,8 @@ static void
 test_life_logged(void **state)
 {
 	static const enum fs_sub_state life[] = {
-		FS_SUB_PROBED, FS_SUB_CONFIGURED, FS_SUB_STARTED,
-		FS_SUB_RETIRING, FS_SUB_CLOSING, FS_SUB_EMPTY,
+		FS_SUB_PROBING, FS_SUB_PROBED, FS_SUB_CONFIGURED,
+		FS_SUB_STARTED, FS_SUB_RETIRING, FS_SUB_CLOSING, FS_SUB_EMPTY,
 	};
 	struct fs_sub sub = { .priv = &priv, .idx = 1 };
 	char *text = NULL;
@@ -113,6 +115,7 @@ test_life_logged(void **state)
 	rte_openlog_stream(NULL);
 	fclose(f);
 	assert_int_equal(sub.state, FS_SUB_EMPTY);
+	assert_non_null(strstr(text, "sub-device 1: empty -> probing (a test)"));
 	assert_non_null(strstr(text, "sub-device 1: started -> retiring (a test)"));
 	assert_non_null(strstr(text, "sub-device 1: closing -> empty (a test)"));
 	assert_null(strstr(text, "again"));
@@ -162,7 +165,8 @@ test_predicates(void **state)
 		assert_int_equal(fs_sub_configured(&sub),
 				 s == FS_SUB_CONFIGURED || s == FS_SUB_STARTED);
 		assert_int_equal(fs_sub_port_open(&sub),
-				 s != FS_SUB_EMPTY && s != FS_SUB_CLOSING);
+				 s != FS_SUB_EMPTY && s != FS_SUB_CLOSING &&
+				 s != FS_SUB_PROBING);
 		assert_int_equal(fs_sub_leaving(&sub),
 				 s == FS_SUB_RETIRING || s == FS_SUB_CLOSING);
 	}

@@ -169,6 +169,94 @@ test_remove_not_behind_slow_add(void **state)
 }
 
 /*
+ * The same with A's ADD slow in its probe (a PCI PMD's probe, or
+ * net_af_packet's socket set-up waiting for RCU): the probe runs without
+ * the port lock, so a REMOVE of B does not wait for it either.
+ */
+static void
+test_remove_not_behind_slow_probe(void **state)
+{
+	uint64_t rm_ms, b_state;
+	struct fs_priv *priv;
+	uint16_t port;
+
+	(void)state;
+	if (!netns_ok)
+		skip();
+	port = port_with_slot0_gone("net_failsafe73", "dev(net_af_packet76,iface=fswa0),dev(net_af_packet77,iface=fswb0),hotplug_poll=60000");
+	priv = priv_of(port);
+	if (!priv->uevent_on) {
+		fs_destroy("net_failsafe73");
+		veths_del();
+		skip();
+	}
+	memset(&hook, 0, sizeof(hook));
+	hook.sleep_ms = SLOW_MS;
+	priv->probe_test_hook = slow_add_hook;
+	deliver(HOTPLUG_ACTION_ADD, "fswa0");
+	assert_true(wait_hook_entered());
+	rm_ms = deliver(HOTPLUG_ACTION_REMOVE, "fswb0");
+	b_state = sub_xstat(port, 1, "state");
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
+	priv->probe_test_hook = NULL;
+	print_message("REMOVE of B switched in %" PRIu64 " ms (B state %" PRIu64
+		      ") while A's probe slept %u ms in thread '%s'\n",
+		      rm_ms, b_state, SLOW_MS, hook.thread);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	fs_destroy("net_failsafe73");
+	veths_del();
+	assert_true(rm_ms < SLOW_MS / 3);
+	assert_true(b_state == SUB_RETIRING || b_state == SUB_EMPTY);
+	assert_non_null(strstr(hook.thread, "fs-add"));
+}
+
+/*
+ * A's own REMOVE while A is being probed: the probe finishes, then the
+ * slot is torn down rather than started on a device that has left.  A
+ * port closed while a probe runs waits for it and leaves nothing open.
+ */
+static void
+test_remove_or_close_during_probe(void **state)
+{
+	uint64_t removals;
+	struct fs_priv *priv;
+	uint16_t port;
+
+	(void)state;
+	if (!netns_ok)
+		skip();
+	port = port_with_slot0_gone("net_failsafe74", "dev(net_af_packet78,iface=fswa0),dev(net_af_packet79,iface=fswb0),hotplug_poll=60000");
+	priv = priv_of(port);
+	if (!priv->uevent_on) {
+		fs_destroy("net_failsafe74");
+		veths_del();
+		skip();
+	}
+	removals = sub_xstat(port, 0, "removals");
+	memset(&hook, 0, sizeof(hook));
+	hook.sleep_ms = 300;
+	priv->probe_test_hook = slow_add_hook;
+	deliver(HOTPLUG_ACTION_ADD, "fswa0");
+	assert_true(wait_hook_entered());
+	deliver(HOTPLUG_ACTION_REMOVE, "fswa0");
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_EMPTY));
+	assert_true(sub_xstat(port, 0, "removals") == removals + 1);
+	assert_true(port_of("net_af_packet78") == RTE_MAX_ETHPORTS);
+
+	/* Closed while the next probe of A sleeps. */
+	memset(&hook, 0, sizeof(hook));
+	hook.sleep_ms = 300;
+	deliver(HOTPLUG_ACTION_ADD, "fswa0");
+	assert_true(wait_hook_entered());
+	fs_destroy("net_failsafe74");
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
+	assert_true(port_of("net_af_packet78") == RTE_MAX_ETHPORTS);
+	assert_true(port_of("net_af_packet79") == RTE_MAX_ETHPORTS);
+	veths_del();
+}
+
+/*
  * A port closed while its ADD sleeps in the worker and another is
  * queued: the close drops the queued one, waits for the running one
  * (bounded by its step) and the worker touches nothing freed.  Another
@@ -220,6 +308,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_remove_not_behind_slow_add),
 		cmocka_unit_test(test_close_drains_its_adds),
+		cmocka_unit_test(test_remove_not_behind_slow_probe),
+		cmocka_unit_test(test_remove_or_close_during_probe),
 	};
 
 	if (getenv("FS_TEST_FILTER") != NULL)

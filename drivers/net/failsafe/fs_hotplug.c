@@ -323,14 +323,14 @@ fs_hotplug_add_join(struct fs_priv *priv, struct fs_sub *sub,
 	struct fs_hotplug_times *t = &priv->hp;
 	int ret;
 
-	ret = fs_sub_join_timed(sub, t, ev->rx_ns);
+	ret = fs_sub_join_timed(sub, t, ev->rx_ns, true);
 	if (ret == -EAGAIN && sub->exec.pid != 0) {
 		FS_PORT_LOG(INFO, priv, "sub-device %u (%s): its exec() command runs; the worker probes it once it answers",
 			    sub->idx, ev->name);
 		return;
 	}
 	if (ret < 0 || sub->state != FS_SUB_STARTED) {
-		if (ret == 0)
+		if (ret == 0 || priv->closing)
 			return;	/* port not started: it joins at start */
 		FS_PORT_LOG(ERR, priv, "sub-device %u (%s) did not come back: %s",
 			    sub->idx, ev->name, sub->last_error);

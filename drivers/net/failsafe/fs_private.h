@@ -68,6 +68,7 @@ struct fs_sub {
 	uint8_t unplugged;	/* FS_UNPLUG_*: removed by someone else */
 	struct fs_unplug *unplug;	/* its bus driver's stand-in (fs_unplug.c) */
 	bool probed_rcu_expedited;	/* its last probe had kernel RCU expedited */
+	bool probe_removed;	/* a removal came while PROBING */
 	/*
 	 * Its PCI device was seen gone from sysfs: once back, hotplug_poll
 	 * may take it from the kernel driver that probed it meanwhile.
@@ -279,6 +280,7 @@ struct fs_priv {
 	void (*cb_test_hook)(void *arg);
 	/* Test only: runs in an ADD's unlocked step, where a bind would. */
 	void (*add_test_hook)(struct fs_sub *sub);
+	void (*probe_test_hook)(struct fs_sub *sub);	/* before the EAL probe */
 	bool poll_due;		/* a hotplug_poll tick for the worker */
 	uint64_t next_poll_ns;
 	uint64_t probe_after_ns;	/* no alarm probe before (fs_sub_destroyed) */
@@ -360,8 +362,9 @@ int fs_sub_join(struct fs_sub *sub);
 struct hotplug_up_watch;
 void fs_sub_up_watch_begin(struct fs_sub *sub, struct hotplug_up_watch *w);
 void fs_sub_up_watch_end(struct fs_sub *sub, struct hotplug_up_watch *w);
+/* unlocked_probe: the ADD worker's, which holds the port lock once. */
 int fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
-		      uint64_t rx_ns);
+		      uint64_t rx_ns, bool unlocked_probe);
 void fs_subs_exec_prefetch(struct fs_priv *priv);
 bool fs_subs_exec_service(struct fs_priv *priv, bool *answered);
 void fs_subs_exec_stop(struct fs_priv *priv);

@@ -100,6 +100,13 @@ fs_sub_remove(struct fs_sub *sub, enum fs_remove_cause cause, uint64_t rx_ns)
 
 	if (c->link)
 		return fs_sub_usable(sub) ? fs_remove_link(sub, c, rx_ns) : 0;
+	if (sub->state == FS_SUB_PROBING) {
+		/* Not in the set yet: the worker closes it once probed. */
+		sub->probe_removed = true;
+		FS_PORT_LOG(NOTICE, priv, "sub-device %u (%s) leaves during its probe: %s",
+			    sub->idx, sub->dev_name, c->what);
+		return 0;
+	}
 	if (!fs_sub_usable(sub))
 		return 0;
 	ret = fs_switch_remove_sub(sub, c->what);

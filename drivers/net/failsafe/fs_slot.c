@@ -15,7 +15,8 @@
 #define FS_TO(s)	(1u << (s))
 
 static const unsigned int fs_next[FS_SUB_STATE_MAX] = {
-	[FS_SUB_EMPTY] = FS_TO(FS_SUB_PROBED),
+	[FS_SUB_EMPTY] = FS_TO(FS_SUB_PROBING),
+	[FS_SUB_PROBING] = FS_TO(FS_SUB_PROBED) | FS_TO(FS_SUB_EMPTY),
 	[FS_SUB_PROBED] = FS_TO(FS_SUB_CONFIGURED) | FS_TO(FS_SUB_RETIRING) |
 		FS_TO(FS_SUB_CLOSING),
 	/* back to PROBED: a new port configuration is replayed */
@@ -35,6 +36,7 @@ static const char * const fs_state_names[FS_SUB_STATE_MAX] = {
 	[FS_SUB_STARTED] = "started",
 	[FS_SUB_RETIRING] = "retiring",
 	[FS_SUB_CLOSING] = "closing",
+	[FS_SUB_PROBING] = "probing",
 };
 
 const char *

@@ -12,14 +12,15 @@ struct fs_sub;
 /*
  * Life of a sub-device slot, one state at a time:
  *
- *   EMPTY -> PROBED <-> CONFIGURED <-> STARTED
- *              \            |            /
- *               +------> RETIRING <-----+     (out of the active set)
- *               |           |
- *               +------> CLOSING -> EMPTY     (stopped, closed, detached)
+ *   EMPTY -> PROBING -> PROBED <-> CONFIGURED <-> STARTED
+ *     ^         |        \            |            /
+ *     +---------+         +------> RETIRING <-----+   (out of the active set)
+ *    (failed)             |           |
+ *                         +------> CLOSING -> EMPTY   (stopped, closed, detached)
  *
  * PROBED, CONFIGURED and STARTED may also go to CLOSING at once (a failed
- * join, the port's close).  Only the control side, under the port lock,
+ * join, the port's close).  PROBING: its EAL probe runs, in the ADD worker
+ * without the port lock; nobody else touches the slot meanwhile.  Only the control side, under the port lock,
  * moves a slot, and only through fs_sub_set_state(); the uevent filter
  * reads the state without the lock, the datapath never: it sees the
  * published active set only.  The values are the "state" xstat.
@@ -31,6 +32,7 @@ enum fs_sub_state {
 	FS_SUB_STARTED,		/* started; in the active set while the port is */
 	FS_SUB_RETIRING,	/* out of the set, waiting for the grace period */
 	FS_SUB_CLOSING,		/* being stopped and closed, maybe unlocked */
+	FS_SUB_PROBING,		/* being probed, maybe unlocked (last: xstat values) */
 	FS_SUB_STATE_MAX
 };
 

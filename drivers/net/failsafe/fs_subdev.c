@@ -325,58 +325,104 @@ fs_plug_remove(const char *bus, const char *name)
 	pthread_mutex_unlock(&fs_plug_lock);
 }
 
-int
-fs_sub_probe(struct fs_sub *sub)
-{
+/* What a probe carries from its locked start to its locked end. */
+struct fs_probe {
 	struct rte_devargs da;
-	int ifindex;
+	int ifindex;		/* of its interface before the probe */
+	int ret;		/* the EAL's */
+	bool moved;		/* its interface was re-created meanwhile */
+	bool no_port;		/* probed, but no ethdev port came of it */
+	uint16_t port_id;
+};
+
+/* Locked: its devargs resolved, EMPTY -> PROBING. */
+static int
+fs_sub_probe_begin(struct fs_sub *sub, struct fs_probe *p)
+{
 	int ret;
 
-	if (sub->state != FS_SUB_EMPTY)
-		return 0;
-	memset(&da, 0, sizeof(da));
-	ret = fs_sub_resolve(sub, &da);
-	if (ret == -EAGAIN && sub->exec.pid != 0)
-		return ret;	/* its command runs: not a failure yet */
-	if (ret < 0)
-		goto fail;
-	ifindex = fs_sub_ifindex(sub);
-	ret = fs_plug_add(sub, da.args != NULL ? da.args : "");
-	rte_devargs_reset(&da);
+	memset(p, 0, sizeof(*p));
+	ret = fs_sub_resolve(sub, &p->da);
+	if (ret < 0) {
+		rte_devargs_reset(&p->da);
+		if (ret != -EAGAIN || sub->exec.pid == 0)
+			sub->probe_failures++;	/* a running command is no failure */
+		return ret;
+	}
+	/* The stale-event check compares with the interface probed now. */
+	p->ifindex = fs_sub_ifindex(sub);
+	sub->ifindex = p->ifindex;
+	sub->probe_removed = false;
+	return fs_sub_set_state(sub, FS_SUB_PROBING, "probing");
+}
+
+/*
+ * Lock optional: the EAL probe.  PROBING keeps every other path off the
+ * slot, so only p and the EAL are written here.
+ */
+static void
+fs_sub_probe_plug(struct fs_sub *sub, struct fs_probe *p)
+{
+	if (sub->priv->probe_test_hook != NULL)
+		sub->priv->probe_test_hook(sub);
+	p->ret = fs_plug_add(sub, p->da.args != NULL ? p->da.args : "");
+	rte_devargs_reset(&p->da);
 	/* The interface was re-created under the probe: which one is bound
 	 * is unknown, so give up; its ADD event brings it back.
 	 */
-	if (ret == 0 && ifindex != fs_sub_ifindex(sub)) {
+	if (p->ret == 0 && p->ifindex != fs_sub_ifindex(sub)) {
+		p->moved = true;
 		fs_plug_remove(sub->bus, sub->dev_name);
-		ret = fs_sub_fail(sub, -EAGAIN, "interface %s changed during the probe",
-				  sub->iface);
-		goto fail;
-	}
-	if (ret == -E2BIG) {
-		/* Since 23.11 EAL refuses hotplug devargs that do not fit its
-		 * multi-process message, where older releases cut them short.
-		 */
-		ret = fs_sub_fail(sub, ret, "probe of '%s' refused: devargs too long for this DPDK's hotplug (bus, name and arguments must fit in 127 bytes)",
-				  sub->devargs);
-		goto fail;
-	}
-	if (ret < 0 && ret != -EEXIST) {
-		ret = fs_sub_fail(sub, ret, "probe of '%s' failed: %s",
-				  sub->devargs, rte_strerror(-ret));
-		goto fail;
-	}
-	if (fs_sub_find_port(sub->dev_name, &sub->port_id) < 0) {
-		ret = fs_sub_fail(sub, -ENODEV, "'%s' was probed but has no ethdev port",
-				  sub->dev_name);
+	} else if ((p->ret == 0 || p->ret == -EEXIST) &&
+		   fs_sub_find_port(sub->dev_name, &p->port_id) < 0) {
+		p->no_port = true;
 		fs_plug_remove(sub->bus, sub->dev_name);
-		goto fail;
 	}
-	ret = fs_sub_take_ownership(sub);
-	if (ret < 0)
-		goto fail;
+}
+
+/* Locked: why the probe failed, in the slot's last error. */
+static int
+fs_sub_probe_error(struct fs_sub *sub, const struct fs_probe *p)
+{
+	if (p->moved)
+		return fs_sub_fail(sub, -EAGAIN, "interface %s changed during the probe",
+				   sub->iface);
+	/* Since 23.11 EAL refuses hotplug devargs that do not fit its
+	 * multi-process message, where older releases cut them short.
+	 */
+	if (p->ret == -E2BIG)
+		return fs_sub_fail(sub, p->ret, "probe of '%s' refused: devargs too long for this DPDK's hotplug (bus, name and arguments must fit in 127 bytes)",
+				   sub->devargs);
+	if (p->ret < 0 && p->ret != -EEXIST)
+		return fs_sub_fail(sub, p->ret, "probe of '%s' failed: %s",
+				   sub->devargs, rte_strerror(-p->ret));
+	if (p->no_port)
+		return fs_sub_fail(sub, -ENODEV, "'%s' was probed but has no ethdev port",
+				   sub->dev_name);
+	return 0;
+}
+
+/*
+ * Locked: PROBING -> PROBED, or back to EMPTY.  A removal that came
+ * during an unlocked probe, or the port's close, closes it again at once.
+ */
+static int
+fs_sub_probe_end(struct fs_sub *sub, struct fs_probe *p)
+{
+	int ret = fs_sub_probe_error(sub, p);
+
+	if (ret == 0) {
+		sub->port_id = p->port_id;
+		ret = fs_sub_take_ownership(sub);
+	}
+	if (ret < 0) {
+		fs_sub_set_state(sub, FS_SUB_EMPTY, "probe failed");
+		sub->port_id = RTE_MAX_ETHPORTS;
+		sub->probe_failures++;
+		return ret;
+	}
 	if (fs_watch != NULL)
 		fs_watch->attach(sub);
-	sub->ifindex = ifindex;
 	/* Another device: the join's publish replaces any set left stale. */
 	sub->remove_retry = NULL;
 	fs_sub_set_state(sub, FS_SUB_PROBED, "probed");
@@ -385,10 +431,54 @@ fs_sub_probe(struct fs_sub *sub)
 	sub->last_error[0] = '\0';
 	FS_PORT_LOG(INFO, sub->priv, "sub-device %u probed: %s (port %u)",
 		    sub->idx, sub->devargs, sub->port_id);
-	return 0;
-fail:
-	sub->probe_failures++;
-	return ret;
+	if (!sub->probe_removed && !sub->priv->closing)
+		return 0;
+	if (sub->probe_removed)
+		sub->removals++;
+	sub->probe_removed = false;
+	fs_sub_teardown(sub);
+	return fs_sub_fail(sub, -ENODEV, "%s during its probe: closed again",
+			   sub->priv->closing ? "the port closed" : "removed");
+}
+
+/* Locked, start to end. */
+int
+fs_sub_probe(struct fs_sub *sub)
+{
+	struct fs_probe p;
+	int ret;
+
+	if (sub->state != FS_SUB_EMPTY)
+		return 0;
+	ret = fs_sub_probe_begin(sub, &p);
+	if (ret < 0)
+		return ret;
+	fs_sub_probe_plug(sub, &p);
+	return fs_sub_probe_end(sub, &p);
+}
+
+/*
+ * In the ADD worker, which holds the port lock once: the EAL probe runs
+ * without it, so a removal of another sub-device, or the application's
+ * control path, does not wait for a slow probe.
+ */
+static int
+fs_sub_probe_unlocked(struct fs_sub *sub)
+{
+	struct fs_probe p;
+	int ret;
+
+	if (sub->state != FS_SUB_EMPTY)
+		return 0;
+	if (sub->priv->closing)
+		return -ESHUTDOWN;	/* its close waits for this thread */
+	ret = fs_sub_probe_begin(sub, &p);
+	if (ret < 0)
+		return ret;
+	pthread_mutex_unlock(&sub->priv->lock);
+	fs_sub_probe_plug(sub, &p);
+	pthread_mutex_lock(&sub->priv->lock);
+	return fs_sub_probe_end(sub, &p);
 }
 
 /* PROBED -> CONFIGURED, when the port itself is configured. */
@@ -552,7 +642,7 @@ fs_sub_up_watch_end(struct fs_sub *sub, struct hotplug_up_watch *w)
  */
 int
 fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
-		  uint64_t rx_ns)
+		  uint64_t rx_ns, bool unlocked_probe)
 {
 	bool was_empty = sub->state == FS_SUB_EMPTY;
 	struct hotplug_up_watch w;
@@ -561,7 +651,7 @@ fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
 	if (fs_sub_leaving(sub))
 		return -EBUSY;
 	fs_sub_up_watch_begin(sub, &w);
-	ret = fs_sub_probe(sub);
+	ret = unlocked_probe ? fs_sub_probe_unlocked(sub) : fs_sub_probe(sub);
 	if (t != NULL)
 		t->last_add_probe_ns = fs_time_ns() - rx_ns;
 	if (ret == 0)
@@ -585,7 +675,7 @@ fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
 int
 fs_sub_join(struct fs_sub *sub)
 {
-	return fs_sub_join_timed(sub, NULL, 0);
+	return fs_sub_join_timed(sub, NULL, 0, false);
 }
 
 /*

@@ -276,7 +276,10 @@ fs_worker_flush(unsigned int timeout_ms)
 	return ret;
 }
 
-/* Under lock: every slot that can, joins; then one publish. */
+/*
+ * Under lock, held once, in the ADD worker (a hotplug_poll tick): every
+ * slot that can joins, each probe without the lock; then one publish.
+ */
 void
 fs_subs_join_all(struct fs_priv *priv)
 {
@@ -288,7 +291,7 @@ fs_subs_join_all(struct fs_priv *priv)
 
 		if (fs_sub_leaving(sub))
 			continue;
-		if (fs_sub_join(sub) == 0 && priv->started &&
+		if (fs_sub_join_timed(sub, NULL, 0, true) == 0 && priv->started &&
 		    sub->state == FS_SUB_STARTED && !was_active)
 			changed = true;
 	}
@@ -298,7 +301,10 @@ fs_subs_join_all(struct fs_priv *priv)
 	}
 }
 
-/* Under lock, in the ADD worker: each slot whose command answered joins. */
+/*
+ * Under lock, held once, in the ADD worker: each slot whose command
+ * answered joins, its probe without the lock.
+ */
 bool
 fs_subs_exec_join(struct fs_priv *priv)
 {
@@ -311,7 +317,7 @@ fs_subs_exec_join(struct fs_priv *priv)
 		if (!sub->exec.done || sub->state != FS_SUB_EMPTY ||
 		    fs_sub_leaving(sub))
 			continue;
-		if (fs_sub_join(sub) == 0 && priv->started &&
+		if (fs_sub_join_timed(sub, NULL, 0, true) == 0 && priv->started &&
 		    sub->state == FS_SUB_STARTED && !was_active)
 			changed = true;
 	}
