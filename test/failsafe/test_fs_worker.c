@@ -124,6 +124,28 @@ veths_del(void)
 }
 
 /*
+ * For a test of a slow step: the port of port_with_slot0_gone() and the
+ * hook's sleep set; skipped without a private netns or uevents.
+ */
+static uint16_t
+slow_port(const char *name, const char *args, unsigned int sleep_ms)
+{
+	uint16_t port;
+
+	if (!netns_ok)
+		skip();
+	port = port_with_slot0_gone(name, args);
+	if (!priv_of(port)->uevent_on) {
+		fs_destroy(name);
+		veths_del();
+		skip();
+	}
+	memset(&hook, 0, sizeof(hook));
+	hook.sleep_ms = sleep_ms;
+	return port;
+}
+
+/*
  * While sub-device A's ADD is in its slow step (where a PCI bind waits
  * for the driver), the monitor is free at once and a REMOVE of B is
  * switched well under that time; the ADD ran in the worker thread, and
@@ -137,17 +159,8 @@ test_remove_not_behind_slow_add(void **state)
 	uint16_t port;
 
 	(void)state;
-	if (!netns_ok)
-		skip();
-	port = port_with_slot0_gone("net_failsafe70", "dev(net_af_packet70,iface=fswa0),dev(net_af_packet71,iface=fswb0),hotplug_poll=60000");
+	port = slow_port("net_failsafe70", "dev(net_af_packet70,iface=fswa0),dev(net_af_packet71,iface=fswb0),hotplug_poll=60000", SLOW_MS);
 	priv = priv_of(port);
-	if (!priv->uevent_on) {
-		fs_destroy("net_failsafe70");
-		veths_del();
-		skip();
-	}
-	memset(&hook, 0, sizeof(hook));
-	hook.sleep_ms = SLOW_MS;
 	priv->add_test_hook = slow_add_hook;
 	add_ms = deliver(HOTPLUG_ACTION_ADD, "fswa0");
 	assert_true(wait_hook_entered());
@@ -181,17 +194,8 @@ test_remove_not_behind_slow_probe(void **state)
 	uint16_t port;
 
 	(void)state;
-	if (!netns_ok)
-		skip();
-	port = port_with_slot0_gone("net_failsafe73", "dev(net_af_packet76,iface=fswa0),dev(net_af_packet77,iface=fswb0),hotplug_poll=60000");
+	port = slow_port("net_failsafe73", "dev(net_af_packet76,iface=fswa0),dev(net_af_packet77,iface=fswb0),hotplug_poll=60000", SLOW_MS);
 	priv = priv_of(port);
-	if (!priv->uevent_on) {
-		fs_destroy("net_failsafe73");
-		veths_del();
-		skip();
-	}
-	memset(&hook, 0, sizeof(hook));
-	hook.sleep_ms = SLOW_MS;
 	priv->probe_test_hook = slow_add_hook;
 	deliver(HOTPLUG_ACTION_ADD, "fswa0");
 	assert_true(wait_hook_entered());
@@ -223,18 +227,9 @@ test_remove_or_close_during_probe(void **state)
 	uint16_t port;
 
 	(void)state;
-	if (!netns_ok)
-		skip();
-	port = port_with_slot0_gone("net_failsafe74", "dev(net_af_packet78,iface=fswa0),dev(net_af_packet79,iface=fswb0),hotplug_poll=60000");
+	port = slow_port("net_failsafe74", "dev(net_af_packet78,iface=fswa0),dev(net_af_packet79,iface=fswb0),hotplug_poll=60000", 300);
 	priv = priv_of(port);
-	if (!priv->uevent_on) {
-		fs_destroy("net_failsafe74");
-		veths_del();
-		skip();
-	}
 	removals = sub_xstat(port, 0, "removals");
-	memset(&hook, 0, sizeof(hook));
-	hook.sleep_ms = 300;
 	priv->probe_test_hook = slow_add_hook;
 	deliver(HOTPLUG_ACTION_ADD, "fswa0");
 	assert_true(wait_hook_entered());
@@ -270,17 +265,8 @@ test_close_drains_its_adds(void **state)
 	uint16_t port;
 
 	(void)state;
-	if (!netns_ok)
-		skip();
-	port = port_with_slot0_gone("net_failsafe71", "dev(net_af_packet72,iface=fswa0),dev(net_af_packet73,iface=fswb0),hotplug_poll=60000");
+	port = slow_port("net_failsafe71", "dev(net_af_packet72,iface=fswa0),dev(net_af_packet73,iface=fswb0),hotplug_poll=60000", 500);
 	priv = priv_of(port);
-	if (!priv->uevent_on) {
-		fs_destroy("net_failsafe71");
-		veths_del();
-		skip();
-	}
-	memset(&hook, 0, sizeof(hook));
-	hook.sleep_ms = 500;
 	priv->add_test_hook = slow_add_hook;
 	deliver(HOTPLUG_ACTION_ADD, "fswa0");
 	assert_true(wait_hook_entered());
