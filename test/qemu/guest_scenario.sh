@@ -74,6 +74,10 @@ sriov)
 	sriov=/sys/bus/pci/devices/$PF/sriov_numvfs
 	echo $NVFS > "$sriov" ||
 		{ say "error {\"why\": \"cannot create $NVFS VFs\"}"; exit 1; }
+	# The kernel's own cost of removing and making the VFs (TCG), with
+	# no process holding them: the baseline of the cycles' times.
+	t=$(now); echo 0 > "$sriov"; base="\"numvfs_0_s\": $(since "$t")"
+	t=$(now); echo $NVFS > "$sriov"; base="$base, \"numvfs_n_s\": $(since "$t")"
 	NIC0=$(basename "$(readlink /sys/bus/pci/devices/$PF/virtfn0)")
 	;;
 macswap)
@@ -87,7 +91,7 @@ macswap)
 esac
 bind "$NIC0" $DRIVER
 bind $NIC1 $DRIVER
-say "devices {\"nic0\": \"$NIC0\", \"nic0_id\": \"$(cat /sys/bus/pci/devices/$NIC0/vendor):$(cat /sys/bus/pci/devices/$NIC0/device)\", \"nic0_group\": \"$(group "$NIC0")\", \"nic1_group\": \"$(group $NIC1)\", \"pf_group\": \"$(group "${PF:-none}")\"}"
+say "devices {\"nic0\": \"$NIC0\", \"nic0_id\": \"$(cat /sys/bus/pci/devices/$NIC0/vendor):$(cat /sys/bus/pci/devices/$NIC0/device)\", \"nic0_group\": \"$(group "$NIC0")\", \"nic1_group\": \"$(group $NIC1)\", \"pf_group\": \"$(group "${PF:-none}")\", \"baseline\": {${base:-}}}"
 
 # Only the PMDs needed, in a 0755 tmpfs over Debian's PMD directory (see
 # guest.sh: the EAL would otherwise dlopen ~190 libraries over 9p).

@@ -192,9 +192,15 @@ def verdict(a, r):
         x = rem.get("xstats", {})
         n = c["cycle"]
         if a.scenario == "sriov":
-            checks.append(("cycle %d: VFs removed within 5 s (numvfs 0)" % n,
-                           rem.get("blocked") is False and
-                           (rem.get("numvfs_0_s") or 99) < 5.0))
+            # vfio holds the VF's removal until the process lets go: the
+            # write to sriov_numvfs returns, the VF released (stop, close)
+            # and never remapped (it was still there).
+            checks.append(("cycle %d: VFs removed (sriov_numvfs 0 returned)" % n,
+                           rem.get("blocked") is False))
+            checks.append(("cycle %d: released, not remapped (stop, close)" % n,
+                           x.get("fs_last_remove_remap_ns", 1) == 0 and
+                           0 < x.get("fs_last_remove_stop_ns", 0) <=
+                           x.get("fs_last_remove_close_ns", 0)))
         else:
             checks.append(("cycle %d: DEVICE_DELETED within 1 s" % n,
                            (c.get("device_deleted_s") or 99) < 1.0))
