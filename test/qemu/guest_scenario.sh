@@ -91,6 +91,9 @@ macswap)
 esac
 bind "$NIC0" $DRIVER
 bind $NIC1 $DRIVER
+# A virtio NIC that comes back gets an interface too (the next cycle's
+# replacement); loaded once both NICs are bound.
+[ "$SCENARIO" = macswap ] && kmod virtio_net
 say "devices {\"nic0\": \"$NIC0\", \"nic0_id\": \"$(cat /sys/bus/pci/devices/$NIC0/vendor):$(cat /sys/bus/pci/devices/$NIC0/device)\", \"nic0_group\": \"$(group "$NIC0")\", \"nic1_group\": \"$(group $NIC1)\", \"pf_group\": \"$(group "${PF:-none}")\", \"baseline\": {${base:-}}}"
 
 # Only the PMDs needed, in a 0755 tmpfs over Debian's PMD directory (see
