@@ -41,7 +41,7 @@ for s in $FSQ_SCENARIOS; do
 		w="$out/$s-$v"
 		mkdir -p "$w"
 		m=
-		[ "$s" = macswap ] && m=$match
+		[ "$s" = macswap ] && [ "$v" = ours ] && m=$match
 		echo "[qemu] scenario $s, $v, $cycles cycle(s)${m:+, $m}; logs in $w"
 		timeout -k 10 $((${run_timeout%.*} + 30)) python3 "$here/run_scenario.py" \
 			--scenario "$s" --kernel "$kernel" --kroot "$kroot" \
