@@ -388,6 +388,49 @@ test_replacement_iface_not_spliced(void **state)
 	fs_destroy("net_failsafe30");
 }
 
+/*
+ * A MAC rule on a PCI slot: a new interface with the slot's MAC (a NIC of
+ * another model, another PCI address, the same MAC) gives the slot its
+ * PCI device, whose address is written into the slot's devargs, and
+ * whose bind is tried (it fails here: the fake sysfs has no PCI bus).
+ */
+static void
+test_mac_rule_takes_pci_slot(void **state)
+{
+	static const char new_addr[] = "0000:98:00.0";
+	struct hotplug_event add;
+	struct fake_sysfs fs;
+	struct fs_priv *priv;
+	char path[256];
+	uint16_t port;
+
+	(void)state;
+	port = fs_create("net_failsafe31", "dev(0000:97:00.0),dev(net_null81),match_mac0="
+			 RULE_MAC ",hotplug_poll=0");
+	priv = priv_of(port);
+	if (!priv->uevent_on) {
+		fs_destroy("net_failsafe31");
+		skip();
+	}
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_EMPTY);
+	net_event(&add, HOTPLUG_ACTION_ADD, "fsxm0", 79);
+	fake_sysfs_make(&fs, "fsxm0", 79, RULE_MAC);
+	snprintf(path, sizeof(path), "%s/devices", fs.root);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/devices/%s", fs.root, new_addr);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/device", fs.dir);
+	assert_int_equal(symlink("../../../devices/0000:98:00.0", path), 0);
+	process_all(&add, 1);
+	fake_sysfs_remove(&fs);
+	print_message("slot 0: devargs_override '%s', last error '%s'\n",
+		      priv->subs[0].devargs_override, priv->subs[0].last_error);
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_EMPTY);
+	assert_string_equal(priv->subs[0].devargs_override, new_addr);
+	assert_non_null(strstr(priv->subs[0].last_error, new_addr));
+	fs_destroy("net_failsafe31");
+}
+
 int
 main(void)
 {
@@ -397,6 +440,7 @@ main(void)
 		cmocka_unit_test(test_registry_untracked_at_close),
 		cmocka_unit_test(test_rename_is_add_and_remove),
 		cmocka_unit_test(test_replacement_iface_not_spliced),
+		cmocka_unit_test(test_mac_rule_takes_pci_slot),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */

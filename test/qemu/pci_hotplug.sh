@@ -16,6 +16,8 @@
 #   FSQ_CACHE=/var/cache/failsafe-uevent-qemu   kernel and initramfs
 #   FSQ_OUT=<dir>           where results.json and the logs go
 #   FS_BUILD_DIR=<build>    plugin from <build>/drivers
+#   FSQ_SCENARIOS="sriov macswap"  run these (test/qemu/scenarios.sh)
+#                           instead of the yank matrix
 #
 # Exit status: 0 when every run of our plugin passed its checks (the
 # baseline is reported, never judged); 77 when the guest cannot be made.
@@ -102,6 +104,15 @@ install -m 0644 "$plugin" "$stage/drivers/"
 install -m 0755 "$bind_tool" "$stage/app/hotplug-bind/"
 install -m 0755 "$here/guest.sh" "$stage/"
 plugin="$stage/drivers/$(basename "$plugin")"
+
+# FSQ_SCENARIOS: the scenarios beyond the yank matrix instead of it.
+if [ -n "${FSQ_SCENARIOS:-}" ]; then
+	install -m 0755 "$here/guest_scenario.sh" "$stage/"
+	FSQ_CYCLES=$cycles FSQ_VARIANTS=$variants FSQ_OUT=$out \
+		FSQ_RUN_TIMEOUT=$run_timeout bash "$here/scenarios.sh" \
+		"$kernel" "$kpkg" "$initrd" "$plugin" "$stage/guest_scenario.sh"
+	exit $?
+fi
 
 rc=0
 results=()

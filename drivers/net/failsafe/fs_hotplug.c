@@ -163,7 +163,7 @@ fs_rule_matches(const struct fs_sub *sub, const struct hotplug_event *ev,
 		return false;
 	if (ev->subsystem == HOTPLUG_SUBSYS_PCI)
 		return true;
-	if (sub->iface[0] == '\0')
+	if (sub->iface[0] == '\0' && !fs_sub_is_pci(sub))
 		return false;
 	if (m->ret == 1)
 		m->ret = hotplug_ifname_to_mac(ev->ifname, &m->mac);
@@ -199,6 +199,27 @@ fs_hotplug_add_slot(struct fs_priv *priv, const struct hotplug_event *ev,
 			return sub;
 		}
 	return NULL;
+}
+
+/*
+ * A MAC rule that gave a PCI slot a new interface: the slot takes the
+ * interface's PCI device, as a PCI replacement would; *pev is that
+ * device's ADD.
+ */
+static int
+fs_mac_rule_pci_event(struct fs_sub *sub, const struct hotplug_event *ev,
+		      struct hotplug_event *pev)
+{
+	int ret;
+
+	ret = hotplug_ifname_to_pci(ev->ifname, pev->pci_addr,
+				    sizeof(pev->pci_addr));
+	if (ret < 0)
+		return fs_sub_fail(sub, ret, "interface %s has the slot's MAC but no PCI device: %s",
+				   ev->ifname, strerror(-ret));
+	pev->subsystem = HOTPLUG_SUBSYS_PCI;
+	snprintf(pev->name, sizeof(pev->name), "%s", pev->pci_addr);
+	return 0;
 }
 
 /*
@@ -279,14 +300,16 @@ fs_add_role(const struct fs_priv *priv, const struct fs_sub *sub)
 
 /*
  * Under lock, in the ADD worker: the empty slot this ADD fills, its
- * replacement devargs written, or NULL.  *take: the bind may take the
- * device from another driver.
+ * replacement devargs written, or NULL.  *pev: the ADD to act on, the
+ * PCI device's for a PCI slot a MAC rule gave an interface.  *take: the
+ * bind may take the device from another driver.
  */
 static struct fs_sub *
 fs_hotplug_add_claim(struct fs_priv *priv, const struct hotplug_event *ev,
-		     bool *replacement, bool *take)
+		     struct hotplug_event *pev, bool *replacement, bool *take)
 {
 	struct fs_sub *sub;
+	bool by_mac;
 
 	sub = fs_hotplug_add_slot(priv, ev, replacement);
 	/* An unconfigured port takes it too, as its probe took the others. */
@@ -301,17 +324,24 @@ fs_hotplug_add_claim(struct fs_priv *priv, const struct hotplug_event *ev,
 	}
 	if (sub->state != FS_SUB_EMPTY)
 		return NULL;	/* still here: an ADD for a present device changes nothing */
-	if (*replacement && fs_rewrite_devargs(sub, ev) < 0)
+	*pev = *ev;
+	by_mac = *replacement && ev->subsystem == HOTPLUG_SUBSYS_NET &&
+		fs_sub_is_pci(sub);
+	if (by_mac && fs_mac_rule_pci_event(sub, ev, pev) < 0)
+		return NULL;
+	if (*replacement && fs_rewrite_devargs(sub, pev) < 0)
 		return NULL;
 	/*
 	 * The kernel's own ADD: the device has just come, and a driver that
 	 * has it probed it meanwhile.  A synthetic ADD (written to sysfs, or
 	 * made by a rescan) proves no such thing.  A replacement never went
 	 * away and came back: only an unbound one is taken, or a match rule
-	 * would take every new device with that id (a host's new VF).
+	 * would take every new device with that id (a host's new VF).  A
+	 * MAC names one device: its kernel driver, which made the interface,
+	 * gives it up (not while the interface is up: the bind refuses).
 	 */
-	*take = !*replacement &&
-		(sub->pci_gone || (!ev->synth && !ev->resync));
+	*take = by_mac || (!*replacement &&
+		(sub->pci_gone || (!ev->synth && !ev->resync)));
 	return sub;
 }
 
@@ -360,15 +390,17 @@ void
 fs_hotplug_add_run(struct fs_priv *priv, const struct hotplug_event *ev)
 {
 	bool replacement = false, take = false;
+	struct hotplug_event pev;
 	struct fs_sub *sub = NULL;
 	int bound = 0;
 
 	pthread_mutex_lock(&priv->lock);
 	if (!priv->closing)
-		sub = fs_hotplug_add_claim(priv, ev, &replacement, &take);
+		sub = fs_hotplug_add_claim(priv, ev, &pev, &replacement, &take);
 	pthread_mutex_unlock(&priv->lock);
 	if (sub == NULL)
 		return;
+	ev = &pev;
 	FS_PORT_LOG(DEBUG, priv, "sub-device %u: ADD of %s in the ADD worker",
 		    sub->idx, ev->name);
 	if (priv->add_test_hook != NULL)
