@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 The failsafe-uevent authors
+ */
+
+/*
+ * The release of a retired sub-device (its driver's stop and close, then
+ * the device's removal from its bus) runs in a thread of its own, one per
+ * release, "fs-release".  A driver may never return from a call on a
+ * device whose hardware is gone (Debian's net_e1000_em under TCG polled a
+ * dead register file for minutes): that thread is then the only one
+ * stuck.  The EAL interrupt thread (the port alarm) and the port lock are
+ * never held by such a call, traffic goes on over the other sub-devices,
+ * and one line names the sub-device, its driver and the call once
+ * FS_RELEASE_BOUND_MS is overrun.  The slot stays CLOSING until the
+ * driver returns, for its port and device are still the driver's; then
+ * the alarm empties it (fs_release_reap) and a waiting ADD takes it.
+ *
+ * The thread works on copies and touches the slot only under
+ * fs_release_lock: a port closing while a release is stuck waits for it
+ * no longer than the bound, then leaves it (orphan) and the thread, if
+ * its driver ever returns, finishes on its own without the port.
+ */
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <dev_driver.h>
+#include <rte_dev.h>
+
+#include "dpdk_compat.h"
+#include "kernel_rcu.h"
+
+#include "fs_private.h"
+#include "fs_alarm.h"
+
+struct fs_release {
+	struct fs_sub *sub;
+	struct fs_priv *priv;
+	void (*hook)(struct fs_sub *sub);	/* test only */
+	uint16_t port_id;
+	bool stop;		/* the port was started */
+	bool rcu;		/* kernel RCU expedited for it */
+	bool done;		/* all returned: the alarm empties the slot */
+	bool orphan;		/* its port closed meanwhile: finish alone */
+	bool warned;		/* the overrun was logged */
+	const char *step;	/* the driver call it is in */
+	uint64_t start_ns;
+	uint64_t stop_ns;	/* when the stop returned */
+	char bus[32];
+	char dev_name[RTE_DEV_NAME_MAX_LEN];
+	char driver[64];
+};
+
+/* Guards every fs_sub.release and the fields the thread shares. */
+static pthread_mutex_t fs_release_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t fs_release_cond = PTHREAD_COND_INITIALIZER;
+
+static uint64_t
+fs_release_age_ms(const struct fs_release *r, uint64_t now)
+{
+	return (now - r->start_ns) / 1000000;
+}
+
+static void
+fs_release_step(struct fs_release *r, const char *step)
+{
+	pthread_mutex_lock(&fs_release_lock);
+	r->step = step;
+	pthread_mutex_unlock(&fs_release_lock);
+}
+
+static void *
+fs_release_main(void *arg)
+{
+	struct fs_release *r = arg;
+	bool orphan;
+
+	fs_release_step(r, "dev_stop");
+	if (r->hook != NULL)
+		r->hook(r->sub);
+	if (r->stop)
+		rte_eth_dev_stop(r->port_id);
+	pthread_mutex_lock(&fs_release_lock);
+	r->stop_ns = fs_time_ns();
+	/* Its BARs leave the SIGBUS net before close unmaps them. */
+	if (!r->orphan)
+		fs_hotplug_sub_released(r->sub);
+	r->step = "dev_close";
+	pthread_mutex_unlock(&fs_release_lock);
+	rte_eth_dev_close(r->port_id);
+	fs_release_step(r, "device removal");
+	fs_plug_remove(r->bus, r->dev_name);
+	if (r->rcu)
+		kernel_rcu_expedite_end();
+	pthread_mutex_lock(&fs_release_lock);
+	orphan = r->orphan;
+	if (!orphan) {
+		r->done = true;
+		fs_alarm_kick(r->priv);
+	}
+	pthread_cond_broadcast(&fs_release_cond);
+	pthread_mutex_unlock(&fs_release_lock);
+	if (orphan) {
+		FS_LOG(NOTICE, "%s (driver %s): released after %" PRIu64 " ms, its fail-safe port closed meanwhile",
+		       r->dev_name, r->driver, fs_release_age_ms(r, fs_time_ns()));
+		free(r);
+	}
+	return NULL;
+}
+
+static void
+fs_release_driver_name(const struct fs_sub *sub, char *out, size_t len)
+{
+	const struct rte_device *dev = rte_eth_devices[sub->port_id].device;
+
+	snprintf(out, len, "%s", dev != NULL && dev->driver != NULL ?
+		 dev->driver->name : "?");
+}
+
+/*
+ * Lock not held; the slot is CLOSING (fs_sub_detach_begin), so nobody
+ * else touches it.  Returns 0 once the release runs in its thread, or a
+ * negative errno: the caller then closes it itself.
+ */
+int
+fs_release_start(struct fs_sub *sub)
+{
+	struct fs_release *r = calloc(1, sizeof(*r));
+	pthread_t tid;
+	int ret;
+
+	if (r == NULL)
+		return -ENOMEM;
+	r->sub = sub;
+	r->priv = sub->priv;
+	r->hook = sub->priv->release_test_hook;
+	r->port_id = sub->port_id;
+	r->stop = rte_eth_devices[sub->port_id].data->dev_started != 0;
+	r->start_ns = fs_time_ns();
+	r->step = "start";
+	snprintf(r->bus, sizeof(r->bus), "%s", sub->bus);
+	snprintf(r->dev_name, sizeof(r->dev_name), "%s", sub->dev_name);
+	fs_release_driver_name(sub, r->driver, sizeof(r->driver));
+	r->rcu = fs_rcu_begin(sub);
+	pthread_mutex_lock(&fs_release_lock);
+	sub->release = r;
+	ret = hotplug_ctrl_thread_create(&tid, "fs-release", fs_release_main, r);
+	if (ret < 0)
+		sub->release = NULL;
+	pthread_mutex_unlock(&fs_release_lock);
+	if (ret < 0) {
+		if (r->rcu)
+			kernel_rcu_expedite_end();
+		free(r);
+		FS_PORT_LOG(WARNING, sub->priv, "sub-device %u: no release thread (%s): closed in the caller",
+			    sub->idx, strerror(-ret));
+		return ret;
+	}
+	pthread_detach(tid);
+	return 0;
+}
+
+/* Under fs_release_lock: the one line of an overrun, once. */
+static void
+fs_release_overrun(struct fs_sub *sub, struct fs_release *r, uint64_t now)
+{
+	if (r->warned || fs_release_age_ms(r, now) < FS_RELEASE_BOUND_MS)
+		return;
+	r->warned = true;
+	FS_PORT_LOG(ERR, sub->priv, "sub-device %u (%s, driver %s): release not done after %" PRIu64 " ms: the driver's %s has not returned on a removed device; the slot stays closing until it does, traffic goes on without it",
+		    sub->idx, r->dev_name, r->driver, fs_release_age_ms(r, now),
+		    r->step);
+}
+
+/*
+ * Under the port lock (the alarm, the port's close): slots whose release
+ * returned are emptied, an overrun is logged.  Returns true while one is
+ * still running.
+ */
+bool
+fs_release_reap(struct fs_priv *priv)
+{
+	uint64_t now = fs_time_ns();
+	bool running = false;
+	struct fs_sub *sub;
+
+	FS_FOREACH_SUB(priv, sub) {
+		struct fs_release *r;
+
+		pthread_mutex_lock(&fs_release_lock);
+		r = sub->release;
+		if (r != NULL && r->done)
+			sub->release = NULL;
+		else if (r != NULL)
+			fs_release_overrun(sub, r, now);
+		pthread_mutex_unlock(&fs_release_lock);
+		if (r == NULL)
+			continue;
+		if (!r->done) {
+			running = true;
+			continue;
+		}
+		if (sub->remove_rx_ns != 0)
+			sub->remove_stop_ns = r->stop_ns - sub->remove_rx_ns;
+		if (r->warned)
+			FS_PORT_LOG(NOTICE, priv, "sub-device %u (%s, driver %s): released after %" PRIu64 " ms",
+				    sub->idx, r->dev_name, r->driver,
+				    fs_release_age_ms(r, now));
+		free(r);
+		fs_sub_detach_end(sub);
+	}
+	return running;
+}
+
+/* Under the port lock: when the alarm should next look at the releases. */
+uint64_t
+fs_release_next_us(const struct fs_priv *priv, uint64_t now)
+{
+	uint64_t next = UINT64_MAX, due;
+	const struct fs_sub *sub;
+
+	pthread_mutex_lock(&fs_release_lock);
+	FS_FOREACH_SUB(priv, sub) {
+		const struct fs_release *r = sub->release;
+
+		if (r == NULL || r->done || r->warned)
+			continue;
+		due = r->start_ns + FS_RELEASE_BOUND_MS * 1000000ULL;
+		next = RTE_MIN(next, due > now ? (due - now) / 1000 + 1 : 1);
+	}
+	pthread_mutex_unlock(&fs_release_lock);
+	return next;
+}
+
+/*
+ * The port is closing, lock not held, its alarm cancelled: wait for the
+ * releases in flight, each no longer than what is left of its bound; one
+ * still stuck then is left to finish alone.  Finished ones stay for
+ * fs_release_reap(), or, final (the port's last step), are freed.
+ */
+void
+fs_release_drain(struct fs_priv *priv, bool final)
+{
+	struct fs_sub *sub;
+
+	pthread_mutex_lock(&fs_release_lock);
+	FS_FOREACH_SUB(priv, sub) {
+		struct fs_release *r;
+
+		while ((r = sub->release) != NULL && !r->done) {
+			uint64_t now = fs_time_ns();
+			struct timespec ts;
+
+			if (fs_release_age_ms(r, now) >= FS_RELEASE_BOUND_MS) {
+				fs_release_overrun(sub, r, now);
+				FS_PORT_LOG(ERR, priv, "sub-device %u (%s, driver %s): port closed with its release stuck in %s: left to finish alone",
+					    sub->idx, r->dev_name, r->driver,
+					    r->step);
+				r->orphan = true;
+				r->sub = NULL;
+				sub->release = NULL;
+				break;
+			}
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 10 * 1000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&fs_release_cond, &fs_release_lock, &ts);
+		}
+		if (final && r != NULL && r->done) {
+			sub->release = NULL;
+			free(r);
+		}
+	}
+	pthread_mutex_unlock(&fs_release_lock);
+}
+
+/*
+ * Under the port lock, where the slot must be empty on return (a close, a
+ * failed join): a device whose hardware is gone is released in its
+ * thread all the same, waited for within the bound.  Returns 0 once the
+ * slot is empty, -EINPROGRESS while the release runs on (the slot stays
+ * CLOSING for the alarm), another negative errno when no thread could
+ * take it (the caller closes it itself).
+ */
+int
+fs_release_sync(struct fs_sub *sub)
+{
+	uint64_t deadline;
+	int ret;
+
+	ret = fs_release_start(sub);
+	if (ret < 0)
+		return ret;
+	deadline = fs_time_ns() + FS_RELEASE_BOUND_MS * 1000000ULL;
+	pthread_mutex_lock(&fs_release_lock);
+	while (sub->release != NULL && !sub->release->done &&
+	       fs_time_ns() < deadline) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 10 * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&fs_release_cond, &fs_release_lock, &ts);
+	}
+	pthread_mutex_unlock(&fs_release_lock);
+	fs_release_reap(sub->priv);
+	return sub->state == FS_SUB_EMPTY ? 0 : -EINPROGRESS;
+}
