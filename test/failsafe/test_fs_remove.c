@@ -12,6 +12,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -34,6 +35,7 @@
 #include <ethdev_driver.h>
 #include <rte_alarm.h>
 #include <rte_bus_vdev.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -512,6 +514,60 @@ test_stuck_release_bounded(void **state)
 	assert_mempool_back();
 }
 
+/* A driver's poll on a dead register, as net_e1000_em's NVM read: timed. */
+static volatile uint64_t delayed_ms = UINT64_MAX;
+
+static void
+slow_poll_release_hook(struct fs_sub *sub)
+{
+	uint64_t t0 = now_ms();
+
+	(void)sub;
+	rte_delay_us(20 * 1000 * 1000);
+	delayed_ms = now_ms() - t0;
+}
+
+/*
+ * Issue 19: the release of a PCI device whose hardware is gone skips the
+ * driver's delays (testpmd's rte_delay_us_sleep made each 5 us poll of
+ * a dead register a millisecond or more), in its own thread only.
+ */
+static void
+test_gone_release_skips_delays(void **state)
+{
+	uint64_t adds, t0;
+	struct fs_priv *priv;
+	uint16_t port;
+
+	(void)state;
+	rte_delay_us_callback_register(rte_delay_us_sleep);
+	port = fs_create("net_failsafe46", "dev(net_null96),dev(net_null97),hotplug_poll=20");
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	adds = sub_xstat(port, 0, "additions");
+	priv = priv_of(port);
+	delayed_ms = UINT64_MAX;
+	priv->release_test_hook = slow_poll_release_hook;
+	/* What a REMOVE uevent of a PCI sub-device sets. */
+	pthread_mutex_lock(&priv->lock);
+	priv->subs[0].pci_gone = true;
+	pthread_mutex_unlock(&priv->lock);
+	raise_rmv("net_null96");
+	assert_true(wait_sub_counter_above(port, 0, "additions", adds));
+	priv->release_test_hook = NULL;
+	print_message("delay in the release: %" PRIu64 " ms\n", delayed_ms);
+	assert_true(delayed_ms < 1000);
+	/* Everyone else still waits. */
+	t0 = now_ms();
+	rte_delay_us(50 * 1000);
+	assert_true(now_ms() - t0 >= 49);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	fs_destroy("net_failsafe46");
+	rte_delay_us_callback_register(rte_delay_us_block);
+	assert_mempool_back();
+}
+
 int
 main(void)
 {
@@ -523,6 +579,7 @@ main(void)
 		cmocka_unit_test(test_grace_held_by_queue_in_burst),
 		cmocka_unit_test(test_remove_retried_after_enomem),
 		cmocka_unit_test(test_stuck_release_bounded),
+		cmocka_unit_test(test_gone_release_skips_delays),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */

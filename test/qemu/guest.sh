@@ -40,7 +40,7 @@ done
 # Only the PMDs needed, in a 0755 tmpfs over Debian's PMD directory: the
 # EAL would otherwise dlopen ~190 libraries over 9p (about 90 s).  Needed
 # are those testpmd links to (they live there too) and the ones we use.
-pmds="bus_pci bus_vdev mempool_ring net_e1000 net_virtio"
+pmds="bus_pci bus_vdev mempool_ring net_e1000 net_virtio net_vmxnet3"
 [ "$VARIANT" = debian ] && pmds="$pmds net_failsafe"
 stage=/tmp/pmds
 mkdir -p $stage
@@ -87,6 +87,11 @@ trap cleanup EXIT
 
 stacks() {	# stacks <why>: every thread's backtrace, to the console
 	say "stuck {\"why\": \"$1\"}"
+	# Cheap first (gdb may take a minute to load symbols under TCG):
+	# each thread's name, state, kernel wait and syscall.
+	for t in /proc/"$TP_PID"/task/*; do
+		echo "[task] $(cat "$t/comm") $(awk '{ print $3 }' "$t/stat") $(cat "$t/wchan") $(cut -d' ' -f1,9 "$t/syscall")"
+	done 2>/dev/null > /dev/console
 	timeout 60 gdb -p "$TP_PID" -batch -ex 'thread apply all bt' 2>&1 |
 		grep -a '^#\|^Thread' | sed 's/^/[gdb] /' > /dev/console
 }

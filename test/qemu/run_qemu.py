@@ -32,12 +32,16 @@ import time
 GAP_S = 0.002       # a pause longer than this on a wire starts a new run
 # id: (device, root port); nic0 (0000:01:00.0) is the failsafe's slot 0,
 # the preferred sub-device, the one yanked; nic1 (0000:02:00.0) is slot 1.
-MODELS = {"e1000e": "e1000e", "virtio": "virtio-net-pci"}
+# The yanked NIC's model; the other is virtio-net-pci (e1000e when virtio is
+# yanked).  e1000 (82540EM) and e1000e are net_e1000_em's, vmxnet3 is
+# net_vmxnet3's.
+MODELS = {"e1000e": "e1000e", "virtio": "virtio-net-pci", "e1000": "e1000",
+          "vmxnet3": "vmxnet3"}
 NICS = {}
 
 
 def set_nics(yank):
-    other = "virtio" if yank == "e1000e" else "e1000e"
+    other = "e1000e" if yank == "virtio" else "virtio"
     NICS["nic0"] = (MODELS[yank], "rp1", 0)
     NICS["nic1"] = (MODELS[other], "rp2", 1)
 

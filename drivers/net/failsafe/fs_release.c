@@ -15,6 +15,16 @@
  * driver returns, for its port and device are still the driver's; then
  * the alarm empties it (fs_release_reap) and a waiting ADD takes it.
  *
+ * A driver waits for its hardware with rte_delay_us(): on a device that
+ * is gone, nothing answers and every poll runs to its timeout, each turn
+ * a delay.  net_e1000_em's NVM read polls 100000 times with 5 us delays;
+ * under rte_delay_us_sleep (testpmd's choice) each delay is a nanosleep,
+ * a millisecond or more in a loaded guest: minutes per register read.
+ * So a release of a PCI device whose hardware is gone (its BARs are the
+ * dummy pages) runs with the process's delay callback skipping delays
+ * in that thread only: the polls end in microseconds, and nothing else
+ * waits differently (other threads chain to the callback there was).
+ *
  * The thread works on copies and touches the slot only under
  * fs_release_lock: a port closing while a release is stuck waits for it
  * no longer than the bound, then leaves it (orphan) and the thread, if
@@ -29,6 +39,7 @@
 #include <time.h>
 
 #include <dev_driver.h>
+#include <rte_cycles.h>
 #include <rte_dev.h>
 
 #include "dpdk_compat.h"
@@ -47,6 +58,7 @@ struct fs_release {
 	bool done;		/* all returned: the alarm empties the slot */
 	bool orphan;		/* its port closed meanwhile: finish alone */
 	bool warned;		/* the overrun was logged */
+	bool gone;		/* its hardware is gone: no delays */
 	const char *step;	/* the driver call it is in */
 	uint64_t start_ns;
 	uint64_t stop_ns;	/* when the stop returned */
@@ -58,6 +70,33 @@ struct fs_release {
 /* Guards every fs_sub.release and the fields the thread shares. */
 static pthread_mutex_t fs_release_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t fs_release_cond = PTHREAD_COND_INITIALIZER;
+
+/* The delay callback there was; this thread's delays are skipped. */
+static void (*fs_delay_prev)(unsigned int us);
+static __thread bool fs_delay_skip;
+static pthread_once_t fs_delay_once = PTHREAD_ONCE_INIT;
+
+static void
+fs_release_delay(unsigned int us)
+{
+	if (!fs_delay_skip)
+		fs_delay_prev(us);
+}
+
+static void
+fs_release_delay_install(void)
+{
+	fs_delay_prev = rte_delay_us;
+	rte_delay_us_callback_register(fs_release_delay);
+}
+
+/* The plugin's code goes away with it: put back what was there. */
+static void __attribute__((destructor))
+fs_release_delay_uninstall(void)
+{
+	if (rte_delay_us == fs_release_delay && fs_delay_prev != NULL)
+		rte_delay_us_callback_register(fs_delay_prev);
+}
 
 static uint64_t
 fs_release_age_ms(const struct fs_release *r, uint64_t now)
@@ -79,6 +118,7 @@ fs_release_main(void *arg)
 	struct fs_release *r = arg;
 	bool orphan;
 
+	fs_delay_skip = r->gone;
 	fs_release_step(r, "dev_stop");
 	if (r->hook != NULL)
 		r->hook(r->sub);
@@ -142,6 +182,9 @@ fs_release_start(struct fs_sub *sub)
 	r->stop = rte_eth_devices[sub->port_id].data->dev_started != 0;
 	r->start_ns = fs_time_ns();
 	r->step = "start";
+	r->gone = sub->pci_gone;
+	if (r->gone)
+		pthread_once(&fs_delay_once, fs_release_delay_install);
 	snprintf(r->bus, sizeof(r->bus), "%s", sub->bus);
 	snprintf(r->dev_name, sizeof(r->dev_name), "%s", sub->dev_name);
 	fs_release_driver_name(sub, r->driver, sizeof(r->driver));
