@@ -21,9 +21,12 @@
  * under rte_delay_us_sleep (testpmd's choice) each delay is a nanosleep,
  * a millisecond or more in a loaded guest: minutes per register read.
  * So a release of a PCI device whose hardware is gone (its BARs are the
- * dummy pages) runs with the process's delay callback skipping delays
- * in that thread only: the polls end in microseconds, and nothing else
- * waits differently (other threads chain to the callback there was).
+ * dummy pages) waits for nothing, in its thread only: rte_delay_us()
+ * through the process's delay callback, which skips delays there and
+ * chains to the callback there was elsewhere; and nanosleep, which
+ * rte_delay_us_sleep() calls (net_e1000_em calls that directly), through
+ * a seccomp filter of that thread alone answering it at once.  The polls
+ * end in microseconds; nothing else waits differently.
  *
  * The thread works on copies and touches the slot only under
  * fs_release_lock: a port closing while a release is stuck waits for it
@@ -34,9 +37,16 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include <dev_driver.h>
 #include <rte_cycles.h>
@@ -98,6 +108,45 @@ fs_release_delay_uninstall(void)
 		rte_delay_us_callback_register(fs_delay_prev);
 }
 
+#if defined(__x86_64__)
+#define FS_AUDIT_ARCH	AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define FS_AUDIT_ARCH	AUDIT_ARCH_AARCH64
+#endif
+
+/*
+ * This thread's nanosleeps return 0 at once, without sleeping.  Thread
+ * scoped: no_new_privs and a filter without SECCOMP_FILTER_FLAG_TSYNC
+ * apply to the calling thread only, and end with it.
+ */
+static int
+fs_release_no_sleep(void)
+{
+#ifdef FS_AUDIT_ARCH
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, FS_AUDIT_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_nanosleep, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_clock_nanosleep, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		/* "errno 0": the call returns 0, a sleep done */
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 0),
+	};
+	struct sock_fprog prog = { .len = RTE_DIM(f), .filter = f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0)
+		return -errno;
+	return 0;
+#else
+	return -ENOTSUP;
+#endif
+}
+
 static uint64_t
 fs_release_age_ms(const struct fs_release *r, uint64_t now)
 {
@@ -119,6 +168,9 @@ fs_release_main(void *arg)
 	bool orphan;
 
 	fs_delay_skip = r->gone;
+	if (r->gone && fs_release_no_sleep() < 0)
+		FS_LOG(NOTICE, "%s: its driver's sleeps stay (no seccomp filter: %s): a poll of a dead register may take long",
+		       r->dev_name, strerror(errno));
 	fs_release_step(r, "dev_stop");
 	if (r->hook != NULL)
 		r->hook(r->sub);
