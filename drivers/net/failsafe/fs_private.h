@@ -37,7 +37,7 @@ extern int fs_logtype;
  * removal) still running after this long is logged: its driver is stuck
  * on a device that is gone (fs_release.c).
  */
-#define FS_RELEASE_BOUND_MS	1000
+#define FS_RELEASE_BOUND_MS	2000
 
 #define FS_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, fs_logtype, "failsafe: %s(): " fmt "\n", \
