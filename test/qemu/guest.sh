@@ -132,6 +132,7 @@ alive() { kill -0 "$TP_PID" 2>/dev/null; }
 
 t0=$SECONDS
 if ! wait_prompts 1 120; then
+	alive || { wait "$TP_PID"; echo "testpmd exited: status $?"; dmesg | grep -a 'segfault\|trap' | tail -3; } >> "$TP_OUT"
 	say "error {\"why\": \"testpmd did not start\", \"log\": $(grep -v "^ " "$TP_OUT" | tail -30 | python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')}"
 	exit 1
 fi

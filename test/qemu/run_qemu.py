@@ -4,8 +4,8 @@
 """Boot the QEMU guest, yank its preferred NIC under traffic, report JSON.
 
 The guest (init.sh + guest.sh) runs dpdk-testpmd over net_failsafe on two
-PCI NICs, e1000e (slot 0, preferred) and virtio-net-pci (slot 1), each on a
-pcie-root-port.  Each NIC's wire is a QEMU UDP socket netdev whose far end
+PCI NICs, the model yanked (slot 0, preferred) and virtio-net-pci (slot 1;
+e1000e when virtio is yanked), each on a pcie-root-port.  Each NIC's wire is a QEMU UDP socket netdev whose far end
 is a socket of this process: every frame the guest sends is counted here,
 per NIC, with its arrival time, so a switch shows up as the moment frames
 stop arriving on one wire and start on the other, and losses as the

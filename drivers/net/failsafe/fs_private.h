@@ -345,6 +345,18 @@ void fs_sub_detach_close(struct fs_sub *sub);
 void fs_sub_detach_end(struct fs_sub *sub);
 void fs_sub_released(struct fs_sub *sub, const char *cause);
 bool fs_rcu_begin(struct fs_sub *sub);
+
+/*
+ * Its port may be asked for counters: open and configured once.  Never
+ * configured, it counted nothing, and some PMDs crash there (net_vmxnet3
+ * reads queue descriptors a configure allocates).
+ */
+static inline bool
+fs_sub_counts(const struct fs_sub *sub)
+{
+	return fs_sub_port_open(sub) &&
+		rte_eth_devices[sub->port_id].data->dev_configured;
+}
 void fs_plug_remove(const char *bus, const char *name);
 
 /* fs_release.c: a retired sub-device's release, in a thread of its own */
