@@ -60,13 +60,17 @@ if [ "$VARIANT" = ours ]; then
 fi
 
 # --- testpmd through a FIFO ---
+# net_vmxnet3 takes 512 descriptors or more per ring.
+DESC=256
+[ "$(cat /sys/bus/pci/devices/$NIC0/vendor)" = 0x15ad ] && DESC=512
+
 TP_OUT=/tmp/testpmd.out
 mkfifo /tmp/testpmd.in
 stdbuf -o0 -e0 dpdk-testpmd "${plugin[@]}" -l 0-1 -n 1 \
 	--file-prefix fsq -b $NIC0 -b $NIC1 --vdev "$devargs" \
 	--log-level=pmd.net.failsafe.uevent:info --log-level=pmd.net.failsafe:info \
 	-- -i --no-mlockall --port-topology=loop --forward-mode=txonly --rxq=1 --txq=1 \
-	--rxd=256 --txd=256 --total-num-mbufs=4096 \
+	--rxd=$DESC --txd=$DESC --total-num-mbufs=4096 \
 	< /tmp/testpmd.in > "$TP_OUT" 2>&1 &
 TP_PID=$!
 exec {TP_FD}> /tmp/testpmd.in
