@@ -478,6 +478,10 @@ test_stuck_release_bounded(void **state)
 	release_entered = 0;
 	release_go = 0;
 	priv->release_test_hook = stuck_release_hook;
+	/* What a REMOVE uevent of a PCI sub-device sets. */
+	pthread_mutex_lock(&priv->lock);
+	priv->subs[0].pci_gone = true;
+	pthread_mutex_unlock(&priv->lock);
 	f = open_memstream(&text, &len);
 	assert_non_null(f);
 	rte_log_set_level_pattern("pmd.net.failsafe.uevent", RTE_LOG_INFO);

@@ -195,9 +195,13 @@ fs_alarm_close(struct fs_priv *priv, uint32_t closing)
 	uint32_t inline_mask = 0;
 	struct fs_sub *sub;
 
-	/* Each in its thread (fs_release.c): a stuck driver holds only it. */
+	/*
+	 * A device whose hardware is gone in its own thread (fs_release.c):
+	 * its driver may never return, and then holds only that thread.
+	 */
 	FS_FOREACH_SUB(priv, sub)
-		if ((closing & RTE_BIT32(sub->idx)) && fs_release_start(sub) < 0) {
+		if ((closing & RTE_BIT32(sub->idx)) &&
+		    (!sub->pci_gone || fs_release_start(sub) < 0)) {
 			fs_sub_detach_close(sub);
 			inline_mask |= RTE_BIT32(sub->idx);
 		}

@@ -285,17 +285,20 @@ fs_release_reap(struct fs_priv *priv)
 
 	FS_FOREACH_SUB(priv, sub) {
 		struct fs_release *r;
+		bool done;
 
+		/* done read once, under the lock: the thread may set it now. */
 		pthread_mutex_lock(&fs_release_lock);
 		r = sub->release;
-		if (r != NULL && r->done)
+		done = r != NULL && r->done;
+		if (done)
 			sub->release = NULL;
 		else if (r != NULL)
 			fs_release_overrun(sub, r, now);
 		pthread_mutex_unlock(&fs_release_lock);
 		if (r == NULL)
 			continue;
-		if (!r->done) {
+		if (!done) {
 			running = true;
 			continue;
 		}
