@@ -3,9 +3,10 @@
  */
 
 /*
- * The release of a retired sub-device (its driver's stop and close, then
- * the device's removal from its bus) runs in a thread of its own, one per
- * release, "fs-release".  A driver may never return from a call on a
+ * The release of a retired PCI sub-device whose hardware is gone (its
+ * driver's stop and close, then the device's removal from its bus) runs
+ * in a thread of its own, one per release, "fs-release"; a live device
+ * or a vdev is closed by the alarm, as its driver works.  A driver may never return from a call on a
  * device whose hardware is gone (Debian's net_e1000_em under TCG polled a
  * dead register file for minutes): that thread is then the only one
  * stuck.  The EAL interrupt thread (the port alarm) and the port lock are
