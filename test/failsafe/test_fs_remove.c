@@ -12,6 +12,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -34,6 +35,7 @@
 #include <ethdev_driver.h>
 #include <rte_alarm.h>
 #include <rte_bus_vdev.h>
+#include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
@@ -393,6 +395,228 @@ test_remove_retried_after_enomem(void **state)
 	assert_mempool_back();
 }
 
+/* A driver whose stop on a removed device does not return (e1000e under TCG). */
+static volatile int release_entered;
+static volatile int release_go;
+
+static void
+stuck_release_hook(struct fs_sub *sub)
+{
+	uint64_t deadline = now_ms() + 10 * WAIT_MS;
+
+	(void)sub;
+	release_entered = 1;
+	while (!release_go && now_ms() < deadline)
+		usleep(1000);
+}
+
+static void
+set_flag(void *arg)
+{
+	__atomic_store_n((int *)arg, 1, __ATOMIC_RELEASE);
+}
+
+/* The EAL interrupt thread runs a fresh alarm within ms. */
+static bool
+intr_thread_free(unsigned int ms)
+{
+	uint64_t deadline = now_ms() + ms;
+	int ran = 0;
+
+	if (rte_eal_alarm_set(1, set_flag, &ran) != 0)
+		return false;
+	while (!__atomic_load_n(&ran, __ATOMIC_ACQUIRE) && now_ms() < deadline)
+		usleep(1000);
+	if (!__atomic_load_n(&ran, __ATOMIC_ACQUIRE)) {
+		rte_eal_alarm_cancel(set_flag, &ran);
+		return false;
+	}
+	return true;
+}
+
+static bool
+port_lock_free(struct fs_priv *priv, unsigned int ms)
+{
+	uint64_t deadline = now_ms() + ms;
+
+	do {
+		if (pthread_mutex_trylock(&priv->lock) == 0) {
+			pthread_mutex_unlock(&priv->lock);
+			return true;
+		}
+		usleep(1000);
+	} while (now_ms() < deadline);
+	return false;
+}
+
+/*
+ * Issue 19: a removed sub-device whose driver's stop never returns.  The
+ * release runs in its own thread: the interrupt thread and the port lock
+ * stay free, traffic goes on over the other sub-device, one line names
+ * the sub-device and its driver once the bound is overrun, and when the
+ * driver returns at last the slot empties and the device comes back.
+ */
+static void
+test_stuck_release_bounded(void **state)
+{
+	int level = rte_log_get_level(rte_log_register("pmd.net.failsafe.uevent"));
+	uint64_t adds, deadline;
+	struct fs_priv *priv;
+	char *text = NULL;
+	size_t len = 0;
+	uint16_t port;
+	FILE *f;
+
+	(void)state;
+	port = fs_create("net_failsafe45", "dev(net_null94),dev(net_null95),hotplug_poll=20");
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	adds = sub_xstat(port, 0, "additions");
+	priv = priv_of(port);
+	release_entered = 0;
+	release_go = 0;
+	priv->release_test_hook = stuck_release_hook;
+	/* What a REMOVE uevent of a PCI sub-device sets. */
+	pthread_mutex_lock(&priv->lock);
+	priv->subs[0].pci_gone = true;
+	pthread_mutex_unlock(&priv->lock);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	rte_log_set_level_pattern("pmd.net.failsafe.uevent", RTE_LOG_INFO);
+	rte_openlog_stream(f);
+	raise_rmv("net_null94");
+	deadline = now_ms() + WAIT_MS;
+	while (!release_entered && now_ms() < deadline)
+		usleep(1000);
+	assert_true(release_entered);
+	assert_true(intr_thread_free(500));
+	assert_true(port_lock_free(priv, 500));
+	assert_true(forward_once(port, 1, NULL) > 0);
+	assert_int_equal(xstat(port, "fs_tx_subdevice"), 1);
+	/* Past the bound: one line, the slot still closing. */
+	usleep((FS_RELEASE_BOUND_MS + 500) * 1000);
+	assert_true(intr_thread_free(500));
+	assert_int_not_equal(sub_xstat(port, 0, "state"), SUB_EMPTY);
+	fflush(f);
+	assert_int_equal(count_lines(text, "sub-device 0 (net_null94, driver net_null): release not done after"), 1);
+	/* The driver returns: the slot empties and the device is back. */
+	release_go = 1;
+	assert_true(wait_sub_counter_above(port, 0, "additions", adds));
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_true(wait_sub_xstat(port, 0, "active", 1));
+	priv->release_test_hook = NULL;
+	rte_openlog_stream(NULL);
+	rte_log_set_level_pattern("pmd.net.failsafe.uevent", level);
+	fclose(f);
+	print_message("log: %s", text);
+	assert_int_equal(count_lines(text, "sub-device 0 (net_null94, driver net_null): released after"), 1);
+	free(text);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	fs_destroy("net_failsafe45");
+	assert_mempool_back();
+}
+
+/* A driver's poll on a dead register, as net_e1000_em's NVM read: timed. */
+static volatile uint64_t delayed_ms = UINT64_MAX;
+
+static void
+slow_poll_release_hook(struct fs_sub *sub)
+{
+	uint64_t t0 = now_ms();
+
+	(void)sub;
+	rte_delay_us(20 * 1000 * 1000);
+	/* net_e1000_em's DELAY() calls it directly. */
+	rte_delay_us_sleep(20 * 1000 * 1000);
+	usleep(20 * 1000 * 1000);
+	delayed_ms = now_ms() - t0;
+}
+
+/*
+ * Issue 19: the release of a PCI device whose hardware is gone skips the
+ * driver's delays (testpmd's rte_delay_us_sleep made each 5 us poll of
+ * a dead register a millisecond or more), in its own thread only.
+ */
+static void
+test_gone_release_skips_delays(void **state)
+{
+	uint64_t adds, t0;
+	struct fs_priv *priv;
+	uint16_t port;
+
+	(void)state;
+	rte_delay_us_callback_register(rte_delay_us_sleep);
+	port = fs_create("net_failsafe46", "dev(net_null96),dev(net_null97),hotplug_poll=20");
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	adds = sub_xstat(port, 0, "additions");
+	priv = priv_of(port);
+	delayed_ms = UINT64_MAX;
+	priv->release_test_hook = slow_poll_release_hook;
+	/* What a REMOVE uevent of a PCI sub-device sets. */
+	pthread_mutex_lock(&priv->lock);
+	priv->subs[0].pci_gone = true;
+	pthread_mutex_unlock(&priv->lock);
+	raise_rmv("net_null96");
+	assert_true(wait_sub_counter_above(port, 0, "additions", adds));
+	priv->release_test_hook = NULL;
+	print_message("delay in the release: %" PRIu64 " ms\n", delayed_ms);
+	assert_true(delayed_ms < 1000);
+	/* Everyone else still waits. */
+	t0 = now_ms();
+	rte_delay_us(50 * 1000);
+	assert_true(now_ms() - t0 >= 49);
+	t0 = now_ms();
+	rte_delay_us_sleep(50 * 1000);
+	assert_true(now_ms() - t0 >= 49);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	fs_destroy("net_failsafe46");
+	rte_delay_us_callback_register(rte_delay_us_block);
+	assert_mempool_back();
+}
+
+/*
+ * Issue 19: net_vmxnet3 reads its queue descriptors' counters in
+ * stats_get, and has none before a configure: testpmd died at once over
+ * a vmxnet3 sub-device.  A sub-device never configured has counted
+ * nothing: its stats are not asked for.
+ */
+static void
+test_no_stats_before_configure(void **state)
+{
+	struct rte_eth_xstat_name *names;
+	struct rte_eth_stats st;
+	struct rec_priv *r;
+	uint16_t port;
+	int n;
+
+	(void)state;
+	port = fs_create("net_failsafe47", "dev(net_fsrec64),dev(net_null98),hotplug_poll=20");
+	r = rec_of(port_of("net_fsrec64"));
+	assert_non_null(r);
+	usleep(100 * 1000);	/* alarm runs: its stats snapshot */
+	assert_int_equal(rte_eth_stats_get(port, &st), 0);
+	n = rte_eth_xstats_get_names(port, NULL, 0);
+	assert_true(n > 0);
+	names = calloc(n, sizeof(*names));
+	assert_non_null(names);
+	assert_int_equal(rte_eth_xstats_get_names(port, names, n), n);
+	free(names);
+	assert_int_equal(rte_eth_stats_reset(port), 0);
+	assert_int_equal(r->nb_stats_unconfigured, 0);
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_int_equal(rte_eth_stats_get(port, &st), 0);
+	assert_int_equal(r->nb_stats_unconfigured, 0);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	fs_destroy("net_failsafe47");
+	assert_mempool_back();
+}
+
 int
 main(void)
 {
@@ -403,6 +627,9 @@ main(void)
 		cmocka_unit_test(test_lsc_only_on_link_change),
 		cmocka_unit_test(test_grace_held_by_queue_in_burst),
 		cmocka_unit_test(test_remove_retried_after_enomem),
+		cmocka_unit_test(test_stuck_release_bounded),
+		cmocka_unit_test(test_gone_release_skips_delays),
+		cmocka_unit_test(test_no_stats_before_configure),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */

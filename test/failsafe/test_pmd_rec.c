@@ -247,7 +247,10 @@ static int
 rec_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st
 	      FS_STATS_GET_QSTATS)
 {
-	RTE_SET_USED(dev);
+	struct rec_priv *r = dev->data->dev_private;
+
+	if (!dev->data->dev_configured)
+		r->nb_stats_unconfigured++;
 	memset(st, 0, sizeof(*st));
 	return 0;
 }

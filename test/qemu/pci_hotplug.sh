@@ -11,7 +11,8 @@
 #   FSQ_CYCLES=2            yanks per run
 #   FSQ_BINDS="uio"         uio and/or vfio (vfio-pci behind intel-iommu)
 #   FSQ_VARIANTS="ours debian"
-#   FSQ_YANKS="virtio e1000e"  model of the preferred NIC, the one yanked
+#   FSQ_YANKS="virtio e1000e"  model of the preferred NIC, the one yanked:
+#                           virtio, e1000e, e1000, vmxnet3
 #   FSQ_RUN_TIMEOUT=300     seconds, per guest boot
 #   FSQ_CACHE=/var/cache/failsafe-uevent-qemu   kernel and initramfs
 #   FSQ_OUT=<dir>           where results.json and the logs go

@@ -4,8 +4,8 @@
 """Boot the QEMU guest, yank its preferred NIC under traffic, report JSON.
 
 The guest (init.sh + guest.sh) runs dpdk-testpmd over net_failsafe on two
-PCI NICs, e1000e (slot 0, preferred) and virtio-net-pci (slot 1), each on a
-pcie-root-port.  Each NIC's wire is a QEMU UDP socket netdev whose far end
+PCI NICs, the model yanked (slot 0, preferred) and virtio-net-pci (slot 1;
+e1000e when virtio is yanked), each on a pcie-root-port.  Each NIC's wire is a QEMU UDP socket netdev whose far end
 is a socket of this process: every frame the guest sends is counted here,
 per NIC, with its arrival time, so a switch shows up as the moment frames
 stop arriving on one wire and start on the other, and losses as the
@@ -32,12 +32,16 @@ import time
 GAP_S = 0.002       # a pause longer than this on a wire starts a new run
 # id: (device, root port); nic0 (0000:01:00.0) is the failsafe's slot 0,
 # the preferred sub-device, the one yanked; nic1 (0000:02:00.0) is slot 1.
-MODELS = {"e1000e": "e1000e", "virtio": "virtio-net-pci"}
+# The yanked NIC's model; the other is virtio-net-pci (e1000e when virtio is
+# yanked).  e1000 (82540EM) and e1000e are net_e1000_em's, vmxnet3 is
+# net_vmxnet3's.
+MODELS = {"e1000e": "e1000e", "virtio": "virtio-net-pci", "e1000": "e1000",
+          "vmxnet3": "vmxnet3"}
 NICS = {}
 
 
 def set_nics(yank):
-    other = "virtio" if yank == "e1000e" else "e1000e"
+    other = "e1000e" if yank == "virtio" else "virtio"
     NICS["nic0"] = (MODELS[yank], "rp1", 0)
     NICS["nic1"] = (MODELS[other], "rp2", 1)
 

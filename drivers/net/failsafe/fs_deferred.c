@@ -90,7 +90,7 @@ fs_deferred_next_us(const struct fs_priv *priv, uint64_t now)
 		next = RTE_MIN(next, (priv->probe_after_ns - now) / 1000 + 1);
 	if (priv->exec_busy)
 		next = RTE_MIN(next, (uint64_t)FS_EXEC_POLL_US);
-	return next;
+	return RTE_MIN(next, fs_release_next_us(priv, now));
 }
 
 void
@@ -104,6 +104,7 @@ fs_deferred_run(struct fs_priv *priv, uint32_t *closing)
 		return;
 	fs_deferred_rmv(priv);
 	fs_deferred_subs(priv, closing);
+	fs_release_reap(priv);
 	fs_switch_reclaim(priv, false, closing);
 	priv->exec_busy = fs_subs_exec_service(priv, &join);
 	/* The probes themselves run in the ADD worker: queued, not done here. */
@@ -134,14 +135,22 @@ fs_deferred_run(struct fs_priv *priv, uint32_t *closing)
 static void
 fs_deferred_close(struct fs_priv *priv, uint32_t closing)
 {
+	uint32_t inline_mask = 0;
 	struct fs_sub *sub;
 
+	/*
+	 * A device whose hardware is gone in its own thread (fs_release.c):
+	 * its driver may never return, and then holds only that thread.
+	 */
 	FS_FOREACH_SUB(priv, sub)
-		if (closing & RTE_BIT32(sub->idx))
+		if ((closing & RTE_BIT32(sub->idx)) &&
+		    (!sub->pci_gone || fs_release_start(sub) < 0)) {
 			fs_sub_detach_close(sub);
+			inline_mask |= RTE_BIT32(sub->idx);
+		}
 	pthread_mutex_lock(&priv->lock);
 	FS_FOREACH_SUB(priv, sub)
-		if (closing & RTE_BIT32(sub->idx))
+		if (inline_mask & RTE_BIT32(sub->idx))
 			fs_sub_detach_end(sub);
 	fs_alarm_arm(priv, FS_ALARM_FAST_US);
 	pthread_mutex_unlock(&priv->lock);

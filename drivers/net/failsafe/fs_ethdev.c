@@ -263,7 +263,10 @@ fs_dev_close(struct rte_eth_dev *dev)
 	fs_alarm_cancel(priv);
 	/* Nothing queues for it now: drop its ADDs, wait for a running one. */
 	fs_worker_cancel(priv);
+	/* Releases in flight: bounded, a stuck one is left behind. */
+	fs_release_drain(priv, false);
 	pthread_mutex_lock(&priv->lock);
+	fs_release_reap(priv);
 	priv->started = false;
 	fs_switch_fini(priv);
 	FS_FOREACH_SUB(priv, sub) {
@@ -286,6 +289,7 @@ fs_dev_close(struct rte_eth_dev *dev)
 		dev->data->tx_queues[i] = NULL;
 	rte_eth_dev_owner_delete(priv->owner.id);
 	pthread_mutex_unlock(&priv->lock);
+	fs_release_drain(priv, true);
 	pthread_mutex_destroy(&priv->lock);
 	/* No alarm runs any more: nobody else touches the commands. */
 	fs_subs_exec_stop(priv);

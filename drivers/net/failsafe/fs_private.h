@@ -32,6 +32,13 @@
 
 extern int fs_logtype;
 
+/*
+ * A sub-device's release (its driver's stop and close, the device's
+ * removal) still running after this long is logged: its driver is stuck
+ * on a device that is gone (fs_release.c).
+ */
+#define FS_RELEASE_BOUND_MS	2000
+
 #define FS_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, fs_logtype, "failsafe: %s(): " fmt "\n", \
 		__func__, ##__VA_ARGS__)
@@ -74,6 +81,7 @@ struct fs_sub {
 	 * may take it from the kernel driver that probed it meanwhile.
 	 */
 	bool pci_gone;
+	struct fs_release *release;	/* its release in flight (fs_release.c) */
 	bool bind_refused;	/* a refused bind was logged: said once */
 	uint16_t port_id;
 	char devargs[FS_DEVARGS_MAX];	/* as last resolved (exec/fd) */
@@ -281,6 +289,8 @@ struct fs_priv {
 	/* Test only: runs in an ADD's unlocked step, where a bind would. */
 	void (*add_test_hook)(struct fs_sub *sub);
 	void (*probe_test_hook)(struct fs_sub *sub);	/* before the EAL probe */
+	/* Test only: runs first in a sub-device's release, as its driver would. */
+	void (*release_test_hook)(struct fs_sub *sub);
 	bool poll_due;		/* a hotplug_poll tick for the worker */
 	uint64_t next_poll_ns;
 	uint64_t probe_after_ns;	/* no alarm probe before (fs_sub_destroyed) */
@@ -358,6 +368,21 @@ bool fs_sub_detach_begin(struct fs_sub *sub);
 void fs_sub_detach_close(struct fs_sub *sub);
 void fs_sub_detach_end(struct fs_sub *sub);
 void fs_sub_released(struct fs_sub *sub, const char *cause);
+bool fs_rcu_begin(struct fs_sub *sub);
+
+/*
+ * Its port may be asked for counters: open and configured once.  Never
+ * configured, it counted nothing, and some PMDs crash there (net_vmxnet3
+ * reads queue descriptors a configure allocates).
+ */
+static inline bool
+fs_sub_counts(const struct fs_sub *sub)
+{
+	return fs_sub_port_open(sub) &&
+		rte_eth_devices[sub->port_id].data->dev_configured;
+}
+void fs_plug_remove(const char *bus, const char *name);
+
 int fs_sub_join(struct fs_sub *sub);
 struct hotplug_up_watch;
 void fs_sub_up_watch_begin(struct fs_sub *sub, struct hotplug_up_watch *w);
@@ -370,6 +395,14 @@ bool fs_subs_exec_service(struct fs_priv *priv, bool *answered);
 void fs_subs_exec_stop(struct fs_priv *priv);
 #define FS_EXEC_POLL_US	10000	/* alarm period while a command runs */
 void fs_sub_identity(struct fs_sub *sub, const char *devargs);
+
+/* fs_release.c: a retired sub-device's release, in a thread of its own */
+struct fs_release;
+int fs_release_start(struct fs_sub *sub);
+int fs_release_sync(struct fs_sub *sub);
+bool fs_release_reap(struct fs_priv *priv);
+uint64_t fs_release_next_us(const struct fs_priv *priv, uint64_t now);
+void fs_release_drain(struct fs_priv *priv, bool final);
 
 /* fs_registry.c: what lib/hotplug keeps of a probed sub-device */
 void fs_registry_forget(struct fs_sub *sub);

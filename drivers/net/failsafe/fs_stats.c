@@ -56,7 +56,7 @@ fs_stats_total(struct fs_priv *priv, struct rte_eth_stats *stats)
 
 	*stats = priv->acc.st;
 	FS_FOREACH_SUB(priv, sub)
-		if (fs_sub_port_open(sub) &&
+		if (fs_sub_counts(sub) &&
 		    rte_eth_stats_get(sub->port_id, &st) == 0)
 			fs_stats_add(stats, &st);
 }
@@ -85,7 +85,7 @@ fs_stats_fold(struct fs_sub *sub)
 {
 	struct rte_eth_stats st;
 
-	if (rte_eth_stats_get(sub->port_id, &st) == 0)
+	if (fs_sub_counts(sub) && rte_eth_stats_get(sub->port_id, &st) == 0)
 		fs_stats_add(&sub->priv->acc.st, &st);
 }
 
@@ -118,7 +118,7 @@ fs_stats_reset(struct rte_eth_dev *dev)
 	pthread_mutex_lock(&priv->lock);
 	fs_stats_acc_clear(priv);
 	FS_FOREACH_SUB(priv, sub)
-		if (fs_sub_port_open(sub))
+		if (fs_sub_counts(sub))
 			rte_eth_stats_reset(sub->port_id);
 	fs_stats_snapshot(priv);
 	pthread_mutex_unlock(&priv->lock);
@@ -255,7 +255,7 @@ fs_sub_xs_fetch(const struct fs_sub *sub, struct fs_sub_xs *xs)
 	int cnt;
 
 	memset(xs, 0, sizeof(*xs));
-	if (!fs_sub_port_open(sub))
+	if (!fs_sub_counts(sub))
 		return;
 	cnt = rte_eth_xstats_get_names(sub->port_id, NULL, 0);
 	if (cnt <= 0)
@@ -506,7 +506,7 @@ fs_xstats_reset(struct rte_eth_dev *dev)
 	pthread_mutex_lock(&priv->lock);
 	fs_stats_acc_clear(priv);
 	FS_FOREACH_SUB(priv, sub) {
-		if (!fs_sub_port_open(sub))
+		if (!fs_sub_counts(sub))
 			continue;
 		rte_eth_xstats_reset(sub->port_id);
 		rte_eth_stats_reset(sub->port_id);

@@ -277,7 +277,7 @@ fs_claim_new_port(uint16_t port_id, enum rte_eth_event_type type, void *arg,
  * only (lib/kernel_rcu).  Both go on without it when the knob cannot be
  * written.  May run without the port lock (a close by the alarm).
  */
-static bool
+bool
 fs_rcu_begin(struct fs_sub *sub)
 {
 	struct fs_priv *priv = sub->priv;
@@ -317,7 +317,7 @@ fs_plug_add(struct fs_sub *sub, const char *args)
 	return ret;
 }
 
-static void
+void
 fs_plug_remove(const char *bus, const char *name)
 {
 	pthread_mutex_lock(&fs_plug_lock);
@@ -542,6 +542,8 @@ fs_sub_detach_close(struct fs_sub *sub)
 	/* An ADD for this slot waits for the close: keep it short. */
 	bool rcu = fs_rcu_begin(sub);
 
+	if (sub->priv->release_test_hook != NULL)
+		sub->priv->release_test_hook(sub);
 	/*
 	 * Stop, then close: a vfio device still does DMA into mbufs until it
 	 * is stopped, and close both frees those mbufs and unmaps its BARs.
@@ -600,10 +602,17 @@ fs_sub_released(struct fs_sub *sub, const char *cause)
 void
 fs_sub_teardown(struct fs_sub *sub)
 {
+	int ret;
+
 	if (sub->state == FS_SUB_CLOSING)
 		return;	/* the alarm is closing it and will finish */
-	if (fs_sub_detach_begin(sub))
+	if (fs_sub_detach_begin(sub)) {
+		/* Its driver may never return on a dead device: bounded. */
+		ret = sub->pci_gone ? fs_release_sync(sub) : -ENOTSUP;
+		if (ret == 0 || ret == -EINPROGRESS)
+			return;	/* emptied, or the alarm will */
 		fs_sub_detach_close(sub);
+	}
 	fs_sub_detach_end(sub);
 }
 
