@@ -406,6 +406,32 @@ hotplug_mac_to_ifname(const struct rte_ether_addr *mac, char *buf,
 	return netdev_find(path, netdev_has_mac, mac, buf, size, -ENODEV);
 }
 
+/*
+ * The PCI function behind an interface's device link: the link names it,
+ * or names a child of it (virtio-net: virtio<N> under the function).
+ */
+static int
+netdev_pci_base(const char *dev_link, char *base, size_t size)
+{
+	char real[PATH_MAX];
+	char *slash;
+
+	if (read_link_base(dev_link, base, size) < 0)
+		return -ENXIO;
+	if (hotplug_pci_addr_valid(base))
+		return 0;
+	if (realpath(dev_link, real) == NULL)
+		return -ENXIO;
+	slash = strrchr(real, '/');
+	if (slash == NULL)
+		return -ENXIO;
+	*slash = '\0';
+	slash = strrchr(real, '/');
+	if (slash == NULL || !hotplug_pci_addr_valid(slash + 1))
+		return -ENXIO;
+	return copy_name(base, size, slash + 1);
+}
+
 int
 hotplug_ifname_to_pci(const char *ifname, char *buf, size_t size)
 {
@@ -422,8 +448,7 @@ hotplug_ifname_to_pci(const char *ifname, char *buf, size_t size)
 	if (ret < 0)
 		return ret;
 	/* Virtual interfaces (veth, tap) have no device link. */
-	if (read_link_base(path, base, sizeof(base)) < 0 ||
-			!hotplug_pci_addr_valid(base))
+	if (netdev_pci_base(path, base, sizeof(base)) < 0)
 		return -ENXIO;
 	return copy_name(buf, size, base);
 }

@@ -173,6 +173,31 @@ fake_sysfs_add_pci(const char *addr, const char *vendor, const char *device,
 	return 0;
 }
 
+/* A virtio-net interface: its device is virtio<N>, a child of the function. */
+int
+fake_sysfs_add_virtio_netdev(const char *ifname, int ifindex, const char *mac,
+		const char *pci_addr)
+{
+	char rel[PATH_MAX], target[PATH_MAX], val[32], dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "devices/pci0000:00/%s/virtio0/net/%s",
+		pci_addr, ifname);
+	if (mkpath(dir) < 0)
+		return -1;
+	snprintf(rel, sizeof(rel), "%s/ifindex", dir);
+	snprintf(val, sizeof(val), "%d\n", ifindex);
+	fake_sysfs_write(rel, val);
+	snprintf(rel, sizeof(rel), "%s/address", dir);
+	snprintf(val, sizeof(val), "%s\n", mac);
+	fake_sysfs_write(rel, val);
+	snprintf(rel, sizeof(rel), "%s/device", dir);
+	if (symlink_rel("../../../virtio0", rel) < 0)
+		return -1;
+	snprintf(target, sizeof(target), "../../%s", dir);
+	snprintf(rel, sizeof(rel), "class/net/%s", ifname);
+	return symlink_rel(target, rel);
+}
+
 int
 fake_sysfs_add_netdev(const char *ifname, int ifindex, const char *mac,
 		const char *pci_addr)

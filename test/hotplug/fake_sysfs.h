@@ -19,6 +19,8 @@ void fake_sysfs_destroy(void);
 int fake_sysfs_add_driver(const char *driver);
 int fake_sysfs_add_pci(const char *addr, const char *vendor,
 		const char *device, const char *driver);
+int fake_sysfs_add_virtio_netdev(const char *ifname, int ifindex,
+		const char *mac, const char *pci_addr);
 int fake_sysfs_add_netdev(const char *ifname, int ifindex, const char *mac,
 		const char *pci_addr);
 int fake_sysfs_del_netdev(const char *ifname);

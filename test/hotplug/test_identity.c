@@ -35,6 +35,7 @@ setup(void **state)
 	fake_sysfs_add_pci(PCI_B, "0x1af4\n", "0x1041\n", NULL);
 	fake_sysfs_add_netdev("eth0", 2, "52:54:00:12:34:56", PCI_A);
 	fake_sysfs_add_netdev("veth0", 9, "aa:bb:cc:dd:ee:ff", NULL);
+	fake_sysfs_add_virtio_netdev("eth1", 3, "52:54:00:12:34:60", PCI_B);
 	return 0;
 }
 
@@ -106,6 +107,9 @@ test_pci(void **state)
 	(void)state;
 	assert_int_equal(hotplug_ifname_to_pci("eth0", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, PCI_A);
+	/* virtio-net: the device link names virtio0, under the function. */
+	assert_int_equal(hotplug_ifname_to_pci("eth1", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, PCI_B);
 	assert_int_equal(hotplug_ifname_to_pci("veth0", buf, sizeof(buf)),
 		-ENXIO);
 	assert_int_equal(hotplug_ifname_to_pci("eth9", buf, sizeof(buf)),
