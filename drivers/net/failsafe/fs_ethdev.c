@@ -290,6 +290,8 @@ fs_dev_close(struct rte_eth_dev *dev)
 	rte_eth_dev_owner_delete(priv->owner.id);
 	pthread_mutex_unlock(&priv->lock);
 	fs_release_drain(priv, true);
+	/* A release that ended meanwhile kicked the alarm: no run after this. */
+	fs_alarm_cancel(priv);
 	pthread_mutex_destroy(&priv->lock);
 	/* No alarm runs any more: nobody else touches the commands. */
 	fs_subs_exec_stop(priv);

@@ -78,6 +78,8 @@ struct fs_release {
 	char driver[64];
 };
 
+#define FS_RELEASE_LONG_DELAY_US	1000
+
 /* Guards every fs_sub.release and the fields the thread shares. */
 static pthread_mutex_t fs_release_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t fs_release_cond = PTHREAD_COND_INITIALIZER;
@@ -85,20 +87,34 @@ static pthread_cond_t fs_release_cond = PTHREAD_COND_INITIALIZER;
 /* The delay callback there was; this thread's delays are skipped. */
 static void (*fs_delay_prev)(unsigned int us);
 static __thread bool fs_delay_skip;
-static pthread_once_t fs_delay_once = PTHREAD_ONCE_INIT;
 
+/*
+ * Short delays are a poll's turns, skipped; a long one may wait for
+ * another thread (an interrupt handler to finish), so it is still spent,
+ * busy: the thread's nanosleeps return at once.
+ */
 static void
 fs_release_delay(unsigned int us)
 {
 	if (!fs_delay_skip)
 		fs_delay_prev(us);
+	else if (us >= FS_RELEASE_LONG_DELAY_US)
+		rte_delay_us_block(us);
 }
 
+/*
+ * Before each release of a gone device: the application may have put
+ * its own callback in since the last one (testpmd does at start).
+ */
 static void
 fs_release_delay_install(void)
 {
-	fs_delay_prev = rte_delay_us;
-	rte_delay_us_callback_register(fs_release_delay);
+	pthread_mutex_lock(&fs_release_lock);
+	if (rte_delay_us != fs_release_delay) {
+		fs_delay_prev = rte_delay_us;
+		rte_delay_us_callback_register(fs_release_delay);
+	}
+	pthread_mutex_unlock(&fs_release_lock);
 }
 
 /* The plugin's code goes away with it: put back what was there. */
@@ -237,7 +253,7 @@ fs_release_start(struct fs_sub *sub)
 	r->step = "start";
 	r->gone = sub->pci_gone;
 	if (r->gone)
-		pthread_once(&fs_delay_once, fs_release_delay_install);
+		fs_release_delay_install();
 	snprintf(r->bus, sizeof(r->bus), "%s", sub->bus);
 	snprintf(r->dev_name, sizeof(r->dev_name), "%s", sub->dev_name);
 	fs_release_driver_name(sub, r->driver, sizeof(r->driver));

@@ -103,6 +103,8 @@ fs_sub_remove(struct fs_sub *sub, enum fs_remove_cause cause, uint64_t rx_ns)
 	if (sub->state == FS_SUB_PROBING) {
 		/* Not in the set yet: the worker closes it once probed. */
 		sub->probe_removed = true;
+		if (c->gone && fs_sub_is_pci(sub))
+			sub->pci_gone = true;	/* released in its own thread */
 		FS_PORT_LOG(NOTICE, priv, "sub-device %u (%s) leaves during its probe: %s",
 			    sub->idx, sub->dev_name, c->what);
 		return 0;

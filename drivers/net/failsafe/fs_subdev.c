@@ -423,6 +423,9 @@ fs_sub_probe_end(struct fs_sub *sub, struct fs_probe *p)
 	}
 	if (fs_watch != NULL)
 		fs_watch->attach(sub);
+	/* A device probed is there, however it came back (bound already). */
+	if (!sub->probe_removed)
+		sub->pci_gone = false;
 	/* Another device: the join's publish replaces any set left stale. */
 	sub->remove_retry = NULL;
 	fs_sub_set_state(sub, FS_SUB_PROBED, "probed");
