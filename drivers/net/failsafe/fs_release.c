@@ -164,6 +164,21 @@ fs_release_no_sleep(void)
 #endif
 }
 
+/* Under fs_release_lock: wait for a release to end, 10 ms at most. */
+static void
+fs_release_wait_tick(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 10 * 1000000;
+	if (ts.tv_nsec >= 1000000000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000;
+	}
+	pthread_cond_timedwait(&fs_release_cond, &fs_release_lock, &ts);
+}
+
 static uint64_t
 fs_release_age_ms(const struct fs_release *r, uint64_t now)
 {
@@ -368,7 +383,6 @@ fs_release_drain(struct fs_priv *priv, bool final)
 
 		while ((r = sub->release) != NULL && !r->done) {
 			uint64_t now = fs_time_ns();
-			struct timespec ts;
 
 			if (fs_release_age_ms(r, now) >= FS_RELEASE_BOUND_MS) {
 				fs_release_overrun(sub, r, now);
@@ -380,13 +394,7 @@ fs_release_drain(struct fs_priv *priv, bool final)
 				sub->release = NULL;
 				break;
 			}
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 10 * 1000000;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
-			pthread_cond_timedwait(&fs_release_cond, &fs_release_lock, &ts);
+			fs_release_wait_tick();
 		}
 		if (final && r != NULL && r->done) {
 			sub->release = NULL;
@@ -417,15 +425,7 @@ fs_release_sync(struct fs_sub *sub)
 	pthread_mutex_lock(&fs_release_lock);
 	while (sub->release != NULL && !sub->release->done &&
 	       fs_time_ns() < deadline) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 10 * 1000000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&fs_release_cond, &fs_release_lock, &ts);
+		fs_release_wait_tick();
 	}
 	pthread_mutex_unlock(&fs_release_lock);
 	fs_release_reap(sub->priv);
