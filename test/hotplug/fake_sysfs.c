@@ -173,15 +173,12 @@ fake_sysfs_add_pci(const char *addr, const char *vendor, const char *device,
 	return 0;
 }
 
-/* A virtio-net interface: its device is virtio<N>, a child of the function. */
-int
-fake_sysfs_add_virtio_netdev(const char *ifname, int ifindex, const char *mac,
-		const char *pci_addr)
+/* An interface's directory dir, with its ifindex and address. */
+static int
+netdev_dir(const char *dir, int ifindex, const char *mac)
 {
-	char rel[PATH_MAX], target[PATH_MAX], val[32], dir[PATH_MAX];
+	char rel[PATH_MAX], val[32];
 
-	snprintf(dir, sizeof(dir), "devices/pci0000:00/%s/virtio0/net/%s",
-		pci_addr, ifname);
 	if (mkpath(dir) < 0)
 		return -1;
 	snprintf(rel, sizeof(rel), "%s/ifindex", dir);
@@ -190,19 +187,42 @@ fake_sysfs_add_virtio_netdev(const char *ifname, int ifindex, const char *mac,
 	snprintf(rel, sizeof(rel), "%s/address", dir);
 	snprintf(val, sizeof(val), "%s\n", mac);
 	fake_sysfs_write(rel, val);
-	snprintf(rel, sizeof(rel), "%s/device", dir);
-	if (symlink_rel("../../../virtio0", rel) < 0)
-		return -1;
+	return 0;
+}
+
+/* class/net/<ifname> -> its directory. */
+static int
+netdev_class_link(const char *dir, const char *ifname)
+{
+	char rel[PATH_MAX], target[PATH_MAX];
+
 	snprintf(target, sizeof(target), "../../%s", dir);
 	snprintf(rel, sizeof(rel), "class/net/%s", ifname);
 	return symlink_rel(target, rel);
+}
+
+/* A virtio-net interface: its device is virtio<N>, a child of the function. */
+int
+fake_sysfs_add_virtio_netdev(const char *ifname, int ifindex, const char *mac,
+		const char *pci_addr)
+{
+	char rel[PATH_MAX], dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "devices/pci0000:00/%s/virtio0/net/%s",
+		pci_addr, ifname);
+	if (netdev_dir(dir, ifindex, mac) < 0)
+		return -1;
+	snprintf(rel, sizeof(rel), "%s/device", dir);
+	if (symlink_rel("../../../virtio0", rel) < 0)
+		return -1;
+	return netdev_class_link(dir, ifname);
 }
 
 int
 fake_sysfs_add_netdev(const char *ifname, int ifindex, const char *mac,
 		const char *pci_addr)
 {
-	char rel[PATH_MAX], target[PATH_MAX], val[32];
+	char rel[PATH_MAX], target[PATH_MAX];
 	char dir[PATH_MAX];
 
 	if (pci_addr != NULL)
@@ -210,22 +230,14 @@ fake_sysfs_add_netdev(const char *ifname, int ifindex, const char *mac,
 			pci_addr, ifname);
 	else
 		snprintf(dir, sizeof(dir), "devices/virtual/net/%s", ifname);
-	if (mkpath(dir) < 0)
+	if (netdev_dir(dir, ifindex, mac) < 0)
 		return -1;
-	snprintf(rel, sizeof(rel), "%s/ifindex", dir);
-	snprintf(val, sizeof(val), "%d\n", ifindex);
-	fake_sysfs_write(rel, val);
-	snprintf(rel, sizeof(rel), "%s/address", dir);
-	snprintf(val, sizeof(val), "%s\n", mac);
-	fake_sysfs_write(rel, val);
 	if (pci_addr != NULL) {
 		snprintf(rel, sizeof(rel), "%s/device", dir);
 		snprintf(target, sizeof(target), "../../../%s", pci_addr);
 		symlink_rel(target, rel);
 	}
-	snprintf(target, sizeof(target), "../../%s", dir);
-	snprintf(rel, sizeof(rel), "class/net/%s", ifname);
-	return symlink_rel(target, rel);
+	return netdev_class_link(dir, ifname);
 }
 
 int
