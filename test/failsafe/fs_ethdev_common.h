@@ -25,6 +25,7 @@
 #define WAIT_MS		5000		/* bound of every wait on the control side */
 #define SUB_STARTED	3		/* enum fs_sub_state FS_SUB_STARTED */
 #define SUB_RETIRING	4		/* FS_SUB_RETIRING */
+#define SUB_CLOSING	5		/* FS_SUB_CLOSING */
 #define SUB_EMPTY	0
 
 extern struct rte_mempool *mp;
