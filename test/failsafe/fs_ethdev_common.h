@@ -26,6 +26,8 @@
 #define SUB_STARTED	3		/* enum fs_sub_state FS_SUB_STARTED */
 #define SUB_RETIRING	4		/* FS_SUB_RETIRING */
 #define SUB_CLOSING	5		/* FS_SUB_CLOSING */
+#define SUB_CONFIGURED	2		/* FS_SUB_CONFIGURED */
+#define SUB_STARTING	7		/* FS_SUB_STARTING */
 #define SUB_EMPTY	0
 
 extern struct rte_mempool *mp;

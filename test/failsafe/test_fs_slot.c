@@ -38,6 +38,9 @@ static const struct edge allowed[] = {
 	{ FS_SUB_PROBED, FS_SUB_CLOSING },
 	{ FS_SUB_CONFIGURED, FS_SUB_PROBED },
 	{ FS_SUB_CONFIGURED, FS_SUB_STARTED },
+	{ FS_SUB_CONFIGURED, FS_SUB_STARTING },
+	{ FS_SUB_STARTING, FS_SUB_STARTED },
+	{ FS_SUB_STARTING, FS_SUB_CONFIGURED },
 	{ FS_SUB_CONFIGURED, FS_SUB_RETIRING },
 	{ FS_SUB_CONFIGURED, FS_SUB_CLOSING },
 	{ FS_SUB_STARTED, FS_SUB_CONFIGURED },
@@ -166,7 +169,7 @@ test_predicates(void **state)
 				 s == FS_SUB_CONFIGURED || s == FS_SUB_STARTED);
 		assert_int_equal(fs_sub_port_open(&sub),
 				 s != FS_SUB_EMPTY && s != FS_SUB_CLOSING &&
-				 s != FS_SUB_PROBING);
+				 s != FS_SUB_PROBING && s != FS_SUB_STARTING);
 		assert_int_equal(fs_sub_leaving(&sub),
 				 s == FS_SUB_RETIRING || s == FS_SUB_CLOSING);
 	}

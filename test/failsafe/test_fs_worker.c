@@ -292,6 +292,144 @@ test_close_drains_its_adds(void **state)
 	veths_del();
 }
 
+/*
+ * The same with A's start slow (a PMD setting its link up can take
+ * seconds): the start runs without the port lock, so a REMOVE of B and
+ * the application's ops do not wait for it.
+ */
+static void
+test_remove_not_behind_slow_start(void **state)
+{
+	uint64_t rm_ms, op_ms, a_state, b_state;
+	struct fs_priv *priv;
+	uint16_t port;
+	int promisc;
+
+	(void)state;
+	port = slow_port("net_failsafe75", "dev(net_af_packet80,iface=fswa0),dev(net_af_packet81,iface=fswb0),hotplug_poll=60000", SLOW_MS);
+	priv = priv_of(port);
+	priv->start_test_hook = slow_add_hook;
+	deliver(HOTPLUG_ACTION_ADD, "fswa0");
+	assert_true(wait_hook_entered());
+	rm_ms = deliver(HOTPLUG_ACTION_REMOVE, "fswb0");
+	op_ms = now_ms();
+	promisc = rte_eth_promiscuous_get(port);
+	assert_int_equal(rte_eth_stats_reset(port), 0);
+	op_ms = now_ms() - op_ms;
+	b_state = sub_xstat(port, 1, "state");
+	a_state = sub_xstat(port, 0, "state");
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
+	priv->start_test_hook = NULL;
+	print_message("REMOVE of B switched in %" PRIu64 " ms (B state %" PRIu64
+		      "), an op took %" PRIu64 " ms, while A (state %" PRIu64
+		      ") started for %u ms in thread '%s'\n", rm_ms, b_state,
+		      op_ms, a_state, SLOW_MS, hook.thread);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	fs_destroy("net_failsafe75");
+	veths_del();
+	assert_int_equal(a_state, SUB_STARTING);
+	assert_true(rm_ms < SLOW_MS / 3);
+	assert_true(op_ms < SLOW_MS / 3);
+	assert_true(promisc >= 0);
+	assert_true(b_state == SUB_RETIRING || b_state == SUB_CLOSING ||
+		    b_state == SUB_EMPTY);
+	assert_non_null(strstr(hook.thread, "fs-add"));
+}
+
+/* A's REMOVE, then A's ADD held in its start by the hook. */
+static void
+readd_held_in_start(uint16_t port, unsigned int sleep_ms)
+{
+	deliver(HOTPLUG_ACTION_REMOVE, "fswa0");
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_EMPTY));
+	memset(&hook, 0, sizeof(hook));
+	hook.sleep_ms = sleep_ms;
+	deliver(HOTPLUG_ACTION_ADD, "fswa0");
+	assert_true(wait_hook_entered());
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_STARTING);
+}
+
+/*
+ * What the application changes while A starts without the lock is not
+ * lost: the op skips A, and A is given the port's configuration again
+ * once started; a port stopped meanwhile leaves A stopped.
+ */
+static void
+test_port_changes_during_start(void **state)
+{
+	struct fs_priv *priv;
+	uint16_t port, a;
+	int promisc;
+
+	(void)state;
+	port = slow_port("net_failsafe76", "dev(net_af_packet82,iface=fswa0),dev(net_af_packet83,iface=fswb0),hotplug_poll=60000", 300);
+	priv = priv_of(port);
+	priv->start_test_hook = slow_add_hook;
+	deliver(HOTPLUG_ACTION_ADD, "fswa0");
+	assert_true(wait_hook_entered());
+	promisc = rte_eth_promiscuous_get(port);
+	assert_true(promisc >= 0);
+	if (promisc)
+		assert_int_equal(rte_eth_promiscuous_disable(port), 0);
+	else
+		assert_int_equal(rte_eth_promiscuous_enable(port), 0);
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	a = port_of("net_af_packet82");
+	assert_true(a < RTE_MAX_ETHPORTS);
+	assert_int_equal(rte_eth_promiscuous_get(a), !promisc);
+
+	/* Stopped while A starts: A ends configured and stopped. */
+	readd_held_in_start(port, 300);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_CONFIGURED);
+	a = port_of("net_af_packet82");
+	assert_true(a < RTE_MAX_ETHPORTS);
+	assert_int_equal(rte_eth_devices[a].data->dev_started, 0);
+	priv->start_test_hook = NULL;
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_STARTED);
+	fs_destroy("net_failsafe76");
+	veths_del();
+}
+
+/*
+ * A's own REMOVE while it starts: the start finishes, then the slot is
+ * torn down and counted; a port closed while A starts waits for it and
+ * leaves nothing open.
+ */
+static void
+test_remove_or_close_during_start(void **state)
+{
+	uint64_t removals;
+	struct fs_priv *priv;
+	uint16_t port;
+
+	(void)state;
+	port = slow_port("net_failsafe77", "dev(net_af_packet84,iface=fswa0),dev(net_af_packet85,iface=fswb0),hotplug_poll=60000", 300);
+	priv = priv_of(port);
+	priv->start_test_hook = slow_add_hook;
+	deliver(HOTPLUG_ACTION_ADD, "fswa0");
+	assert_true(wait_hook_entered());
+	removals = sub_xstat(port, 0, "removals");
+	deliver(HOTPLUG_ACTION_REMOVE, "fswa0");
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_EMPTY));
+	assert_true(sub_xstat(port, 0, "removals") == removals + 1);
+	assert_true(port_of("net_af_packet84") == RTE_MAX_ETHPORTS);
+
+	memset(&hook, 0, sizeof(hook));
+	hook.sleep_ms = 300;
+	deliver(HOTPLUG_ACTION_ADD, "fswa0");
+	assert_true(wait_hook_entered());
+	fs_destroy("net_failsafe77");
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
+	assert_true(port_of("net_af_packet84") == RTE_MAX_ETHPORTS);
+	assert_true(port_of("net_af_packet85") == RTE_MAX_ETHPORTS);
+	veths_del();
+}
+
 int
 main(void)
 {
@@ -300,6 +438,9 @@ main(void)
 		cmocka_unit_test(test_close_drains_its_adds),
 		cmocka_unit_test(test_remove_not_behind_slow_probe),
 		cmocka_unit_test(test_remove_or_close_during_probe),
+		cmocka_unit_test(test_remove_not_behind_slow_start),
+		cmocka_unit_test(test_port_changes_during_start),
+		cmocka_unit_test(test_remove_or_close_during_start),
 	};
 
 	if (getenv("FS_TEST_FILTER") != NULL)

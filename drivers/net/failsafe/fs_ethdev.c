@@ -135,7 +135,7 @@ fs_dev_configure(struct rte_eth_dev *dev)
 			    rss->rss_key_len, sizeof(priv->cfg.rss_key));
 		return -EINVAL;
 	}
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	priv->cfg.configured = true;
 	/* ethdev set data->mtu from rxmode.mtu before calling us. */
 	priv->cfg.mtu = dev->data->mtu;
@@ -196,7 +196,7 @@ fs_dev_start(struct rte_eth_dev *dev)
 	unsigned int nb_started = 0;
 	uint16_t i;
 
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	priv->started = true;
 	/*
 	 * Before the sub-devices join: their replay stops every queue the
@@ -229,7 +229,7 @@ fs_dev_stop(struct rte_eth_dev *dev)
 	struct fs_sub *sub;
 	uint16_t i;
 
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	priv->started = false;
 	fs_switch_publish(priv, 0);
 	FS_FOREACH_SUB(priv, sub) {

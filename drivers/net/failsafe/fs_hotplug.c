@@ -441,7 +441,7 @@ fs_hotplug_join_run(struct fs_priv *priv)
 	int bound[FS_MAX_SUBDEVS];
 	uint32_t bind = 0;
 	struct fs_sub *sub;
-	bool poll;
+	bool poll, changed;
 
 	pthread_mutex_lock(&priv->lock);
 	poll = priv->poll_due && !priv->closing;
@@ -466,12 +466,13 @@ fs_hotplug_join_run(struct fs_priv *priv)
 		if ((bind & RTE_BIT32(sub->idx)) && sub->state == FS_SUB_EMPTY)
 			fs_hotplug_bound(priv, sub, addr[sub->idx], take[sub->idx],
 					 bound[sub->idx]);
-	if (fs_subs_exec_join(priv)) {
+	changed = fs_subs_join(priv, true);
+	if (poll && fs_subs_join(priv, false))
+		changed = true;
+	if (changed) {
 		fs_switch_publish(priv, 0);
 		fs_link_refresh(priv);
 	}
-	if (poll)
-		fs_subs_join_all(priv);
 	pthread_mutex_unlock(&priv->lock);
 	fs_lsc_emit_pending(priv);
 }

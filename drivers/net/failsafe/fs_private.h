@@ -75,7 +75,7 @@ struct fs_sub {
 	uint8_t unplugged;	/* FS_UNPLUG_*: removed by someone else */
 	struct fs_unplug *unplug;	/* its bus driver's stand-in (fs_unplug.c) */
 	bool probed_rcu_expedited;	/* its last probe had kernel RCU expedited */
-	bool probe_removed;	/* a removal came while PROBING */
+	bool removed_unlocked;	/* a removal came while PROBING or STARTING */
 	/*
 	 * Its PCI device was seen gone from sysfs: once back, hotplug_poll
 	 * may take it from the kernel driver that probed it meanwhile.
@@ -289,6 +289,7 @@ struct fs_priv {
 	/* Test only: runs in an ADD's unlocked step, where a bind would. */
 	void (*add_test_hook)(struct fs_sub *sub);
 	void (*probe_test_hook)(struct fs_sub *sub);	/* before the EAL probe */
+	void (*start_test_hook)(struct fs_sub *sub);	/* before its unlocked start */
 	/* Test only: runs first in a sub-device's release, as its driver would. */
 	void (*release_test_hook)(struct fs_sub *sub);
 	bool poll_due;		/* a hotplug_poll tick for the worker */
@@ -297,6 +298,12 @@ struct fs_priv {
 	bool exec_busy;		/* an exec() command runs or is not reaped */
 
 	struct fs_config cfg;
+	/*
+	 * Bumped by every op that changes what a joining sub-device is given
+	 * before its start (fs_config_lock): a start run without the lock
+	 * is redone under it when this moved meanwhile.
+	 */
+	uint32_t cfg_gen;
 	TAILQ_HEAD(, fs_flow) flows;
 	struct fs_stats_acc acc;
 	/* The totals a secondary process reads (fs_stats.c); stats_seq is
@@ -326,6 +333,17 @@ static inline struct fs_priv *
 fs_priv(const struct rte_eth_dev *dev)
 {
 	return dev->data->dev_private;
+}
+
+/*
+ * The port lock, for an op that changes the configuration a sub-device
+ * is given when it joins (fs_replay.c) or whether the port is started.
+ */
+static inline void
+fs_config_lock(struct fs_priv *priv)
+{
+	pthread_mutex_lock(&priv->lock);
+	priv->cfg_gen++;
 }
 
 static inline struct fs_queue *
@@ -360,9 +378,13 @@ struct fs_sub_watch {
 	void (*detach)(struct fs_sub *sub);	/* before the close */
 };
 void fs_sub_watch_init(const struct fs_sub_watch *watch);
-int fs_sub_probe(struct fs_sub *sub);
+/*
+ * unlocked: in the ADD worker, which holds the port lock once and drops
+ * it around the EAL probe, or the sub-device's start.
+ */
+int fs_sub_probe(struct fs_sub *sub, bool unlocked);
 int fs_sub_configure(struct fs_sub *sub);
-int fs_sub_start(struct fs_sub *sub);
+int fs_sub_start(struct fs_sub *sub, bool unlocked);
 void fs_sub_teardown(struct fs_sub *sub);
 bool fs_sub_detach_begin(struct fs_sub *sub);
 void fs_sub_detach_close(struct fs_sub *sub);
@@ -387,9 +409,8 @@ int fs_sub_join(struct fs_sub *sub);
 struct hotplug_up_watch;
 void fs_sub_up_watch_begin(struct fs_sub *sub, struct hotplug_up_watch *w);
 void fs_sub_up_watch_end(struct fs_sub *sub, struct hotplug_up_watch *w);
-/* unlocked_probe: the ADD worker's, which holds the port lock once. */
 int fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
-		      uint64_t rx_ns, bool unlocked_probe);
+		      uint64_t rx_ns, bool unlocked);
 void fs_subs_exec_prefetch(struct fs_priv *priv);
 bool fs_subs_exec_service(struct fs_priv *priv, bool *answered);
 void fs_subs_exec_stop(struct fs_priv *priv);
@@ -636,8 +657,7 @@ int fs_worker_queue_join(struct fs_priv *priv);
 void fs_worker_cancel(struct fs_priv *priv);
 int fs_worker_flush(unsigned int timeout_ms);
 bool fs_worker_is_self(void);
-void fs_subs_join_all(struct fs_priv *priv);
-bool fs_subs_exec_join(struct fs_priv *priv);
+bool fs_subs_join(struct fs_priv *priv, bool answered_only);
 
 /* ---- Floor 4: ethdev ops and the driver */
 

@@ -166,7 +166,7 @@ fs_probe(struct rte_vdev_device *vdev)
 	fs_subs_exec_prefetch(priv);
 	pthread_mutex_lock(&priv->lock);
 	FS_FOREACH_SUB(priv, sub)
-		fs_sub_probe(sub);
+		fs_sub_probe(sub, false);
 	fs_mac_init(priv);
 	priv->cfg.mac[0] = dev->data->mac_addrs[0];
 	priv->next_poll_ns = fs_time_ns() + args.hotplug_poll_ms * 1000000ULL;

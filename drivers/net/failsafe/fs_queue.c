@@ -138,7 +138,7 @@ fs_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	struct fs_queue *q;
 	int ret = -ENOMEM;
 
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	q = fs_queue_new(priv, qid, false, nb_desc, socket_id);
 	if (q != NULL) {
 		q->rxconf = *conf;
@@ -157,7 +157,7 @@ fs_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	struct fs_queue *q;
 	int ret = -ENOMEM;
 
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	q = fs_queue_new(priv, qid, true, nb_desc, socket_id);
 	if (q != NULL) {
 		q->txconf = *conf;
@@ -172,7 +172,7 @@ fs_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 {
 	struct fs_priv *priv = fs_priv(dev);
 
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	fs_queue_free(priv, priv->rxq[qid]);
 	priv->rxq[qid] = NULL;
 	dev->data->rx_queues[qid] = NULL;
@@ -184,7 +184,7 @@ fs_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 {
 	struct fs_priv *priv = fs_priv(dev);
 
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	fs_queue_free(priv, priv->txq[qid]);
 	priv->txq[qid] = NULL;
 	dev->data->tx_queues[qid] = NULL;

@@ -100,13 +100,14 @@ fs_sub_remove(struct fs_sub *sub, enum fs_remove_cause cause, uint64_t rx_ns)
 
 	if (c->link)
 		return fs_sub_usable(sub) ? fs_remove_link(sub, c, rx_ns) : 0;
-	if (sub->state == FS_SUB_PROBING) {
-		/* Not in the set yet: the worker closes it once probed. */
-		sub->probe_removed = true;
+	if (sub->state == FS_SUB_PROBING || sub->state == FS_SUB_STARTING) {
+		/* Not in the set yet: the worker closes it after that step. */
+		sub->removed_unlocked = true;
 		if (c->gone && fs_sub_is_pci(sub))
 			sub->pci_gone = true;	/* released in its own thread */
-		FS_PORT_LOG(NOTICE, priv, "sub-device %u (%s) leaves during its probe: %s",
-			    sub->idx, sub->dev_name, c->what);
+		FS_PORT_LOG(NOTICE, priv, "sub-device %u (%s) leaves while %s: %s",
+			    sub->idx, sub->dev_name, fs_sub_state_name(sub->state),
+			    c->what);
 		return 0;
 	}
 	if (!fs_sub_usable(sub))

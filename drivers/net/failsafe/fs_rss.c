@@ -161,7 +161,7 @@ fs_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 
 	if (!fs_rss_key_fits(cfg, conf))
 		return -EINVAL;
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	old = cfg->rss;
 	memcpy(old_key, cfg->rss_key, sizeof(old_key));
 	cfg->rss.rss_hf = conf->rss_hf;
@@ -295,7 +295,7 @@ fs_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *reta,
 
 	if (size > FS_RETA_MAX)
 		return -EINVAL;
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	old_size = cfg->reta_size;
 	memcpy(old, cfg->reta, sizeof(old));
 	fs_reta_record(cfg, reta, size);

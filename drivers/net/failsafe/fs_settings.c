@@ -216,7 +216,7 @@ fs_mode_set(struct rte_eth_dev *dev, const struct fs_setting *s, bool on,
 	bool old;
 	int ret;
 
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	old = *record;
 	*record = on;
 	ret = fs_settings_apply(priv, s, NULL, &failed);
@@ -338,7 +338,7 @@ fs_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
 	struct fs_priv *priv = fs_priv(dev);
 	int ret;
 
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	ret = fs_mac_slot_set(priv, &fs_setting_mac, 0, addr);
 	pthread_mutex_unlock(&priv->lock);
 	return ret;
@@ -355,7 +355,7 @@ fs_mac_addr_add(struct rte_eth_dev *dev, struct rte_ether_addr *addr,
 	/* Index 0: the default address, added to another pool by ethdev. */
 	if (index >= FS_MAX_MAC)
 		return -EINVAL;
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	ret = fs_mac_slot_set(priv, &fs_setting_mac_slot, index, addr);
 	pthread_mutex_unlock(&priv->lock);
 	return ret;
@@ -369,7 +369,7 @@ fs_mac_addr_remove(struct rte_eth_dev *dev, uint32_t index)
 
 	if (index == 0 || index >= FS_MAX_MAC)
 		return;
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	/* Removing never fails: ethdev forgets the address now. */
 	fs_mac_slot_set(priv, &fs_setting_mac_slot, index, &none);
 	pthread_mutex_unlock(&priv->lock);
@@ -443,7 +443,7 @@ fs_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 	uint16_t old;
 	int ret;
 
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	old = priv->cfg.mtu;
 	priv->cfg.mtu = mtu;
 	ret = fs_settings_apply(priv, &fs_setting_mtu, NULL, &failed);
@@ -498,7 +498,7 @@ fs_vlan_filter_set(struct rte_eth_dev *dev, uint16_t vid, int on)
 	bool old;
 	int ret;
 
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	old = fs_vlan_recorded(&priv->cfg, vid);
 	fs_vlan_record(&priv->cfg, vid, on != 0);
 	ret = fs_settings_apply(priv, &fs_setting_vlan_filter, &vid, &failed);
@@ -557,7 +557,7 @@ fs_vlan_offload_set(struct rte_eth_dev *dev, int changed)
 	int old_mask, ret;
 
 	RTE_SET_USED(changed);
-	pthread_mutex_lock(&priv->lock);
+	fs_config_lock(priv);
 	old_set = cfg->vlan_offload_set;
 	old_mask = cfg->vlan_offload_mask;
 	/* ethdev wrote the wanted offloads before calling us. */

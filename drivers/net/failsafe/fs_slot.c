@@ -21,7 +21,10 @@ static const unsigned int fs_next[FS_SUB_STATE_MAX] = {
 		FS_TO(FS_SUB_CLOSING),
 	/* back to PROBED: a new port configuration is replayed */
 	[FS_SUB_CONFIGURED] = FS_TO(FS_SUB_PROBED) | FS_TO(FS_SUB_STARTED) |
-		FS_TO(FS_SUB_RETIRING) | FS_TO(FS_SUB_CLOSING),
+		FS_TO(FS_SUB_STARTING) | FS_TO(FS_SUB_RETIRING) |
+		FS_TO(FS_SUB_CLOSING),
+	/* back to CONFIGURED: its start failed, or the port changed meanwhile */
+	[FS_SUB_STARTING] = FS_TO(FS_SUB_STARTED) | FS_TO(FS_SUB_CONFIGURED),
 	/* back to CONFIGURED: the port was stopped */
 	[FS_SUB_STARTED] = FS_TO(FS_SUB_CONFIGURED) | FS_TO(FS_SUB_RETIRING) |
 		FS_TO(FS_SUB_CLOSING),
@@ -37,6 +40,7 @@ static const char * const fs_state_names[FS_SUB_STATE_MAX] = {
 	[FS_SUB_RETIRING] = "retiring",
 	[FS_SUB_CLOSING] = "closing",
 	[FS_SUB_PROBING] = "probing",
+	[FS_SUB_STARTING] = "starting",
 };
 
 const char *

@@ -13,17 +13,22 @@ struct fs_sub;
  * Life of a sub-device slot, one state at a time:
  *
  *   EMPTY -> PROBING -> PROBED <-> CONFIGURED <-> STARTED
- *     ^         |        \            |            /
- *     +---------+         +------> RETIRING <-----+   (out of the active set)
- *    (failed)             |           |
- *                         +------> CLOSING -> EMPTY   (stopped, closed, detached)
+ *     ^         |          |          |   ^         ^  |
+ *     +---------+          |          v   |         |  |
+ *    (failed)              |        STARTING -------+  |
+ *                          +------> RETIRING <---------+  (out of the active set)
+ *                          |           |
+ *                          +------> CLOSING -> EMPTY   (stopped, closed, detached)
  *
  * PROBED, CONFIGURED and STARTED may also go to CLOSING at once (a failed
- * join, the port's close).  PROBING: its EAL probe runs, in the ADD worker
- * without the port lock; nobody else touches the slot meanwhile.  Only the control side, under the port lock,
- * moves a slot, and only through fs_sub_set_state(); the uevent filter
- * reads the state without the lock, the datapath never: it sees the
- * published active set only.  The values are the "state" xstat.
+ * join, the port's close).  PROBING and STARTING: its EAL probe, or its
+ * start, runs in the ADD worker without the port lock; nobody else
+ * touches the slot meanwhile, and the worker settles it (STARTING goes
+ * back to CONFIGURED when the start failed or the port changed under
+ * it).  Only the control side, under the port lock, moves a slot, and
+ * only through fs_sub_set_state(); the uevent filter reads the state
+ * without the lock, the datapath never: it sees the published active set
+ * only.  The values are the "state" xstat.
  */
 enum fs_sub_state {
 	FS_SUB_EMPTY = 0,	/* devargs known, no ethdev port */
@@ -32,7 +37,8 @@ enum fs_sub_state {
 	FS_SUB_STARTED,		/* started; in the active set while the port is */
 	FS_SUB_RETIRING,	/* out of the set, waiting for the grace period */
 	FS_SUB_CLOSING,		/* being stopped and closed, maybe unlocked */
-	FS_SUB_PROBING,		/* being probed, maybe unlocked (last: xstat values) */
+	FS_SUB_PROBING,		/* being probed, maybe unlocked (appended: xstat values) */
+	FS_SUB_STARTING,	/* its port starting, unlocked */
 	FS_SUB_STATE_MAX
 };
 

@@ -352,7 +352,7 @@ fs_sub_probe_begin(struct fs_sub *sub, struct fs_probe *p)
 	/* The stale-event check compares with the interface probed now. */
 	p->ifindex = fs_sub_ifindex(sub);
 	sub->ifindex = p->ifindex;
-	sub->probe_removed = false;
+	sub->removed_unlocked = false;
 	return fs_sub_set_state(sub, FS_SUB_PROBING, "probing");
 }
 
@@ -403,9 +403,26 @@ fs_sub_probe_error(struct fs_sub *sub, const struct fs_probe *p)
 }
 
 /*
- * Locked: PROBING -> PROBED, or back to EMPTY.  A removal that came
- * during an unlocked probe, or the port's close, closes it again at once.
+ * Locked, after a step run without the lock (its probe, its start): a
+ * removal that came meanwhile, or the port's close, closes it again.
  */
+static int
+fs_sub_settle_unlocked(struct fs_sub *sub, const char *step)
+{
+	struct fs_priv *priv = sub->priv;
+	bool removed = sub->removed_unlocked;
+
+	if (!removed && !priv->closing)
+		return 0;
+	if (removed)
+		sub->removals++;
+	sub->removed_unlocked = false;
+	fs_sub_teardown(sub);
+	return fs_sub_fail(sub, -ENODEV, "%s during its %s: closed again",
+			   removed ? "removed" : "the port closed", step);
+}
+
+/* Locked: PROBING -> PROBED, or back to EMPTY. */
 static int
 fs_sub_probe_end(struct fs_sub *sub, struct fs_probe *p)
 {
@@ -415,6 +432,8 @@ fs_sub_probe_end(struct fs_sub *sub, struct fs_probe *p)
 		sub->port_id = p->port_id;
 		ret = fs_sub_take_ownership(sub);
 	}
+	if (ret == 0)
+		ret = fs_sub_set_state(sub, FS_SUB_PROBED, "probed");
 	if (ret < 0) {
 		fs_sub_set_state(sub, FS_SUB_EMPTY, "probe failed");
 		sub->port_id = RTE_MAX_ETHPORTS;
@@ -424,63 +443,42 @@ fs_sub_probe_end(struct fs_sub *sub, struct fs_probe *p)
 	if (fs_watch != NULL)
 		fs_watch->attach(sub);
 	/* A device probed is there, however it came back (bound already). */
-	if (!sub->probe_removed)
+	if (!sub->removed_unlocked)
 		sub->pci_gone = false;
 	/* Another device: the join's publish replaces any set left stale. */
 	sub->remove_retry = NULL;
-	fs_sub_set_state(sub, FS_SUB_PROBED, "probed");
 	sub->notsup_logged = 0;	/* another device: it may say otherwise */
 	fs_registry_add(sub);
 	sub->last_error[0] = '\0';
 	FS_PORT_LOG(INFO, sub->priv, "sub-device %u probed: %s (port %u)",
 		    sub->idx, sub->devargs, sub->port_id);
-	if (!sub->probe_removed && !sub->priv->closing)
-		return 0;
-	if (sub->probe_removed)
-		sub->removals++;
-	sub->probe_removed = false;
-	fs_sub_teardown(sub);
-	return fs_sub_fail(sub, -ENODEV, "%s during its probe: closed again",
-			   sub->priv->closing ? "the port closed" : "removed");
-}
-
-/* Locked, start to end. */
-int
-fs_sub_probe(struct fs_sub *sub)
-{
-	struct fs_probe p;
-	int ret;
-
-	if (sub->state != FS_SUB_EMPTY)
-		return 0;
-	ret = fs_sub_probe_begin(sub, &p);
-	if (ret < 0)
-		return ret;
-	fs_sub_probe_plug(sub, &p);
-	return fs_sub_probe_end(sub, &p);
+	return fs_sub_settle_unlocked(sub, "probe");
 }
 
 /*
- * In the ADD worker, which holds the port lock once: the EAL probe runs
- * without it, so a removal of another sub-device, or the application's
- * control path, does not wait for a slow probe.
+ * EMPTY -> PROBED.  unlocked: in the ADD worker, which holds the port
+ * lock once; the EAL probe runs without it, so a removal of another
+ * sub-device, or the application's control path, does not wait for a
+ * slow probe.
  */
-static int
-fs_sub_probe_unlocked(struct fs_sub *sub)
+int
+fs_sub_probe(struct fs_sub *sub, bool unlocked)
 {
 	struct fs_probe p;
 	int ret;
 
 	if (sub->state != FS_SUB_EMPTY)
 		return 0;
-	if (sub->priv->closing)
+	if (unlocked && sub->priv->closing)
 		return -ESHUTDOWN;	/* its close waits for this thread */
 	ret = fs_sub_probe_begin(sub, &p);
 	if (ret < 0)
 		return ret;
-	pthread_mutex_unlock(&sub->priv->lock);
+	if (unlocked)
+		pthread_mutex_unlock(&sub->priv->lock);
 	fs_sub_probe_plug(sub, &p);
-	pthread_mutex_lock(&sub->priv->lock);
+	if (unlocked)
+		pthread_mutex_lock(&sub->priv->lock);
 	return fs_sub_probe_end(sub, &p);
 }
 
@@ -502,18 +500,81 @@ fs_sub_configure(struct fs_sub *sub)
 	return fs_sub_set_state(sub, FS_SUB_CONFIGURED, "configuration replayed");
 }
 
+/* Locked: CONFIGURED -> STARTED. */
+static int
+fs_sub_start_locked(struct fs_sub *sub)
+{
+	int ret = rte_eth_dev_start(sub->port_id);
+
+	if (ret < 0)
+		return fs_sub_fail(sub, ret, "start failed: %s", rte_strerror(-ret));
+	return fs_sub_set_state(sub, FS_SUB_STARTED, "started");
+}
+
+/*
+ * Locked, after the start without the lock: STARTING -> STARTED; or back
+ * to CONFIGURED and given the port's configuration again, under the
+ * lock, when an op changed it meanwhile (skipping this sub-device).
+ */
+static int
+fs_sub_start_end(struct fs_sub *sub, uint32_t cfg_gen, int ret)
+{
+	struct fs_priv *priv = sub->priv;
+
+	if (ret < 0) {
+		fs_sub_set_state(sub, FS_SUB_CONFIGURED, "start failed");
+		return fs_sub_fail(sub, ret, "start failed: %s", rte_strerror(-ret));
+	}
+	fs_sub_set_state(sub, FS_SUB_STARTED, "started");
+	ret = fs_sub_settle_unlocked(sub, "start");
+	if (ret < 0 || priv->cfg_gen == cfg_gen)
+		return ret;
+	FS_PORT_LOG(DEBUG, priv, "sub-device %u: the port changed during its start: replayed again",
+		    sub->idx);
+	rte_eth_dev_stop(sub->port_id);
+	fs_sub_set_state(sub, FS_SUB_CONFIGURED, "port changed during its start");
+	fs_sub_set_state(sub, FS_SUB_PROBED, "port changed during its start");
+	ret = fs_sub_configure(sub);
+	if (ret < 0 || sub->state != FS_SUB_CONFIGURED || !priv->started)
+		return ret;
+	return fs_sub_start_locked(sub);
+}
+
+/*
+ * In the ADD worker, which holds the port lock once: a PMD's start can
+ * take seconds (link set-up), and another sub-device's removal or the
+ * application's ops must not wait for it; they skip a STARTING one.
+ */
+static int
+fs_sub_start_unlocked(struct fs_sub *sub)
+{
+	struct fs_priv *priv = sub->priv;
+	uint32_t cfg_gen = priv->cfg_gen;
+	int ret;
+
+	if (priv->closing)
+		return -ESHUTDOWN;	/* its close waits for this thread */
+	sub->removed_unlocked = false;
+	fs_sub_set_state(sub, FS_SUB_STARTING, "starting");
+	pthread_mutex_unlock(&priv->lock);
+	if (priv->start_test_hook != NULL)
+		priv->start_test_hook(sub);
+	ret = rte_eth_dev_start(sub->port_id);
+	pthread_mutex_lock(&priv->lock);
+	return fs_sub_start_end(sub, cfg_gen, ret);
+}
+
 /* CONFIGURED -> STARTED, when the port itself is started. */
 int
-fs_sub_start(struct fs_sub *sub)
+fs_sub_start(struct fs_sub *sub, bool unlocked)
 {
 	int ret;
 
 	if (sub->state != FS_SUB_CONFIGURED || !sub->priv->started)
 		return 0;
-	ret = rte_eth_dev_start(sub->port_id);
-	if (ret < 0)
-		return fs_sub_fail(sub, ret, "start failed: %s", rte_strerror(-ret));
-	fs_sub_set_state(sub, FS_SUB_STARTED, "started");
+	ret = unlocked ? fs_sub_start_unlocked(sub) : fs_sub_start_locked(sub);
+	if (ret < 0 || sub->state != FS_SUB_STARTED)
+		return ret;
 	return fs_replay_after_start(sub);
 }
 
@@ -654,7 +715,7 @@ fs_sub_up_watch_end(struct fs_sub *sub, struct hotplug_up_watch *w)
  */
 int
 fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
-		  uint64_t rx_ns, bool unlocked_probe)
+		  uint64_t rx_ns, bool unlocked)
 {
 	bool was_empty = sub->state == FS_SUB_EMPTY;
 	struct hotplug_up_watch w;
@@ -663,7 +724,7 @@ fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
 	if (fs_sub_leaving(sub))
 		return -EBUSY;
 	fs_sub_up_watch_begin(sub, &w);
-	ret = unlocked_probe ? fs_sub_probe_unlocked(sub) : fs_sub_probe(sub);
+	ret = fs_sub_probe(sub, unlocked);
 	if (t != NULL)
 		t->last_add_probe_ns = fs_time_ns() - rx_ns;
 	if (ret == 0)
@@ -671,7 +732,7 @@ fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
 	if (t != NULL)
 		t->last_add_configure_ns = fs_time_ns() - rx_ns;
 	if (ret == 0)
-		ret = fs_sub_start(sub);
+		ret = fs_sub_start(sub, unlocked);
 	if (t != NULL)
 		t->last_add_start_ns = fs_time_ns() - rx_ns;
 	fs_sub_up_watch_end(sub, &w);
@@ -711,7 +772,7 @@ fs_subs_exec_prefetch(struct fs_priv *priv)
 /*
  * Service (under lock, never blocking): read what running commands
  * printed and reap those that were killed.  *answered: a slot's command
- * answered and the slot may join (the ADD worker's fs_subs_exec_join).
+ * answered and the slot may join (the ADD worker's fs_subs_join).
  * Returns true while one is not finished.
  */
 bool

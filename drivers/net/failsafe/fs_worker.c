@@ -277,45 +277,23 @@ fs_worker_flush(unsigned int timeout_ms)
 }
 
 /*
- * Under lock, held once, in the ADD worker (a hotplug_poll tick): every
- * slot that can joins, each probe without the lock; then one publish.
+ * Under lock, held once, in the ADD worker: every slot that can join (a
+ * hotplug_poll tick), or only those whose exec() command answered; each
+ * probe and start without the lock.  True when one joined the set.
  */
-void
-fs_subs_join_all(struct fs_priv *priv)
+bool
+fs_subs_join(struct fs_priv *priv, bool answered_only)
 {
-	struct fs_sub *sub;
 	bool changed = false;
+	struct fs_sub *sub;
 
 	FS_FOREACH_SUB(priv, sub) {
 		bool was_active = fs_switch_in_set(priv, sub);
 
 		if (fs_sub_leaving(sub))
 			continue;
-		if (fs_sub_join_timed(sub, NULL, 0, true) == 0 && priv->started &&
-		    sub->state == FS_SUB_STARTED && !was_active)
-			changed = true;
-	}
-	if (changed) {
-		fs_switch_publish(priv, 0);
-		fs_link_refresh(priv);
-	}
-}
-
-/*
- * Under lock, held once, in the ADD worker: each slot whose command
- * answered joins, its probe without the lock.
- */
-bool
-fs_subs_exec_join(struct fs_priv *priv)
-{
-	bool changed = false;
-	struct fs_sub *sub;
-
-	FS_FOREACH_SUB(priv, sub) {
-		bool was_active = fs_switch_in_set(priv, sub);
-
-		if (!sub->exec.done || sub->state != FS_SUB_EMPTY ||
-		    fs_sub_leaving(sub))
+		if (answered_only &&
+		    (!sub->exec.done || sub->state != FS_SUB_EMPTY))
 			continue;
 		if (fs_sub_join_timed(sub, NULL, 0, true) == 0 && priv->started &&
 		    sub->state == FS_SUB_STARTED && !was_active)
