@@ -183,35 +183,67 @@ test_remove_not_behind_slow_add(void **state)
 	assert_non_null(strstr(hook.thread, "fs-add"));
 }
 
+/* The unlocked step of A's join that the hook holds. */
+enum held_step {
+	HELD_PROBE,	/* the EAL probe */
+	HELD_START,	/* the sub-device's start */
+};
+
+static void
+hold(struct fs_priv *priv, enum held_step step, bool on)
+{
+	void (*fn)(struct fs_sub *) = on ? slow_add_hook : NULL;
+
+	if (step == HELD_PROBE)
+		priv->probe_test_hook = fn;
+	else
+		priv->start_test_hook = fn;
+}
+
+static const char *
+fs_args_of(char *buf, size_t len, const char *sub_a, const char *sub_b)
+{
+	snprintf(buf, len, "dev(%s,iface=fswa0),dev(%s,iface=fswb0),hotplug_poll=60000",
+		 sub_a, sub_b);
+	return buf;
+}
+
 /*
- * The same with A's ADD slow in its probe (a PCI PMD's probe, or
- * net_af_packet's socket set-up waiting for RCU): the probe runs without
- * the port lock, so a REMOVE of B does not wait for it either.
+ * While A's ADD is held in an unlocked step, a REMOVE of B is switched
+ * and an application op answers well under the hold; A is back after.
  */
 static void
-test_remove_not_behind_slow_probe(void **state)
+remove_not_behind_held(enum held_step step, const char *name,
+		       const char *sub_a, const char *sub_b)
 {
-	uint64_t rm_ms, b_state;
+	uint64_t rm_ms, op_ms, a_state, b_state;
 	struct fs_priv *priv;
+	char args[256];
 	uint16_t port;
 
-	(void)state;
-	port = slow_port("net_failsafe73", "dev(net_af_packet76,iface=fswa0),dev(net_af_packet77,iface=fswb0),hotplug_poll=60000", SLOW_MS);
+	port = slow_port(name, fs_args_of(args, sizeof(args), sub_a, sub_b), SLOW_MS);
 	priv = priv_of(port);
-	priv->probe_test_hook = slow_add_hook;
+	hold(priv, step, true);
 	deliver(HOTPLUG_ACTION_ADD, "fswa0");
 	assert_true(wait_hook_entered());
 	rm_ms = deliver(HOTPLUG_ACTION_REMOVE, "fswb0");
+	op_ms = now_ms();
+	assert_int_equal(rte_eth_stats_reset(port), 0);
+	op_ms = now_ms() - op_ms;
 	b_state = sub_xstat(port, 1, "state");
+	a_state = sub_xstat(port, 0, "state");
 	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
-	priv->probe_test_hook = NULL;
+	hold(priv, step, false);
 	print_message("REMOVE of B switched in %" PRIu64 " ms (B state %" PRIu64
-		      ") while A's probe slept %u ms in thread '%s'\n",
-		      rm_ms, b_state, SLOW_MS, hook.thread);
+		      "), an op took %" PRIu64 " ms, while A (state %" PRIu64
+		      ") was held %u ms in thread '%s'\n", rm_ms, b_state,
+		      op_ms, a_state, SLOW_MS, hook.thread);
 	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
-	fs_destroy("net_failsafe73");
+	fs_destroy(name);
 	veths_del();
+	assert_int_equal(a_state, step == HELD_PROBE ? SUB_PROBING : SUB_STARTING);
 	assert_true(rm_ms < SLOW_MS / 3);
+	assert_true(op_ms < SLOW_MS / 3);
 	/* Out of the set: retiring, closing or closed, by how far the alarm got. */
 	assert_true(b_state == SUB_RETIRING || b_state == SUB_CLOSING ||
 		    b_state == SUB_EMPTY);
@@ -219,40 +251,76 @@ test_remove_not_behind_slow_probe(void **state)
 }
 
 /*
- * A's own REMOVE while A is being probed: the probe finishes, then the
- * slot is torn down rather than started on a device that has left.  A
- * port closed while a probe runs waits for it and leaves nothing open.
+ * A's own REMOVE while A is held in an unlocked step: the step finishes,
+ * then the slot is torn down and the removal counted, rather than A
+ * started on a device that has left.  A port closed while A is held
+ * waits for it and leaves nothing open.
  */
 static void
-test_remove_or_close_during_probe(void **state)
+remove_or_close_while_held(enum held_step step, const char *name,
+			   const char *sub_a, const char *sub_b)
 {
-	uint64_t removals;
 	struct fs_priv *priv;
+	uint64_t removals;
+	char args[256];
 	uint16_t port;
 
-	(void)state;
-	port = slow_port("net_failsafe74", "dev(net_af_packet78,iface=fswa0),dev(net_af_packet79,iface=fswb0),hotplug_poll=60000", 300);
+	port = slow_port(name, fs_args_of(args, sizeof(args), sub_a, sub_b), 300);
 	priv = priv_of(port);
 	removals = sub_xstat(port, 0, "removals");
-	priv->probe_test_hook = slow_add_hook;
+	hold(priv, step, true);
 	deliver(HOTPLUG_ACTION_ADD, "fswa0");
 	assert_true(wait_hook_entered());
 	deliver(HOTPLUG_ACTION_REMOVE, "fswa0");
 	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
 	assert_true(wait_sub_xstat(port, 0, "state", SUB_EMPTY));
 	assert_true(sub_xstat(port, 0, "removals") == removals + 1);
-	assert_true(port_of("net_af_packet78") == RTE_MAX_ETHPORTS);
+	assert_true(port_of(sub_a) == RTE_MAX_ETHPORTS);
 
-	/* Closed while the next probe of A sleeps. */
+	/* Closed while A is held again. */
 	memset(&hook, 0, sizeof(hook));
 	hook.sleep_ms = 300;
 	deliver(HOTPLUG_ACTION_ADD, "fswa0");
 	assert_true(wait_hook_entered());
-	fs_destroy("net_failsafe74");
+	fs_destroy(name);
 	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
-	assert_true(port_of("net_af_packet78") == RTE_MAX_ETHPORTS);
-	assert_true(port_of("net_af_packet79") == RTE_MAX_ETHPORTS);
+	assert_true(port_of(sub_a) == RTE_MAX_ETHPORTS);
+	assert_true(port_of(sub_b) == RTE_MAX_ETHPORTS);
 	veths_del();
+}
+
+/* A's probe slow (a PCI PMD's, or net_af_packet's waiting for RCU). */
+static void
+test_remove_not_behind_slow_probe(void **state)
+{
+	(void)state;
+	remove_not_behind_held(HELD_PROBE, "net_failsafe73", "net_af_packet76",
+			       "net_af_packet77");
+}
+
+static void
+test_remove_or_close_during_probe(void **state)
+{
+	(void)state;
+	remove_or_close_while_held(HELD_PROBE, "net_failsafe74", "net_af_packet78",
+				   "net_af_packet79");
+}
+
+/* A's start slow (a PMD setting its link up can take seconds). */
+static void
+test_remove_not_behind_slow_start(void **state)
+{
+	(void)state;
+	remove_not_behind_held(HELD_START, "net_failsafe75", "net_af_packet80",
+			       "net_af_packet81");
+}
+
+static void
+test_remove_or_close_during_start(void **state)
+{
+	(void)state;
+	remove_or_close_while_held(HELD_START, "net_failsafe77", "net_af_packet84",
+				   "net_af_packet85");
 }
 
 /*
@@ -292,50 +360,6 @@ test_close_drains_its_adds(void **state)
 	veths_del();
 }
 
-/*
- * The same with A's start slow (a PMD setting its link up can take
- * seconds): the start runs without the port lock, so a REMOVE of B and
- * the application's ops do not wait for it.
- */
-static void
-test_remove_not_behind_slow_start(void **state)
-{
-	uint64_t rm_ms, op_ms, a_state, b_state;
-	struct fs_priv *priv;
-	uint16_t port;
-	int promisc;
-
-	(void)state;
-	port = slow_port("net_failsafe75", "dev(net_af_packet80,iface=fswa0),dev(net_af_packet81,iface=fswb0),hotplug_poll=60000", SLOW_MS);
-	priv = priv_of(port);
-	priv->start_test_hook = slow_add_hook;
-	deliver(HOTPLUG_ACTION_ADD, "fswa0");
-	assert_true(wait_hook_entered());
-	rm_ms = deliver(HOTPLUG_ACTION_REMOVE, "fswb0");
-	op_ms = now_ms();
-	promisc = rte_eth_promiscuous_get(port);
-	assert_int_equal(rte_eth_stats_reset(port), 0);
-	op_ms = now_ms() - op_ms;
-	b_state = sub_xstat(port, 1, "state");
-	a_state = sub_xstat(port, 0, "state");
-	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
-	priv->start_test_hook = NULL;
-	print_message("REMOVE of B switched in %" PRIu64 " ms (B state %" PRIu64
-		      "), an op took %" PRIu64 " ms, while A (state %" PRIu64
-		      ") started for %u ms in thread '%s'\n", rm_ms, b_state,
-		      op_ms, a_state, SLOW_MS, hook.thread);
-	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
-	fs_destroy("net_failsafe75");
-	veths_del();
-	assert_int_equal(a_state, SUB_STARTING);
-	assert_true(rm_ms < SLOW_MS / 3);
-	assert_true(op_ms < SLOW_MS / 3);
-	assert_true(promisc >= 0);
-	assert_true(b_state == SUB_RETIRING || b_state == SUB_CLOSING ||
-		    b_state == SUB_EMPTY);
-	assert_non_null(strstr(hook.thread, "fs-add"));
-}
-
 /* A's REMOVE, then A's ADD held in its start by the hook. */
 static void
 readd_held_in_start(uint16_t port, unsigned int sleep_ms)
@@ -359,10 +383,11 @@ test_port_changes_during_start(void **state)
 {
 	struct fs_priv *priv;
 	uint16_t port, a;
+	char args[256];
 	int promisc;
 
 	(void)state;
-	port = slow_port("net_failsafe76", "dev(net_af_packet82,iface=fswa0),dev(net_af_packet83,iface=fswb0),hotplug_poll=60000", 300);
+	port = slow_port("net_failsafe76", fs_args_of(args, sizeof(args), "net_af_packet82", "net_af_packet83"), 300);
 	priv = priv_of(port);
 	priv->start_test_hook = slow_add_hook;
 	deliver(HOTPLUG_ACTION_ADD, "fswa0");
@@ -391,42 +416,6 @@ test_port_changes_during_start(void **state)
 	assert_int_equal(rte_eth_dev_start(port), 0);
 	assert_int_equal(sub_xstat(port, 0, "state"), SUB_STARTED);
 	fs_destroy("net_failsafe76");
-	veths_del();
-}
-
-/*
- * A's own REMOVE while it starts: the start finishes, then the slot is
- * torn down and counted; a port closed while A starts waits for it and
- * leaves nothing open.
- */
-static void
-test_remove_or_close_during_start(void **state)
-{
-	uint64_t removals;
-	struct fs_priv *priv;
-	uint16_t port;
-
-	(void)state;
-	port = slow_port("net_failsafe77", "dev(net_af_packet84,iface=fswa0),dev(net_af_packet85,iface=fswb0),hotplug_poll=60000", 300);
-	priv = priv_of(port);
-	priv->start_test_hook = slow_add_hook;
-	deliver(HOTPLUG_ACTION_ADD, "fswa0");
-	assert_true(wait_hook_entered());
-	removals = sub_xstat(port, 0, "removals");
-	deliver(HOTPLUG_ACTION_REMOVE, "fswa0");
-	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
-	assert_true(wait_sub_xstat(port, 0, "state", SUB_EMPTY));
-	assert_true(sub_xstat(port, 0, "removals") == removals + 1);
-	assert_true(port_of("net_af_packet84") == RTE_MAX_ETHPORTS);
-
-	memset(&hook, 0, sizeof(hook));
-	hook.sleep_ms = 300;
-	deliver(HOTPLUG_ACTION_ADD, "fswa0");
-	assert_true(wait_hook_entered());
-	fs_destroy("net_failsafe77");
-	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
-	assert_true(port_of("net_af_packet84") == RTE_MAX_ETHPORTS);
-	assert_true(port_of("net_af_packet85") == RTE_MAX_ETHPORTS);
 	veths_del();
 }
 
