@@ -360,6 +360,61 @@ test_close_drains_its_adds(void **state)
 	veths_del();
 }
 
+/* The application's thread, in dev_start. */
+static void *
+start_port(void *arg)
+{
+	uint16_t port = *(uint16_t *)arg;
+
+	return (void *)(intptr_t)rte_eth_dev_start(port);
+}
+
+/*
+ * dev_start joins its sub-devices in the application's thread the same
+ * way: A's slow start runs without the port lock, and a REMOVE of B
+ * meanwhile is switched at once.
+ */
+static void
+test_remove_not_behind_dev_start(void **state)
+{
+	struct fs_priv *priv;
+	uint64_t rm_ms;
+	pthread_t tid;
+	char args[256];
+	uint16_t port;
+	void *ret;
+
+	(void)state;
+	if (!netns_ok)
+		skip();
+	assert_int_equal(sh("ip link add fswa0 type veth peer name fswa1 && ip link set fswa0 up && ip link set fswa1 up && "
+			    "ip link add fswb0 type veth peer name fswb1 && ip link set fswb0 up && ip link set fswb1 up"), 0);
+	port = fs_create("net_failsafe78", fs_args_of(args, sizeof(args), "net_af_packet86", "net_af_packet87"));
+	priv = priv_of(port);
+	if (!priv->uevent_on) {
+		fs_destroy("net_failsafe78");
+		veths_del();
+		skip();
+	}
+	port_start_both(port);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	memset(&hook, 0, sizeof(hook));
+	hook.sleep_ms = SLOW_MS;
+	priv->start_test_hook = slow_add_hook;
+	assert_int_equal(pthread_create(&tid, NULL, start_port, &port), 0);
+	assert_true(wait_hook_entered());
+	rm_ms = deliver(HOTPLUG_ACTION_REMOVE, "fswb0");
+	assert_int_equal(pthread_join(tid, &ret), 0);
+	priv->start_test_hook = NULL;
+	print_message("REMOVE of B switched in %" PRIu64 " ms while dev_start held A's start %u ms\n",
+		      rm_ms, SLOW_MS);
+	assert_int_equal((intptr_t)ret, 0);
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_STARTED);
+	fs_destroy("net_failsafe78");
+	veths_del();
+	assert_true(rm_ms < SLOW_MS / 3);
+}
+
 /* A's REMOVE, then A's ADD held in its start by the hook. */
 static void
 readd_held_in_start(uint16_t port, unsigned int sleep_ms)
@@ -430,6 +485,7 @@ main(void)
 		cmocka_unit_test(test_remove_not_behind_slow_start),
 		cmocka_unit_test(test_port_changes_during_start),
 		cmocka_unit_test(test_remove_or_close_during_start),
+		cmocka_unit_test(test_remove_not_behind_dev_start),
 	};
 
 	if (getenv("FS_TEST_FILTER") != NULL)

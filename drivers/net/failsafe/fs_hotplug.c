@@ -353,7 +353,7 @@ fs_hotplug_add_join(struct fs_priv *priv, struct fs_sub *sub,
 	struct fs_hotplug_times *t = &priv->hp;
 	int ret;
 
-	ret = fs_sub_join_timed(sub, t, ev->rx_ns, true);
+	ret = fs_sub_join_timed(sub, t, ev->rx_ns);
 	if (ret == -EAGAIN && sub->exec.pid != 0) {
 		FS_PORT_LOG(INFO, priv, "sub-device %u (%s): its exec() command runs; the worker probes it once it answers",
 			    sub->idx, ev->name);

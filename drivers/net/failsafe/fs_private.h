@@ -379,12 +379,11 @@ struct fs_sub_watch {
 };
 void fs_sub_watch_init(const struct fs_sub_watch *watch);
 /*
- * unlocked: in the ADD worker, which holds the port lock once and drops
- * it around the EAL probe, or the sub-device's start.
+ * unlocked: the caller holds the port lock once (the ADD worker,
+ * dev_start), and it is dropped around the EAL probe.
  */
 int fs_sub_probe(struct fs_sub *sub, bool unlocked);
 int fs_sub_configure(struct fs_sub *sub);
-int fs_sub_start(struct fs_sub *sub, bool unlocked);
 void fs_sub_teardown(struct fs_sub *sub);
 bool fs_sub_detach_begin(struct fs_sub *sub);
 void fs_sub_detach_close(struct fs_sub *sub);
@@ -409,8 +408,12 @@ int fs_sub_join(struct fs_sub *sub);
 struct hotplug_up_watch;
 void fs_sub_up_watch_begin(struct fs_sub *sub, struct hotplug_up_watch *w);
 void fs_sub_up_watch_end(struct fs_sub *sub, struct hotplug_up_watch *w);
+/*
+ * Probe, replay, start: the port lock held once by the caller and
+ * dropped around the probe and the start (PROBING, STARTING).
+ */
 int fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
-		      uint64_t rx_ns, bool unlocked);
+		      uint64_t rx_ns);
 void fs_subs_exec_prefetch(struct fs_priv *priv);
 bool fs_subs_exec_service(struct fs_priv *priv, bool *answered);
 void fs_subs_exec_stop(struct fs_priv *priv);

@@ -22,13 +22,13 @@ struct fs_sub;
  *
  * PROBED, CONFIGURED and STARTED may also go to CLOSING at once (a failed
  * join, the port's close).  PROBING and STARTING: its EAL probe, or its
- * start, runs in the ADD worker without the port lock; nobody else
- * touches the slot meanwhile, and the worker settles it (STARTING goes
- * back to CONFIGURED when the start failed or the port changed under
- * it).  Only the control side, under the port lock, moves a slot, and
- * only through fs_sub_set_state(); the uevent filter reads the state
- * without the lock, the datapath never: it sees the published active set
- * only.  The values are the "state" xstat.
+ * start, runs without the port lock (in the ADD worker, or dev_start);
+ * nobody else touches the slot meanwhile, and that thread settles it
+ * (STARTING goes back to CONFIGURED when the start failed or the port
+ * changed under it).  Only the control side, under the port lock, moves
+ * a slot, and only through fs_sub_set_state(); the uevent filter reads
+ * the state without the lock, the datapath never: it sees the published
+ * active set only.  The values are the "state" xstat.
  */
 enum fs_sub_state {
 	FS_SUB_EMPTY = 0,	/* devargs known, no ethdev port */

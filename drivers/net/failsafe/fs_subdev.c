@@ -541,9 +541,10 @@ fs_sub_start_end(struct fs_sub *sub, uint32_t cfg_gen, int ret)
 }
 
 /*
- * In the ADD worker, which holds the port lock once: a PMD's start can
- * take seconds (link set-up), and another sub-device's removal or the
- * application's ops must not wait for it; they skip a STARTING one.
+ * Without the lock, held once by the caller (the ADD worker, dev_start):
+ * a PMD's start can take seconds (link set-up), and another sub-device's
+ * removal or the application's ops must not wait for it; they skip a
+ * STARTING one.
  */
 static int
 fs_sub_start_unlocked(struct fs_sub *sub)
@@ -565,14 +566,14 @@ fs_sub_start_unlocked(struct fs_sub *sub)
 }
 
 /* CONFIGURED -> STARTED, when the port itself is started. */
-int
-fs_sub_start(struct fs_sub *sub, bool unlocked)
+static int
+fs_sub_start(struct fs_sub *sub)
 {
 	int ret;
 
 	if (sub->state != FS_SUB_CONFIGURED || !sub->priv->started)
 		return 0;
-	ret = unlocked ? fs_sub_start_unlocked(sub) : fs_sub_start_locked(sub);
+	ret = fs_sub_start_unlocked(sub);
 	if (ret < 0 || sub->state != FS_SUB_STARTED)
 		return ret;
 	return fs_replay_after_start(sub);
@@ -715,7 +716,7 @@ fs_sub_up_watch_end(struct fs_sub *sub, struct hotplug_up_watch *w)
  */
 int
 fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
-		  uint64_t rx_ns, bool unlocked)
+		  uint64_t rx_ns)
 {
 	bool was_empty = sub->state == FS_SUB_EMPTY;
 	struct hotplug_up_watch w;
@@ -724,7 +725,7 @@ fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
 	if (fs_sub_leaving(sub))
 		return -EBUSY;
 	fs_sub_up_watch_begin(sub, &w);
-	ret = fs_sub_probe(sub, unlocked);
+	ret = fs_sub_probe(sub, true);
 	if (t != NULL)
 		t->last_add_probe_ns = fs_time_ns() - rx_ns;
 	if (ret == 0)
@@ -732,7 +733,7 @@ fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
 	if (t != NULL)
 		t->last_add_configure_ns = fs_time_ns() - rx_ns;
 	if (ret == 0)
-		ret = fs_sub_start(sub, unlocked);
+		ret = fs_sub_start(sub);
 	if (t != NULL)
 		t->last_add_start_ns = fs_time_ns() - rx_ns;
 	fs_sub_up_watch_end(sub, &w);
@@ -748,7 +749,7 @@ fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
 int
 fs_sub_join(struct fs_sub *sub)
 {
-	return fs_sub_join_timed(sub, NULL, 0, false);
+	return fs_sub_join_timed(sub, NULL, 0);
 }
 
 /*

@@ -295,7 +295,7 @@ fs_subs_join(struct fs_priv *priv, bool answered_only)
 		if (answered_only &&
 		    (!sub->exec.done || sub->state != FS_SUB_EMPTY))
 			continue;
-		if (fs_sub_join_timed(sub, NULL, 0, true) == 0 && priv->started &&
+		if (fs_sub_join_timed(sub, NULL, 0) == 0 && priv->started &&
 		    sub->state == FS_SUB_STARTED && !was_active)
 			changed = true;
 	}
