@@ -414,11 +414,15 @@ void fs_sub_up_watch_end(struct fs_sub *sub, struct hotplug_up_watch *w);
  */
 int fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
 		      uint64_t rx_ns);
+
+/* fs_resolve.c: a slot's devargs and identity, its exec() command */
+int fs_sub_resolve(struct fs_sub *sub, struct rte_devargs *da);
+int fs_sub_ifindex(const struct fs_sub *sub);
+void fs_sub_identity(struct fs_sub *sub, const char *devargs);
 void fs_subs_exec_prefetch(struct fs_priv *priv);
 bool fs_subs_exec_service(struct fs_priv *priv, bool *answered);
 void fs_subs_exec_stop(struct fs_priv *priv);
 #define FS_EXEC_POLL_US	10000	/* alarm period while a command runs */
-void fs_sub_identity(struct fs_sub *sub, const char *devargs);
 
 /* fs_release.c: a retired sub-device's release, in a thread of its own */
 struct fs_release;
