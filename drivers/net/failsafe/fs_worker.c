@@ -289,7 +289,7 @@ fs_subs_join_all(struct fs_priv *priv)
 	FS_FOREACH_SUB(priv, sub) {
 		bool was_active = fs_switch_in_set(priv, sub);
 
-		if (fs_sub_leaving(sub))
+		if (fs_sub_leaving(sub) || fs_hotplug_poll_held(sub))
 			continue;
 		if (fs_sub_join_timed(sub, NULL, 0, true) == 0 && priv->started &&
 		    sub->state == FS_SUB_STARTED && !was_active)
