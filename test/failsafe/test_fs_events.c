@@ -431,6 +431,84 @@ test_mac_rule_takes_pci_slot(void **state)
 	fs_destroy("net_failsafe31");
 }
 
+/* A fake sysfs where one PCI device is present, bound to vfio-pci. */
+static void
+fake_pci_make(char *root, size_t len, const char *addr)
+{
+	char path[256];
+
+	snprintf(root, len, "/tmp/fs-ethdev-pci-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "mkdir -p %s/bus/pci/devices/%s %s/bus/pci/drivers/vfio-pci",
+		 root, addr, root);
+	assert_int_equal(system(path), 0);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices/%s/driver", root, addr);
+	assert_int_equal(symlink("../../drivers/vfio-pci", path), 0);
+	assert_int_equal(PLUGIN_FN(hotplug_sysfs_root_set)(root), 0);
+}
+
+static void
+fake_pci_remove(const char *root)
+{
+	char cmd[128];
+
+	PLUGIN_FN(hotplug_sysfs_root_set)(NULL);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	if (system(cmd) != 0)
+		print_message("could not remove %s\n", root);
+}
+
+/*
+ * Issue 19: `echo 0 > sriov_numvfs` has vfio release a VF, then deletes
+ * it; in between sysfs still shows it, and hotplug_poll probed it, to
+ * fail ("probe of '0000:01:10.0' failed" in the guest's log).  A slot
+ * whose device the kernel removed is left to its ADD by the poll.
+ */
+static void
+test_poll_leaves_removed_pci_to_its_add(void **state)
+{
+	static const char addr[] = "0000:96:00.0";
+	struct hotplug_event ev;
+	struct fs_priv *priv;
+	uint64_t failures;
+	char root[64];
+	uint16_t port;
+
+	(void)state;
+	fake_pci_make(root, sizeof(root), addr);
+	port = fs_create("net_failsafe49", "dev(0000:96:00.0),dev(net_null82),hotplug_poll=20");
+	priv = priv_of(port);
+	if (!priv->uevent_on) {
+		fs_destroy("net_failsafe49");
+		fake_pci_remove(root);
+		skip();
+	}
+	/* While it is there the poll probes it (no PCI bus here: it fails). */
+	failures = sub_xstat(port, 0, "probe_failures");
+	assert_true(wait_sub_counter_above(port, 0, "probe_failures", failures));
+	/* The kernel removes it; sysfs still shows it: the poll leaves it. */
+	pci_event(&ev, HOTPLUG_ACTION_REMOVE, addr, 0x8086, 0x10ca);
+	process_all(&ev, 1);
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
+	failures = sub_xstat(port, 0, "probe_failures");
+	usleep(300 * 1000);	/* fifteen polls */
+	assert_int_equal(sub_xstat(port, 0, "probe_failures"), failures);
+	/* Its ADD: probed again at once. */
+	pci_event(&ev, HOTPLUG_ACTION_ADD, addr, 0x8086, 0x10ca);
+	process_all(&ev, 1);
+	assert_true(sub_xstat(port, 0, "probe_failures") > failures);
+	/* A removal with no ADD behind it: the poll takes it back later. */
+	pci_event(&ev, HOTPLUG_ACTION_REMOVE, addr, 0x8086, 0x10ca);
+	process_all(&ev, 1);
+	failures = sub_xstat(port, 0, "probe_failures");
+	usleep(FS_POLL_HOLD_MS * 1000 / 2);
+	assert_int_equal(sub_xstat(port, 0, "probe_failures"), failures);
+	usleep(FS_POLL_HOLD_MS * 1000 / 2);
+	assert_true(wait_sub_counter_above(port, 0, "probe_failures", failures));
+	fs_destroy("net_failsafe49");
+	fake_pci_remove(root);
+}
+
 int
 main(void)
 {
@@ -441,6 +519,7 @@ main(void)
 		cmocka_unit_test(test_rename_is_add_and_remove),
 		cmocka_unit_test(test_replacement_iface_not_spliced),
 		cmocka_unit_test(test_mac_rule_takes_pci_slot),
+		cmocka_unit_test(test_poll_leaves_removed_pci_to_its_add),
 	};
 
 	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */

@@ -518,6 +518,98 @@ test_stuck_release_bounded(void **state)
 	assert_mempool_back();
 }
 
+/* The sub-device's port is owned by the stuck release, not free. */
+static bool
+owned_by_release(uint16_t sub_port)
+{
+	struct rte_eth_dev_owner owner;
+
+	return rte_eth_dev_is_valid_port(sub_port) &&
+		rte_eth_dev_owner_get(sub_port, &owner) == 0 &&
+		owner.id != RTE_ETH_DEV_NO_OWNER &&
+		strcmp(owner.name, "fs-release") == 0;
+}
+
+static bool
+wait_delay_callback(void (*cb)(unsigned int))
+{
+	uint64_t deadline = now_ms() + WAIT_MS;
+
+	while (rte_delay_us != cb && now_ms() < deadline)
+		usleep(1000);
+	return rte_delay_us == cb;
+}
+
+/*
+ * Issue 19: the port closes while a release is stuck in its driver (it
+ * waits no longer than the bound), then the driver returns.  Meanwhile
+ * the stuck sub-device's port is nobody's to use: not the application's
+ * (testpmd closes every port it sees at exit) and not the same port
+ * probed again, which must not take a port whose driver is inside a
+ * call; when the thread ends it closes it alone, the device comes back
+ * to the new port, and the process has its delay callback back.
+ */
+static void
+test_stuck_release_outlives_close(void **state)
+{
+	static const char args[] = "dev(net_null90),dev(net_null91),hotplug_poll=20";
+	void (*delay_before)(unsigned int);
+	uint64_t deadline, t0;
+	struct fs_priv *priv;
+	uint16_t port, sub_port, pid;
+	bool listed = false;
+
+	(void)state;
+	rte_delay_us_callback_register(rte_delay_us_block);
+	delay_before = rte_delay_us;
+	port = fs_create("net_failsafe48", args);
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	sub_port = port_of("net_null90");
+	priv = priv_of(port);
+	release_entered = 0;
+	release_go = 0;
+	priv->release_test_hook = stuck_release_hook;
+	pthread_mutex_lock(&priv->lock);
+	priv->subs[0].pci_gone = true;
+	pthread_mutex_unlock(&priv->lock);
+	raise_rmv("net_null90");
+	deadline = now_ms() + WAIT_MS;
+	while (!release_entered && now_ms() < deadline)
+		usleep(1000);
+	assert_true(release_entered);
+	priv->release_test_hook = NULL;	/* the other sub-device closes */
+	assert_true(rte_delay_us != delay_before);
+	/* The close waits the bound at most, then leaves the release. */
+	t0 = now_ms();
+	fs_destroy("net_failsafe48");
+	assert_true(now_ms() - t0 < FS_RELEASE_BOUND_MS + 2000);
+	assert_true(owned_by_release(sub_port));
+	RTE_ETH_FOREACH_DEV(pid)
+		listed = listed || pid == sub_port;
+	assert_false(listed);
+	/* The same port again: its slot does not take the orphan's port. */
+	port = fs_create("net_failsafe48", args);
+	port_setup(port, 1);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	usleep(200 * 1000);	/* ten polls */
+	assert_int_equal(sub_xstat(port, 0, "state"), SUB_EMPTY);
+	assert_true(owned_by_release(sub_port));
+	assert_true(rte_delay_us != delay_before);
+	/* The driver returns: the thread finishes alone. */
+	release_go = 1;
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_true(wait_delay_callback(delay_before));
+	assert_false(owned_by_release(port_of("net_null90")));
+	assert_true(forward_once(port, 1, NULL) > 0);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	fs_destroy("net_failsafe48");
+	assert_mempool_back();
+}
+
 /* A driver's poll on a dead register, as net_e1000_em's NVM read: timed. */
 static volatile uint64_t delayed_ms = UINT64_MAX;
 static volatile uint64_t long_delay_ms;
@@ -637,6 +729,7 @@ main(void)
 		cmocka_unit_test(test_grace_held_by_queue_in_burst),
 		cmocka_unit_test(test_remove_retried_after_enomem),
 		cmocka_unit_test(test_stuck_release_bounded),
+		cmocka_unit_test(test_stuck_release_outlives_close),
 		cmocka_unit_test(test_gone_release_skips_delays),
 		cmocka_unit_test(test_no_stats_before_configure),
 	};

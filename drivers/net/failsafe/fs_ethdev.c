@@ -287,9 +287,10 @@ fs_dev_close(struct rte_eth_dev *dev)
 		dev->data->rx_queues[i] = NULL;
 	for (i = 0; i < dev->data->nb_tx_queues && dev->data->tx_queues != NULL; i++)
 		dev->data->tx_queues[i] = NULL;
-	rte_eth_dev_owner_delete(priv->owner.id);
 	pthread_mutex_unlock(&priv->lock);
+	/* A release stuck now hands its port to the release owner first. */
 	fs_release_drain(priv, true);
+	rte_eth_dev_owner_delete(priv->owner.id);
 	/* A release that ended meanwhile kicked the alarm: no run after this. */
 	fs_alarm_cancel(priv);
 	pthread_mutex_destroy(&priv->lock);

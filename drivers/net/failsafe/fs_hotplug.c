@@ -277,7 +277,7 @@ fs_hotplug_poll_wants_bind(const struct fs_sub *sub, char *addr, size_t len)
 	char cur[HOTPLUG_DRIVER_MAX];
 
 	if (!priv->args.uevent || !fs_sub_is_pci(sub) ||
-	    sub->state != FS_SUB_EMPTY)
+	    sub->state != FS_SUB_EMPTY || fs_hotplug_poll_held(sub))
 		return false;
 	if (hotplug_pci_driver(sub->pci_addr, cur, sizeof(cur)) < 0 ||
 	    strcmp(cur, priv->args.bind_driver) == 0)
@@ -324,6 +324,7 @@ fs_hotplug_add_claim(struct fs_priv *priv, const struct hotplug_event *ev,
 	}
 	if (sub->state != FS_SUB_EMPTY)
 		return NULL;	/* still here: an ADD for a present device changes nothing */
+	sub->poll_hold_ns = 0;	/* its ADD came: the poll may take it again */
 	*pev = *ev;
 	by_mac = *replacement && ev->subsystem == HOTPLUG_SUBSYS_NET &&
 		fs_sub_is_pci(sub);
@@ -589,11 +590,15 @@ fs_uevent_handle(struct fs_priv *priv, const struct hotplug_event *ev)
 		return;
 	}
 	if (ev->action == HOTPLUG_ACTION_REMOVE) {
-		FS_FOREACH_SUB(priv, sub)
-			if (fs_event_is_sub(ev, sub))
-				/* The monitor confirmed it with sysfs. */
-				fs_sub_remove(sub, fs_remove_cause_of(ev),
-					      ev->rx_ns);
+		FS_FOREACH_SUB(priv, sub) {
+			if (!fs_event_is_sub(ev, sub))
+				continue;
+			/* Its slot may be empty already (vfio released it). */
+			if (ev->subsystem == HOTPLUG_SUBSYS_PCI)
+				fs_hotplug_poll_hold(sub);
+			/* The monitor confirmed it with sysfs. */
+			fs_sub_remove(sub, fs_remove_cause_of(ev), ev->rx_ns);
+		}
 	} else {
 		FS_FOREACH_SUB(priv, sub)
 			if (fs_event_is_sub(ev, sub))
@@ -683,4 +688,26 @@ fs_hotplug_covers(const struct fs_sub *sub)
 {
 	return sub->priv->uevent_on &&
 		(sub->iface[0] != '\0' || fs_sub_is_pci(sub));
+}
+
+/*
+ * Under lock: the kernel is removing its PCI device.  Between vfio's
+ * release request and the device's deletion (`echo 0 > sriov_numvfs`)
+ * sysfs still shows it, unbound: hotplug_poll would bind and probe a
+ * device on its way out, and log its failure.  The slot is left to the
+ * device's ADD, FS_POLL_HOLD_MS at most, after which the poll takes a
+ * device that stayed (a release request with no removal behind it).
+ */
+void
+fs_hotplug_poll_hold(struct fs_sub *sub)
+{
+	if (fs_sub_is_pci(sub) && sub->priv->uevent_on)
+		sub->poll_hold_ns = fs_time_ns() + FS_POLL_HOLD_MS * 1000000ULL;
+}
+
+/* Under lock: hotplug_poll leaves this slot alone. */
+bool
+fs_hotplug_poll_held(const struct fs_sub *sub)
+{
+	return sub->poll_hold_ns != 0 && fs_time_ns() < sub->poll_hold_ns;
 }

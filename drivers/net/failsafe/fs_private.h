@@ -39,6 +39,14 @@ extern int fs_logtype;
  */
 #define FS_RELEASE_BOUND_MS	2000
 
+/*
+ * After the kernel removes a PCI sub-device (vfio's release request, its
+ * REMOVE), hotplug_poll leaves the slot to the device's ADD this long at
+ * most: the kernel deletes a released device a moment later, and sysfs
+ * shows it until then (fs_hotplug.c).
+ */
+#define FS_POLL_HOLD_MS		5000
+
 #define FS_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_ ## level, fs_logtype, "failsafe: %s(): " fmt "\n", \
 		__func__, ##__VA_ARGS__)
@@ -82,6 +90,7 @@ struct fs_sub {
 	 */
 	bool pci_gone;
 	struct fs_release *release;	/* its release in flight (fs_release.c) */
+	uint64_t poll_hold_ns;	/* hotplug_poll leaves it until then, or its ADD */
 	bool bind_refused;	/* a refused bind was logged: said once */
 	uint16_t port_id;
 	char devargs[FS_DEVARGS_MAX];	/* as last resolved (exec/fd) */
@@ -655,6 +664,8 @@ void fs_hotplug_add_run(struct fs_priv *priv, const struct hotplug_event *ev);
 void fs_hotplug_join_run(struct fs_priv *priv);
 bool fs_hotplug_covers(const struct fs_sub *sub);
 bool fs_hotplug_present(const struct fs_sub *sub);
+void fs_hotplug_poll_hold(struct fs_sub *sub);
+bool fs_hotplug_poll_held(const struct fs_sub *sub);
 
 /* fs_worker.c: the one thread every ADD runs in */
 int fs_worker_get(void);

@@ -32,7 +32,18 @@
  * The thread works on copies and touches the slot only under
  * fs_release_lock: a port closing while a release is stuck waits for it
  * no longer than the bound, then leaves it (orphan) and the thread, if
- * its driver ever returns, finishes on its own without the port.
+ * its driver ever returns, finishes on its own without the port.  What
+ * an orphan still uses is its own: its heap copy (never the slot or the
+ * port's private data, freed by the close), the plugin's code (EAL never
+ * dlcloses a plugin), and the sub-device's port, handed from the closed
+ * port's owner to a process-wide one ("fs-release"): no application
+ * (testpmd closes every port it sees at exit) and no port probing the
+ * same device again (it finds the port owned) uses a port whose driver
+ * is still inside a call.  The delay callback stays while a release of
+ * a gone device runs, orphans included, and is put back after the last.
+ * Left as it is: rte_eal_cleanup() removes every PCI device through its
+ * driver, a stuck one included, under the thread still inside that
+ * driver; nothing here can end a driver's call.
  */
 
 #include <errno.h>
@@ -87,6 +98,11 @@ static pthread_cond_t fs_release_cond = PTHREAD_COND_INITIALIZER;
 /* The delay callback there was; this thread's delays are skipped. */
 static void (*fs_delay_prev)(unsigned int us);
 static __thread bool fs_delay_skip;
+/* Releases of gone devices running, orphans included: the callback's users. */
+static unsigned int fs_delay_users;
+
+/* Owns an orphan's port once its fail-safe port is closed. */
+static struct rte_eth_dev_owner fs_release_owner;
 
 /*
  * Short delays are a poll's turns, skipped; a long one may wait for
@@ -110,11 +126,27 @@ static void
 fs_release_delay_install(void)
 {
 	pthread_mutex_lock(&fs_release_lock);
+	fs_delay_users++;
 	if (rte_delay_us != fs_release_delay) {
 		fs_delay_prev = rte_delay_us;
 		rte_delay_us_callback_register(fs_release_delay);
 	}
 	pthread_mutex_unlock(&fs_release_lock);
+}
+
+/*
+ * Under fs_release_lock, as a release of a gone device ends: after the
+ * last one the process has the callback it had (unless the application
+ * put in another meanwhile).  fs_delay_prev stays valid for a thread
+ * that read the old pointer just before.
+ */
+static void
+fs_release_delay_put(void)
+{
+	if (fs_delay_users == 0 || --fs_delay_users > 0)
+		return;
+	if (rte_delay_us == fs_release_delay && fs_delay_prev != NULL)
+		rte_delay_us_callback_register(fs_delay_prev);
 }
 
 /* The plugin's code goes away with it: put back what was there. */
@@ -197,15 +229,19 @@ static void *
 fs_release_main(void *arg)
 {
 	struct fs_release *r = arg;
+	struct fs_sub *sub;
 	bool orphan;
 
 	fs_delay_skip = r->gone;
 	if (r->gone && fs_release_no_sleep() < 0)
 		FS_LOG(NOTICE, "%s: its driver's sleeps stay (no seccomp filter: %s): a poll of a dead register may take long",
 		       r->dev_name, strerror(errno));
-	fs_release_step(r, "dev_stop");
+	pthread_mutex_lock(&fs_release_lock);
+	r->step = "dev_stop";
+	sub = r->sub;	/* NULL once orphaned: the slot may be freed */
+	pthread_mutex_unlock(&fs_release_lock);
 	if (r->hook != NULL)
-		r->hook(r->sub);
+		r->hook(sub);
 	if (r->stop)
 		rte_eth_dev_stop(r->port_id);
 	pthread_mutex_lock(&fs_release_lock);
@@ -226,6 +262,8 @@ fs_release_main(void *arg)
 		r->done = true;
 		fs_alarm_kick(r->priv);
 	}
+	if (r->gone)
+		fs_release_delay_put();
 	pthread_cond_broadcast(&fs_release_cond);
 	pthread_mutex_unlock(&fs_release_lock);
 	if (orphan) {
@@ -282,6 +320,11 @@ fs_release_start(struct fs_sub *sub)
 	if (ret < 0) {
 		if (r->rcu)
 			kernel_rcu_expedite_end();
+		if (r->gone) {
+			pthread_mutex_lock(&fs_release_lock);
+			fs_release_delay_put();
+			pthread_mutex_unlock(&fs_release_lock);
+		}
 		free(r);
 		FS_PORT_LOG(WARNING, sub->priv, "sub-device %u: no release thread (%s): closed in the caller",
 			    sub->idx, strerror(-ret));
@@ -367,6 +410,39 @@ fs_release_next_us(const struct fs_priv *priv, uint64_t now)
 }
 
 /*
+ * Under fs_release_lock: the closing port lets go of a stuck release's
+ * port, which the process-wide owner takes, so that it stays hidden
+ * from the application and from any other port until the thread closes
+ * it (its release clears the owner).
+ */
+static void
+fs_release_orphan_port(struct fs_priv *priv, const struct fs_release *r)
+{
+	struct rte_eth_dev_owner cur;
+	static bool owner_made;
+	int ret;
+
+	if (!owner_made) {
+		if (rte_eth_dev_owner_new(&fs_release_owner.id) != 0) {
+			FS_PORT_LOG(ERR, priv, "port %u (%s): no owner for a stuck release: the application sees it once the port is closed",
+				    r->port_id, r->dev_name);
+			return;
+		}
+		snprintf(fs_release_owner.name, sizeof(fs_release_owner.name),
+			 "fs-release");
+		owner_made = true;
+	}
+	ret = rte_eth_dev_owner_get(r->port_id, &cur);
+	if (ret == 0 && cur.id == priv->owner.id)
+		ret = rte_eth_dev_owner_unset(r->port_id, priv->owner.id);
+	if (ret == 0)
+		ret = rte_eth_dev_owner_set(r->port_id, &fs_release_owner);
+	if (ret != 0)
+		FS_PORT_LOG(ERR, priv, "port %u (%s): not handed to the release owner (%s): the application sees it once the port is closed",
+			    r->port_id, r->dev_name, rte_strerror(-ret));
+}
+
+/*
  * The port is closing, lock not held, its alarm cancelled: wait for the
  * releases in flight, each no longer than what is left of its bound; one
  * still stuck then is left to finish alone.  Finished ones stay for
@@ -389,6 +465,7 @@ fs_release_drain(struct fs_priv *priv, bool final)
 				FS_PORT_LOG(ERR, priv, "sub-device %u (%s, driver %s): port closed with its release stuck in %s: left to finish alone",
 					    sub->idx, r->dev_name, r->driver,
 					    r->step);
+				fs_release_orphan_port(priv, r);
 				r->orphan = true;
 				r->sub = NULL;
 				sub->release = NULL;

@@ -380,7 +380,8 @@ fs_sub_is_vfio(const struct fs_sub *sub)
  * with sysfs as lib/hotplug's monitor checks its own, and a device still
  * there is left alone.  A vfio device still there cannot be told from a
  * forged event; releasing it is the only way the kernel's removal ends,
- * and if it was not leaving, hotplug_poll takes it back.  A sub-device
+ * and if it was not leaving, hotplug_poll takes it back (after
+ * FS_POLL_HOLD_MS, or at once on its ADD).  A sub-device
  * with no kernel identity (a vdev) has nothing to check.
  */
 void
@@ -393,6 +394,7 @@ fs_dev_event_remove(struct fs_sub *sub, uint64_t rx_ns)
 	if (priv->closing || !fs_sub_usable(sub))
 		return;
 	if (fs_sub_is_vfio(sub) && hotplug_pci_present(sub->pci_addr)) {
+		fs_hotplug_poll_hold(sub);
 		fs_sub_remove(sub, FS_RM_VFIO, rx_ns);
 		return;
 	}

@@ -290,7 +290,7 @@ fs_subs_join(struct fs_priv *priv, bool answered_only)
 	FS_FOREACH_SUB(priv, sub) {
 		bool was_active = fs_switch_in_set(priv, sub);
 
-		if (fs_sub_leaving(sub))
+		if (fs_sub_leaving(sub) || fs_hotplug_poll_held(sub))
 			continue;
 		if (answered_only &&
 		    (!sub->exec.done || sub->state != FS_SUB_EMPTY))
