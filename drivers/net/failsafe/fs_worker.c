@@ -290,10 +290,11 @@ fs_subs_join(struct fs_priv *priv, bool answered_only)
 	FS_FOREACH_SUB(priv, sub) {
 		bool was_active = fs_switch_in_set(priv, sub);
 
-		if (fs_sub_leaving(sub) || fs_hotplug_poll_held(sub))
+		if (fs_sub_leaving(sub))
 			continue;
-		if (answered_only &&
-		    (!sub->exec.done || sub->state != FS_SUB_EMPTY))
+		if (answered_only ?
+		    (!sub->exec.done || sub->state != FS_SUB_EMPTY) :
+		    fs_hotplug_poll_held(sub))
 			continue;
 		if (fs_sub_join_timed(sub, NULL, 0) == 0 && priv->started &&
 		    sub->state == FS_SUB_STARTED && !was_active)
