@@ -97,21 +97,24 @@ bind_tool="$build/app/hotplug-bind/dpdk-hotplug-bind"
 [ -x "$bind_tool" ] || { log "$bind_tool not built"; exit 77; }
 # The guest sees the host's root but a fresh tmpfs over /tmp: a checkout
 # or build under /tmp is invisible there.  Stage what the guest runs in
-# the cache, in the layout guest.sh expects, for this run only.
+# the cache, in the tree's layout (the scripts find their libraries and
+# the bind tool relative to themselves and to the plugin), for this run
+# only.
 stage=$(mktemp -d "$cache/stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage/drivers" "$stage/app/hotplug-bind"
+mkdir -p "$stage/drivers" "$stage/app/hotplug-bind" "$stage/qemu" "$stage/lib"
 install -m 0644 "$plugin" "$stage/drivers/"
 install -m 0755 "$bind_tool" "$stage/app/hotplug-bind/"
-install -m 0755 "$here/guest.sh" "$stage/"
+install -m 0755 "$here/guest.sh" "$here/guest_scenario.sh" "$stage/qemu/"
+install -m 0644 "$here/guest_lib.sh" "$stage/qemu/"
+install -m 0644 "$here/../lib/testpmd.sh" "$stage/lib/"
 plugin="$stage/drivers/$(basename "$plugin")"
 
 # FSQ_SCENARIOS: the scenarios beyond the yank matrix instead of it.
 if [ -n "${FSQ_SCENARIOS:-}" ]; then
-	install -m 0755 "$here/guest_scenario.sh" "$stage/"
 	FSQ_CYCLES=$cycles FSQ_VARIANTS=$variants FSQ_OUT=$out \
 		FSQ_RUN_TIMEOUT=$run_timeout bash "$here/scenarios.sh" \
-		"$kernel" "$kpkg" "$initrd" "$plugin" "$stage/guest_scenario.sh"
+		"$kernel" "$kpkg" "$initrd" "$plugin" "$stage/qemu/guest_scenario.sh"
 	exit $?
 fi
 
@@ -125,7 +128,7 @@ for y in $yanks; do
 		log "run: $v, $b, $y yanked, $cycles cycle(s); logs in $w"
 		timeout -k 10 $((${run_timeout%.*} + 30)) python3 "$here/run_qemu.py" \
 			--kernel "$kernel" --initrd "$initrd" --plugin "$plugin" \
-			--guest-script "$stage/guest.sh" --variant "$v" --bind "$b" --yank "$y" \
+			--guest-script "$stage/qemu/guest.sh" --variant "$v" --bind "$b" --yank "$y" \
 			--cycles "$cycles" --timeout "$run_timeout" \
 			--workdir "$w" --json "$w/result.json"
 		r=$?
