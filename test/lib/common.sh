@@ -144,16 +144,6 @@ fs_interrupt() {
 	wait "$1"
 }
 
-# fs_wait_for <seconds> <command...>: poll until the command succeeds.
-fs_wait_for() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.05
-	done
-}
-
 # fs_rx_grows <ifname> [seconds]: the interface receives within the time.
 fs_rx_grows() {
 	local before

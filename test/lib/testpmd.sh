@@ -2,8 +2,9 @@
 # Copyright(c) 2026 The failsafe-uevent authors
 # shellcheck shell=bash
 #
-# Debian's dpdk-testpmd, driven through a FIFO: sourced by common.sh (the
-# host's shell tests) and by the QEMU guest's scripts (test/qemu).
+# Debian's dpdk-testpmd, driven through a FIFO, and fs_wait_for: sourced
+# by common.sh (the host's shell tests) and by the QEMU guest's scripts
+# (test/qemu).
 #   FS_TMP         where the FIFO and testpmd's output go
 #   FS_PLUGIN_DIR  the plugin directory testpmd loads (-d)
 #   TP_DEBIAN=1    no plugin: Debian's own net_failsafe, as a baseline
@@ -17,6 +18,16 @@ TP_OUT=""
 TP_FD=""
 
 tp_stuck() { :; }
+
+# fs_wait_for <seconds> <command...>: poll until the command succeeds.
+fs_wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.05
+	done
+}
 
 # tp_start [--netns] <testpmd arguments...>
 tp_start() {

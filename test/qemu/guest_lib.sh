@@ -35,14 +35,6 @@ FS_PLUGIN_DIR=/run/fsq-plugin
 [ "$VARIANT" = debian ] && TP_DEBIAN=1
 TP_CMD_S=90
 
-wait_until() {	# wait_until <seconds> <command...>
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.05
-	done
-}
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 present() { [ -e "/sys/bus/pci/devices/$1" ]; }
@@ -161,10 +153,10 @@ tp_count() {
 # nic_left / nic_back <pci address>: the host's device_del and device_add
 # seen in the guest, within a minute.
 nic_left() {
-	wait_until 60 absent "$1" || { say "error {\"why\": \"NIC 0 never left\"}"; return 1; }
+	fs_wait_for 60 absent "$1" || { say "error {\"why\": \"NIC 0 never left\"}"; return 1; }
 }
 nic_back() {
-	wait_until 60 present "$1" || { say "error {\"why\": \"NIC 0 never came back\"}"; return 1; }
+	fs_wait_for 60 present "$1" || { say "error {\"why\": \"NIC 0 never came back\"}"; return 1; }
 }
 
 # report_removed <cycle> <log offset> [JSON fields]: what the PMD did about slot
@@ -172,7 +164,7 @@ nic_back() {
 report_removed() {
 	local switched=false t ctl_wait
 	# From the log: the control path may be busy closing the device.
-	[ "$VARIANT" = ours ] && wait_until 5 logged "$2" "datapath switched" && switched=true
+	[ "$VARIANT" = ours ] && fs_wait_for 5 logged "$2" "datapath switched" && switched=true
 	t=$(now)
 	tp_cmd "show port xstats 0" 30 > /dev/null || tp_wait_prompts $(($(tp_prompts) + 1)) 120
 	ctl_wait=$(since "$t")
@@ -188,7 +180,11 @@ report_removed() {
 report_added() {
 	local back=false
 	if [ "$VARIANT" = ours ]; then
-		wait_until "$3" tx_sub_is 0 && back=true || tp_stuck "no switch back $3 s after the ADD"
+		if fs_wait_for "$3" tx_sub_is 0; then
+			back=true
+		else
+			tp_stuck "no switch back $3 s after the ADD"
+		fi
 	fi
 	sleep 1
 	tp_alive || { say "added {\"cycle\": $1, \"alive\": false}"; return 1; }

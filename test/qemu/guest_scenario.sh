@@ -41,7 +41,7 @@ sriov)
 	PF=0000:01:00.0
 	DRIVER=vfio-pci
 	kmod igb
-	wait_until 20 test -d /sys/bus/pci/devices/$PF/net ||
+	fs_wait_for 20 test -d /sys/bus/pci/devices/$PF/net ||
 		{ say "error {\"why\": \"igb did not take the PF\"}"; exit 1; }
 	PFIF=$(ls /sys/bus/pci/devices/$PF/net | head -n1)
 	# The PF's own frames (IPv6 autoconfiguration) would be counted on
@@ -87,8 +87,9 @@ remove_sriov() {
 	say "vf-remove {\"cycle\": $1}"
 	rm -f /tmp/numvfs.rc
 	t=$(now)
+	# shellcheck disable=SC2320 # that echo's status is the write's
 	(echo 0 > "$sriov"; echo $? > /tmp/numvfs.rc) &
-	if wait_until 60 test -f /tmp/numvfs.rc; then
+	if fs_wait_for 60 test -f /tmp/numvfs.rc; then
 		RM_BLOCKED=false
 		extra="\"numvfs_0_s\": $(since "$t"), \"blocked\": false, "
 	else
@@ -101,6 +102,7 @@ add_sriov() {
 	say "vf-add {\"cycle\": $1}"
 	t=$(now)
 	echo $NVFS > "$sriov" 2>/dev/null
+	# shellcheck disable=SC2320 # that echo's status is the write's
 	rc=$?
 	extra="\"numvfs_n_rc\": $rc, \"numvfs_n_s\": $(since "$t"), "
 	NIC0=$(basename "$(readlink /sys/bus/pci/devices/$PF/virtfn0)" 2>/dev/null)
