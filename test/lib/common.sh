@@ -144,16 +144,6 @@ fs_interrupt() {
 	wait "$1"
 }
 
-# fs_wait_for <seconds> <command...>: poll until the command succeeds.
-fs_wait_for() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.05
-	done
-}
-
 # fs_rx_grows <ifname> [seconds]: the interface receives within the time.
 fs_rx_grows() {
 	local before
@@ -187,77 +177,5 @@ fs_rx_packets() {	# packets received by an interface of the netns
 
 # --- Debian's dpdk-testpmd, driven through a FIFO ----------------------------
 
-TP_OUT=""
-TP_FD=""
-
-# tp_start [--netns] <testpmd arguments...>
-tp_start() {
-	local pre=()
-	if [ "${1:-}" = --netns ]; then
-		pre=(ip netns exec "$FS_NETNS")
-		shift
-	fi
-	TP_OUT="$FS_TMP/testpmd.out"
-	mkfifo "$FS_TMP/testpmd.in"
-	local plugin=(-d "$FS_PLUGIN_DIR")
-	# TP_DEBIAN=1: Debian's own net_failsafe, as a baseline.
-	[ "${TP_DEBIAN:-0}" = 1 ] && plugin=()
-	"${pre[@]}" stdbuf -o0 -e0 dpdk-testpmd "${plugin[@]}" "$@" \
-		< "$FS_TMP/testpmd.in" > "$TP_OUT" 2>&1 &
-	TP_PID=$!
-	exec {TP_FD}> "$FS_TMP/testpmd.in"
-	tp_wait_prompts 1 60
-}
-
-tp_prompts() { grep -o 'testpmd> ' "$TP_OUT" 2>/dev/null | wc -l; }
-
-tp_wait_prompts() {	# <count> <seconds>
-	local deadline=$((SECONDS + $2))
-	while [ "$(tp_prompts)" -lt "$1" ]; do
-		kill -0 "$TP_PID" 2>/dev/null || return 1
-		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.1
-	done
-}
-
-# tp_cmd <command>: run it, wait for the next prompt, print its output.
-tp_cmd() {
-	local n start
-	n=$(tp_prompts)
-	start=$(wc -c < "$TP_OUT")
-	echo "$1" >&"$TP_FD"
-	tp_wait_prompts $((n + 1)) "${2:-30}" || return 1
-	tail -c +$((start + 1)) "$TP_OUT"
-}
-
-tp_alive() { kill -0 "$TP_PID" 2>/dev/null; }
-
-# tp_quit: quit and return testpmd's exit status (124 on a hang).
-tp_quit() {
-	local i
-	echo quit >&"$TP_FD"
-	exec {TP_FD}>&-
-	for i in $(seq 1 300); do
-		kill -0 "$TP_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$TP_PID" 2>/dev/null; then
-		kill -9 "$TP_PID"
-		wait "$TP_PID" 2>/dev/null
-		TP_PID=""
-		return 124
-	fi
-	wait "$TP_PID"
-	local rc=$?
-	TP_PID=""
-	return $rc
-}
-
-# A port counter from "show port stats <port>".
-tp_port_stat() {	# <port> <RX-packets|TX-packets|...>
-	tp_cmd "show port stats $1" | sed -n "s/.*$2: *\([0-9]*\).*/\1/p" | head -n1
-}
-
-tp_xstat() {	# <port> <name>
-	tp_cmd "show port xstats $1" | sed -n "s/^$2: *\([0-9]*\)$/\1/p" | head -n1
-}
+# shellcheck source=test/lib/testpmd.sh
+. "$(dirname "${BASH_SOURCE[0]}")/testpmd.sh"

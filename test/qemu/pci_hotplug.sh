@@ -17,8 +17,13 @@
 #   FSQ_CACHE=/var/cache/failsafe-uevent-qemu   kernel and initramfs
 #   FSQ_OUT=<dir>           where results.json and the logs go
 #   FS_BUILD_DIR=<build>    plugin from <build>/drivers
-#   FSQ_SCENARIOS="sriov macswap"  run these (test/qemu/scenarios.sh)
-#                           instead of the yank matrix
+#   FSQ_SCENARIOS="sriov macswap"  run these (run_scenario.py,
+#                           guest_scenario.sh) instead of the yank matrix:
+#     sriov    igb VF (slot 0) + virtio, vfio-pci; VFs removed and made
+#              again with sriov_numvfs (QEMU >= 8.0: Debian 13's)
+#     macswap  virtio (slot 0) replaced by an e1000e with the same MAC at
+#              another PCI address, uio_pci_generic
+#   FSQ_MATCH="match_mac0=02:00:00:00:00:01"  slot 0's rule, macswap, ours
 #
 # Exit status: 0 when every run of our plugin passed its checks (the
 # baseline is reported, never judged); 77 when the guest cannot be made.
@@ -97,43 +102,64 @@ bind_tool="$build/app/hotplug-bind/dpdk-hotplug-bind"
 [ -x "$bind_tool" ] || { log "$bind_tool not built"; exit 77; }
 # The guest sees the host's root but a fresh tmpfs over /tmp: a checkout
 # or build under /tmp is invisible there.  Stage what the guest runs in
-# the cache, in the layout guest.sh expects, for this run only.
+# the cache, in the tree's layout (the scripts find their libraries and
+# the bind tool relative to themselves and to the plugin), for this run
+# only.
 stage=$(mktemp -d "$cache/stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage/drivers" "$stage/app/hotplug-bind"
+mkdir -p "$stage/drivers" "$stage/app/hotplug-bind" "$stage/qemu" "$stage/lib"
 install -m 0644 "$plugin" "$stage/drivers/"
 install -m 0755 "$bind_tool" "$stage/app/hotplug-bind/"
-install -m 0755 "$here/guest.sh" "$stage/"
+install -m 0755 "$here/guest.sh" "$here/guest_scenario.sh" "$stage/qemu/"
+install -m 0644 "$here/guest_lib.sh" "$stage/qemu/"
+install -m 0644 "$here/../lib/testpmd.sh" "$stage/lib/"
 plugin="$stage/drivers/$(basename "$plugin")"
-
-# FSQ_SCENARIOS: the scenarios beyond the yank matrix instead of it.
-if [ -n "${FSQ_SCENARIOS:-}" ]; then
-	install -m 0755 "$here/guest_scenario.sh" "$stage/"
-	FSQ_CYCLES=$cycles FSQ_VARIANTS=$variants FSQ_OUT=$out \
-		FSQ_RUN_TIMEOUT=$run_timeout bash "$here/scenarios.sh" \
-		"$kernel" "$kpkg" "$initrd" "$plugin" "$stage/guest_scenario.sh"
-	exit $?
-fi
 
 rc=0
 results=()
-for b in $binds; do
-for y in $yanks; do
-	for v in $variants; do
-		w="$out/$v-$b-$y"
-		mkdir -p "$w"
-		log "run: $v, $b, $y yanked, $cycles cycle(s); logs in $w"
-		timeout -k 10 $((${run_timeout%.*} + 30)) python3 "$here/run_qemu.py" \
-			--kernel "$kernel" --initrd "$initrd" --plugin "$plugin" \
-			--guest-script "$stage/guest.sh" --variant "$v" --bind "$b" --yank "$y" \
-			--cycles "$cycles" --timeout "$run_timeout" \
-			--workdir "$w" --json "$w/result.json"
-		r=$?
-		[ "$v" = ours ] && [ $r -ne 0 ] && rc=1
-		results+=("$w/result.json")
+# launch <run name> <variant> <runner> [runner arguments...]: one guest
+# boot, bounded in time, its result.json in $out/<run name>; a failure of
+# our plugin's run fails the whole.
+launch() {
+	local w="$out/$1" v=$2 runner=$3 r
+	shift 3
+	mkdir -p "$w"
+	timeout -k 10 $((${run_timeout%.*} + 30)) python3 "$here/$runner" "$@" \
+		--kernel "$kernel" --initrd "$initrd" --plugin "$plugin" \
+		--variant "$v" --cycles "$cycles" --timeout "$run_timeout" \
+		--workdir "$w" --json "$w/result.json"
+	r=$?
+	[ "$v" = ours ] && [ $r -ne 0 ] && rc=1
+	results+=("$w/result.json")
+}
+
+if [ -n "${FSQ_SCENARIOS:-}" ]; then
+	match=${FSQ_MATCH:-match_mac0=02:00:00:00:00:01}
+	if [[ " $FSQ_SCENARIOS " == *" sriov "* ]] &&
+	   ! qemu-system-x86_64 -device help 2>/dev/null | grep -q '"igb"'; then
+		log "$(qemu-system-x86_64 --version | head -n1) has no igb device (QEMU >= 8.0 needed: run it in a Debian 13 root)"
+		exit 77
+	fi
+	for s in $FSQ_SCENARIOS; do
+		for v in $variants; do
+			m=
+			[ "$s" = macswap ] && [ "$v" = ours ] && m=$match
+			log "scenario $s, $v, $cycles cycle(s)${m:+, $m}; logs in $out/$s-$v"
+			launch "$s-$v" "$v" run_scenario.py --scenario "$s" --kroot "$kpkg" \
+				--guest-script "$stage/qemu/guest_scenario.sh" --match "$m"
+		done
 	done
-done
-done
+else
+	for b in $binds; do
+	for y in $yanks; do
+		for v in $variants; do
+			log "run: $v, $b, $y yanked, $cycles cycle(s); logs in $out/$v-$b-$y"
+			launch "$v-$b-$y" "$v" run_qemu.py --bind "$b" --yank "$y" \
+				--guest-script "$stage/qemu/guest.sh"
+		done
+	done
+	done
+fi
 python3 - "$out/results.json" "${results[@]}" <<'PY'
 import json, sys
 runs = []
