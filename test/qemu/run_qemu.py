@@ -290,6 +290,7 @@ def run(a, result):
         t, _, ready = console.expect(budget, 240, "ready")
         result["boot_to_traffic_s"] = round(t - t_boot, 1)
         result["testpmd_startup_s"] = ready.get("startup_s")
+        result["vfio_intr"] = ready.get("vfio_intr")
         time.sleep(0.5)
         result["traffic_before_yank"] = wires["nic0"].count > 0
         cycles = result["cycles"] = []
