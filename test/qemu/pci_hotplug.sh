@@ -44,7 +44,9 @@ log() { echo "[qemu] $*"; }
 
 need_pkgs=()
 command -v qemu-system-x86_64 >/dev/null || need_pkgs+=(qemu-system-x86)
-[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx insmod ||
+# grep reads the whole list: with pipefail, grep -q's early exit could
+# fail the pipeline (busybox killed by SIGPIPE) and ask for a reinstall.
+[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -x insmod > /dev/null ||
 	need_pkgs+=(busybox-static)
 command -v cpio >/dev/null || need_pkgs+=(cpio)
 command -v depmod >/dev/null || need_pkgs+=(kmod)

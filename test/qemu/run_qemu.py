@@ -70,7 +70,7 @@ def device_add_args(a, nic, i):
 
 def run(a, result):
     def drive(g):
-        g.start(240)
+        result["vfio_intr"] = g.start(240).get("vfio_intr")
         g.cycles(a.cycles, lambda c, i: g.device_del(c, "nic0"),
                  lambda c, i: g.device_add(c, **device_add_args(a, "nic0", 0)))
         g.finish()
