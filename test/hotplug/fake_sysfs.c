@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fake_sysfs.h"
+#include "hotplug.h"
 
 static char root[PATH_MAX];
 
@@ -114,6 +115,23 @@ fake_sysfs_destroy(void)
 	if (root[0] != '\0' && strncmp(root, "/tmp/fake-sysfs-", 16) == 0)
 		nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	root[0] = '\0';
+}
+
+const char *
+fake_sysfs_use(void)
+{
+	if (fake_sysfs_create() == NULL || hotplug_sysfs_root_set(root) < 0)
+		return NULL;
+	return root;
+}
+
+int
+fake_sysfs_teardown(void **state)
+{
+	(void)state;
+	hotplug_sysfs_root_set(NULL);
+	fake_sysfs_destroy();
+	return 0;
 }
 
 int

@@ -25,10 +25,8 @@
 static int
 setup(void **state)
 {
-	const char *root = fake_sysfs_create();
-
 	(void)state;
-	if (root == NULL || hotplug_sysfs_root_set(root) < 0)
+	if (fake_sysfs_use() == NULL)
 		return -1;
 	fake_sysfs_add_driver("e1000e");
 	fake_sysfs_add_pci(PCI_A, "0x8086\n", "0x10d3\n", "e1000e");
@@ -36,15 +34,6 @@ setup(void **state)
 	fake_sysfs_add_netdev("eth0", 2, "52:54:00:12:34:56", PCI_A);
 	fake_sysfs_add_netdev("veth0", 9, "aa:bb:cc:dd:ee:ff", NULL);
 	fake_sysfs_add_virtio_netdev("eth1", 3, "52:54:00:12:34:60", PCI_B);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	fake_sysfs_destroy();
-	hotplug_sysfs_root_set(NULL);
 	return 0;
 }
 
@@ -182,5 +171,5 @@ main(void)
 		cmocka_unit_test(test_carrier),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fake_sysfs_teardown);
 }
