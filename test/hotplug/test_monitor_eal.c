@@ -10,10 +10,8 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -54,16 +52,6 @@ monitor_thread_seen(void)
 	return found;
 }
 
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
 /* The EAL leaves its runtime directory behind, even with --no-shconf. */
 static void
 runtime_dir_remove(void)
@@ -71,7 +59,7 @@ runtime_dir_remove(void)
 	const char *dir = rte_eal_get_runtime_dir();
 
 	if (dir != NULL && strstr(dir, "/fs-eal-") != NULL)
-		nftw(dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+		remove_tree(dir);
 }
 
 int

@@ -11,7 +11,10 @@
 #define FS_TEST_UTIL_H
 
 #include <dirent.h>
+#include <ftw.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,6 +59,24 @@ tasks_settled(int want)
 		n = count_dir("/proc/self/task");
 	}
 	return n;
+}
+
+static inline int
+remove_entry(const char *path, const struct stat *st, int flag,
+	     struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);	/* what cannot go stays: the rest is still removed */
+	return 0;
+}
+
+/* rm -r dir: what a test made below /tmp or its runtime directory. */
+static inline void
+remove_tree(const char *dir)
+{
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 #endif /* FS_TEST_UTIL_H */
