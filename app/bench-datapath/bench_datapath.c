@@ -36,6 +36,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include "app_port.h"
 #include "dpdk_compat.h"
 
 #define BD_BURST	32
@@ -197,23 +198,6 @@ bd_driver_of(uint16_t port)
 }
 
 static int
-bd_port_setup(uint16_t port, struct rte_mempool *mp)
-{
-	struct rte_eth_conf conf;
-	int ret;
-
-	memset(&conf, 0, sizeof(conf));
-	ret = rte_eth_dev_configure(port, 1, 1, &conf);
-	if (ret == 0)
-		ret = rte_eth_rx_queue_setup(port, 0, 512, rte_socket_id(), NULL, mp);
-	if (ret == 0)
-		ret = rte_eth_tx_queue_setup(port, 0, 512, rte_socket_id(), NULL);
-	if (ret == 0)
-		ret = rte_eth_dev_start(port);
-	return ret;
-}
-
-static int
 bd_cfg_create(struct bd_cfg *c, struct rte_mempool *mp, unsigned int rounds)
 {
 	const char *name;
@@ -235,7 +219,8 @@ bd_cfg_create(struct bd_cfg *c, struct rte_mempool *mp, unsigned int rounds)
 		c->nb_up = i + 1;
 		ret = rte_eth_dev_get_port_by_name(name, &c->port[i]);
 		if (ret == 0)
-			ret = bd_port_setup(c->port[i], mp);
+			ret = app_port_start_one(c->port[i], 512,
+						 (int)rte_socket_id(), mp);
 		if (ret != 0)
 			goto fail;
 		if (strcmp(bd_driver_of(c->port[i]), c->driver) != 0) {

@@ -350,7 +350,7 @@ th_sum_get(const struct th_sum *s, const char *key)
 	return NAN;
 }
 
-static void
+void
 th_cell(char *buf, size_t sz, double v, const char *fmt)
 {
 	if (isnan(v))

@@ -36,6 +36,8 @@ void th_json_machine(struct th_json *j);
 /* A number from a procfs/sysfs file, -1 when unreadable; and back. */
 long th_read_long(const char *path);
 int th_write_long(const char *path, long v);
+/* A table cell: v printed with fmt, "-" when it is NaN (not measured). */
+void th_cell(char *buf, size_t sz, double v, const char *fmt);
 
 /*
  * --rcu-expedited: RCU grace periods expedited for the run (af_packet's

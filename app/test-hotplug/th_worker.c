@@ -20,6 +20,7 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
+#include "app_port.h"
 #include "dpdk_compat.h"
 #include "th_timeline.h"
 #include "th_traffic.h"
@@ -88,19 +89,10 @@ th_port_devargs(const struct th_options *o, const struct th_world *w,
 static int
 th_port_setup(uint16_t port, struct rte_mempool *mp)
 {
-	struct rte_eth_conf conf;
 	int ret;
 
-	memset(&conf, 0, sizeof(conf));
-	ret = rte_eth_dev_configure(port, 1, 1, &conf);
-	if (ret == 0)
-		ret = rte_eth_rx_queue_setup(port, 0, TH_NB_DESC,
-					     rte_eth_dev_socket_id(port), NULL, mp);
-	if (ret == 0)
-		ret = rte_eth_tx_queue_setup(port, 0, TH_NB_DESC,
-					     rte_eth_dev_socket_id(port), NULL);
-	if (ret == 0)
-		ret = rte_eth_dev_start(port);
+	ret = app_port_start_one(port, TH_NB_DESC, rte_eth_dev_socket_id(port),
+				 mp);
 	if (ret != 0)
 		fprintf(stderr, "test-hotplug: port %u set-up failed: %s\n",
 			port, rte_strerror(-ret));

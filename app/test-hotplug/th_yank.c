@@ -18,6 +18,7 @@
 #include <rte_ethdev.h>
 
 #include "th_json.h"
+#include "th_run.h"
 #include "th_yank.h"
 
 #define TH_POLL_US 500
@@ -576,15 +577,6 @@ th_per_yank(const struct th_yank_ctx *c, const struct th_yank *y,
 }
 
 static void
-th_fmt(char *buf, size_t sz, double v, const char *fmt)
-{
-	if (isnan(v))
-		snprintf(buf, sz, "-");
-	else
-		snprintf(buf, sz, fmt, v);
-}
-
-static void
 th_print_table(const struct th_yank_ctx *c, const char *target,
 	       const struct th_per_yank *p)
 {
@@ -601,10 +593,10 @@ th_print_table(const struct th_yank_ctx *c, const char *target,
 	for (i = 0; i < c->nb_yanks; i++) {
 		const struct th_yank *y = &c->yanks[i];
 
-		th_fmt(a, sizeof(a), p[i].obs_switch_ms, "%.2f");
-		th_fmt(b, sizeof(b), p[i].rm_switch_us, "%.1f");
-		th_fmt(d, sizeof(d), p[i].obs_back_ms, "%.2f");
-		th_fmt(e, sizeof(e), p[i].add_back_ms, "%.2f");
+		th_cell(a, sizeof(a), p[i].obs_switch_ms, "%.2f");
+		th_cell(b, sizeof(b), p[i].rm_switch_us, "%.1f");
+		th_cell(d, sizeof(d), p[i].obs_back_ms, "%.2f");
+		th_cell(e, sizeof(e), p[i].add_back_ms, "%.2f");
 		printf("%4u %-8s %7lu %5lu %6lu %9u %11s %14s %10s %12s %9.1f %9.1f\n",
 		       i + 1, y->iface_old, (unsigned long)y->lost,
 		       (unsigned long)y->duplicated, (unsigned long)y->reordered,

@@ -170,13 +170,7 @@ FS_PLUGIN_DIR=$want_dir
 
 # --- Debian's dpdk-testpmd -d <installed dir> through yanks ---------------
 
-fs_netns_create
-fs_veth_add vA0 vA1
-fs_veth_add vB0 vB1
-# shellcheck disable=SC2046
-tp_start --netns $(fs_eal_args) \
-	--vdev 'net_failsafe0,dev(net_af_packet0,iface=vA0),dev(net_af_packet1,iface=vB0),hotplug_poll=60000' \
-	-- -i --forward-mode=txonly
+tp_start_ab "" hotplug_poll=60000
 # Seen from the test in a Debian root, maps names the root's host path:
 # the installed file is known by its suffix and its inode.
 mapped() {

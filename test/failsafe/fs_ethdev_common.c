@@ -64,15 +64,6 @@ calloc(size_t n, size_t size)
 	return __libc_calloc(n, size);
 }
 
-uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
-}
-
 uint16_t
 port_of(const char *name)
 {
@@ -136,17 +127,24 @@ wait_sub_counter_above(uint16_t port, unsigned int sub, const char *what,
 }
 
 void
-port_setup_conf(uint16_t port, uint16_t nq, const struct rte_eth_conf *conf)
+port_setup_desc(uint16_t port, uint16_t nq, uint16_t nb_desc,
+		const struct rte_eth_conf *conf)
 {
 	uint16_t q;
 
 	assert_int_equal(rte_eth_dev_configure(port, nq, nq, conf), 0);
 	for (q = 0; q < nq; q++) {
-		assert_int_equal(rte_eth_rx_queue_setup(port, q, 256,
+		assert_int_equal(rte_eth_rx_queue_setup(port, q, nb_desc,
 				 rte_eth_dev_socket_id(port), NULL, mp), 0);
-		assert_int_equal(rte_eth_tx_queue_setup(port, q, 256,
+		assert_int_equal(rte_eth_tx_queue_setup(port, q, nb_desc,
 				 rte_eth_dev_socket_id(port), NULL), 0);
 	}
+}
+
+void
+port_setup_conf(uint16_t port, uint16_t nq, const struct rte_eth_conf *conf)
+{
+	port_setup_desc(port, nq, 256, conf);
 }
 
 void
@@ -215,6 +213,19 @@ void
 stats_of(uint16_t port, struct rte_eth_stats *st)
 {
 	assert_int_equal(rte_eth_stats_get(port, st), 0);
+}
+
+uint16_t
+send_counted(uint16_t port, uint16_t q, uint16_t sub_port, uint64_t *sub_sent)
+{
+	struct rte_eth_stats a, b;
+	uint16_t s;
+
+	stats_of(sub_port, &a);
+	s = send_fresh(port, q, BURST);
+	stats_of(sub_port, &b);
+	*sub_sent = b.opackets - a.opackets;
+	return s;
 }
 
 void
@@ -360,6 +371,15 @@ count_lines(const char *text, const char *what)
 	return n;
 }
 
+/* The sub-device leaves and stays away until rec_refuse_probe(false). */
+bool
+rmv_and_away(uint16_t port, unsigned int sub, const char *sub_name)
+{
+	rec_refuse_probe(true);
+	raise_rmv(sub_name);
+	return wait_sub_xstat(port, sub, "state", SUB_EMPTY);
+}
+
 /* An RMV event on a sub-device, then (bounded) until it is back and started. */
 bool
 rmv_and_back(uint16_t port, unsigned int sub, const char *sub_name)
@@ -377,18 +397,14 @@ eal_setup(void **state)
 {
 	struct fs_test_eal e;
 
-	(void)state;
 	if (fs_test_eal_args(&e, NULL, "0", true) != 0 ||
 	    fs_test_eal_add(&e, "--vdev",
 			    "net_failsafe0,dev(net_null0),dev(net_null1),hotplug_poll=20") != 0 ||
 	    fs_test_eal_add(&e, "--vdev",
 			    "net_failsafe1,dev(net_ring0),dev(net_ring1),hotplug_poll=20") != 0 ||
-	    fs_test_eal_init(&e) != 0)
+	    (mp = fs_test_eal_init_pool(&e, "fs_test_mp", NB_MBUF, 0)) == NULL)
 		return -1;
-	mp = rte_pktmbuf_pool_create("fs_test_mp", NB_MBUF, 0, 0,
-				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	if (mp == NULL)
-		return -1;
+	*state = mp;
 	mp_start_in_use = rte_mempool_in_use_count(mp);
 	return 0;
 }
@@ -396,12 +412,16 @@ eal_setup(void **state)
 int
 eal_teardown(void **state)
 {
-	(void)state;
 	close_port(port_of("net_failsafe0"));
 	close_port(port_of("net_failsafe1"));
-	rte_mempool_free(mp);
-	rte_eal_cleanup();
-	return 0;
+	return fs_test_eal_teardown(state);
+}
+
+void
+cases_filter(void)
+{
+	if (getenv("FS_TEST_FILTER") != NULL)
+		cmocka_set_test_filter(getenv("FS_TEST_FILTER"));
 }
 
 /* Interfaces made in a namespace of our own vanish with the process. */

@@ -24,6 +24,7 @@
 #include <cmocka.h>
 
 #include "fs_args.h"
+#include "fs_test_util.h"
 
 struct bad_case {
 	const char *devargs;
@@ -230,15 +231,6 @@ guard_disarm(void)
 {
 	alarm(0);
 	signal(SIGALRM, SIG_DFL);
-}
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
 }
 
 static pid_t

@@ -522,9 +522,5 @@ main(void)
 		cmocka_unit_test(test_poll_leaves_removed_pci_to_its_add),
 	};
 
-	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */
-	if (getenv("FS_TEST_FILTER") != NULL)
-		cmocka_set_test_filter(getenv("FS_TEST_FILTER"));
-	private_netns();
-	return cmocka_run_group_tests(tests, eal_setup, eal_teardown);
+	return run_cases(tests);
 }

@@ -228,9 +228,5 @@ main(void)
 		cmocka_unit_test(test_close_waits_for_running_callback),
 	};
 
-	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */
-	if (getenv("FS_TEST_FILTER") != NULL)
-		cmocka_set_test_filter(getenv("FS_TEST_FILTER"));
-	private_netns();
-	return cmocka_run_group_tests(tests, eal_setup, eal_teardown);
+	return run_cases(tests);
 }

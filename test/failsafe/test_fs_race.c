@@ -38,16 +38,14 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "fs_ethdev_common.h"
 #include "fs_test_eal.h"
 
-#define NB_MBUF		4095
-#define BURST		32
+#define RACE_NB_MBUF	4095
 #define NB_QUEUES	2
 #define RMV_CYCLES	1000
 #define DESTROY_CYCLES	100
-#define WAIT_MS		5000	/* bound of one wait for a sub-device */
 #define TOTAL_S		60	/* the whole test, whatever happens */
-#define SUB_STARTED	3
 
 struct worker {
 	uint16_t port;
@@ -57,43 +55,9 @@ struct worker {
 	uint64_t bursts;
 } __rte_cache_aligned;
 
-static struct rte_mempool *mp;
-static unsigned int mp_start_in_use;
 static uint16_t fs_port;
 static struct worker workers[NB_QUEUES];
 static volatile bool stop_workers;
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
-}
-
-static uint16_t
-port_of(const char *name)
-{
-	uint16_t pid;
-
-	if (rte_eth_dev_get_port_by_name(name, &pid) != 0)
-		return RTE_MAX_ETHPORTS;
-	return pid;
-}
-
-static uint64_t
-sub_xstat(unsigned int sub, const char *what)
-{
-	char name[RTE_ETH_XSTATS_NAME_SIZE];
-	uint64_t id, val;
-
-	snprintf(name, sizeof(name), "fs_sub%u_%s", sub, what);
-	if (rte_eth_xstats_get_id_by_name(fs_port, name, &id) != 0 ||
-	    rte_eth_xstats_get_by_id(fs_port, &id, &val, 1) != 1)
-		return UINT64_MAX;
-	return val;
-}
 
 static bool
 wait_sub_started(unsigned int sub)
@@ -101,8 +65,8 @@ wait_sub_started(unsigned int sub)
 	uint64_t deadline = now_ms() + WAIT_MS;
 
 	do {
-		if (sub_xstat(sub, "state") == SUB_STARTED &&
-		    sub_xstat(sub, "active") == 1)
+		if (sub_xstat(fs_port, sub, "state") == SUB_STARTED &&
+		    sub_xstat(fs_port, sub, "active") == 1)
 			return true;
 		usleep(200);
 	} while (now_ms() < deadline);
@@ -165,19 +129,7 @@ workers_stop(uint64_t *rx, uint64_t *tx, uint64_t *bursts)
 static void
 port_start(void)
 {
-	struct rte_eth_conf conf;
-	uint16_t q;
-
-	memset(&conf, 0, sizeof(conf));
-	rte_eth_dev_stop(fs_port);
-	assert_int_equal(rte_eth_dev_configure(fs_port, NB_QUEUES, NB_QUEUES,
-					       &conf), 0);
-	for (q = 0; q < NB_QUEUES; q++) {
-		assert_int_equal(rte_eth_rx_queue_setup(fs_port, q, 256, 0, NULL,
-							mp), 0);
-		assert_int_equal(rte_eth_tx_queue_setup(fs_port, q, 256, 0, NULL),
-				 0);
-	}
+	port_setup(fs_port, NB_QUEUES);
 	assert_int_equal(rte_eth_stats_reset(fs_port), 0);
 	assert_int_equal(rte_eth_dev_start(fs_port), 0);
 	assert_true(wait_sub_started(0));
@@ -202,7 +154,6 @@ static void
 check_after(uint64_t rx, uint64_t tx, uint64_t bursts, uint64_t t0)
 {
 	struct rte_eth_stats st;
-	uint64_t deadline;
 
 	assert_int_equal(rte_eth_stats_get(fs_port, &st), 0);
 	print_message("%" PRIu64 " bursts, rx %" PRIu64 " tx %" PRIu64
@@ -213,11 +164,7 @@ check_after(uint64_t rx, uint64_t tx, uint64_t bursts, uint64_t t0)
 	assert_int_equal(st.ipackets, rx);
 	assert_int_equal(st.opackets, tx);
 	assert_int_equal(rte_eth_dev_stop(fs_port), 0);
-	deadline = now_ms() + WAIT_MS;
-	while (rte_mempool_in_use_count(mp) != mp_start_in_use &&
-	       now_ms() < deadline)
-		usleep(1000);
-	assert_int_equal(rte_mempool_in_use_count(mp), mp_start_in_use);
+	assert_mempool_back();
 }
 
 /* Remove by RMV event (the PMD's own signal), re-add by hotplug_poll. */
@@ -244,18 +191,18 @@ test_race_rmv(void **state)
 		}
 		sp = port_of(name);
 		assert_true(sp < RTE_MAX_ETHPORTS);
-		removals = sub_xstat(k, "removals");
+		removals = sub_xstat(fs_port, k, "removals");
 		rte_eth_dev_callback_process(&rte_eth_devices[sp],
 					     RTE_ETH_EVENT_INTR_RMV, NULL);
 		/* Immediate or deferred to the alarm: it must happen. */
 		{
 			uint64_t deadline = now_ms() + WAIT_MS;
 
-			while (sub_xstat(k, "removals") == removals &&
+			while (sub_xstat(fs_port, k, "removals") == removals &&
 			       now_ms() < deadline)
 				usleep(100);
 		}
-		if (sub_xstat(k, "removals") == removals) {
+		if (sub_xstat(fs_port, k, "removals") == removals) {
 			workers_stop(&rx, &tx, &bursts);
 			fail_msg("cycle %u: RMV on sub-device %u was not acted on", i, k);
 		}
@@ -266,8 +213,8 @@ test_race_rmv(void **state)
 	assert_true(wait_sub_started(1));
 	check_monotonic(&last);
 	workers_stop(&rx, &tx, &bursts);
-	assert_true(sub_xstat(0, "removals") >= RMV_CYCLES / 2);
-	assert_true(sub_xstat(1, "removals") >= RMV_CYCLES / 2);
+	assert_true(sub_xstat(fs_port, 0, "removals") >= RMV_CYCLES / 2);
+	assert_true(sub_xstat(fs_port, 1, "removals") >= RMV_CYCLES / 2);
 	check_after(rx, tx, bursts, t0);
 }
 
@@ -326,36 +273,26 @@ on_timeout(int sig)
 }
 
 static int
-eal_setup(void **state)
+race_setup(void **state)
 {
 	struct fs_test_eal e;
 
-	(void)state;
 	if (fs_test_eal_args(&e, NULL, "0@0,1@1,2@1", true) != 0 ||
 	    fs_test_eal_add(&e, "--vdev",
 			    "net_failsafe0,dev(net_null0),dev(net_null1),hotplug_poll=1") != 0 ||
-	    fs_test_eal_init(&e) != 0)
+	    (mp = fs_test_eal_init_pool(&e, "fs_race_mp", RACE_NB_MBUF, 64)) == NULL)
 		return -1;
-	fs_port = port_of("net_failsafe0");
-	if (fs_port == RTE_MAX_ETHPORTS)
-		return -1;
-	mp = rte_pktmbuf_pool_create("fs_race_mp", NB_MBUF, 64, 0,
-				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	if (mp == NULL)
-		return -1;
+	*state = mp;
 	mp_start_in_use = rte_mempool_in_use_count(mp);
-	return 0;
+	fs_port = port_of("net_failsafe0");
+	return fs_port == RTE_MAX_ETHPORTS ? -1 : 0;
 }
 
 static int
-eal_teardown(void **state)
+race_teardown(void **state)
 {
-	(void)state;
-	rte_eth_dev_stop(fs_port);
-	rte_eth_dev_close(fs_port);
-	rte_mempool_free(mp);
-	rte_eal_cleanup();
-	return 0;
+	close_port(fs_port);
+	return fs_test_eal_teardown(state);
 }
 
 int
@@ -373,7 +310,6 @@ main(void)
 	setenv("CMOCKA_TEST_ABORT", "1", 0);
 	signal(SIGALRM, on_timeout);
 	alarm(TOTAL_S);
-	if (getenv("FS_TEST_FILTER") != NULL)
-		cmocka_set_test_filter(getenv("FS_TEST_FILTER"));
-	return cmocka_run_group_tests(tests, eal_setup, eal_teardown);
+	cases_filter();
+	return cmocka_run_group_tests(tests, race_setup, race_teardown);
 }

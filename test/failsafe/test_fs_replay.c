@@ -319,14 +319,6 @@ test_replay_race_with_ethdev_record(void **state)
 	fs_destroy("net_failsafe26");
 }
 
-static bool
-rmv_and_away(uint16_t port, unsigned int sub, const char *sub_name)
-{
-	rec_refuse_probe(true);
-	raise_rmv(sub_name);
-	return wait_sub_xstat(port, sub, "state", SUB_EMPTY);
-}
-
 /*
  * A returning sub-device gets exactly the port's settings, including
  * the highest-index extra MAC, without a removed one, and with what
@@ -404,9 +396,5 @@ main(void)
 		cmocka_unit_test(test_replay_exact_settings),
 	};
 
-	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */
-	if (getenv("FS_TEST_FILTER") != NULL)
-		cmocka_set_test_filter(getenv("FS_TEST_FILTER"));
-	private_netns();
-	return cmocka_run_group_tests(tests, eal_setup, eal_teardown);
+	return run_cases(tests);
 }

@@ -77,42 +77,6 @@ wait_sub_error(uint16_t port, unsigned int sub, const char *text)
 	return false;
 }
 
-static void
-port_setup_desc(uint16_t port, uint16_t nq, uint16_t nb_desc,
-		const struct rte_eth_conf *conf)
-{
-	uint16_t q;
-
-	assert_int_equal(rte_eth_dev_configure(port, nq, nq, conf), 0);
-	for (q = 0; q < nq; q++) {
-		assert_int_equal(rte_eth_rx_queue_setup(port, q, nb_desc,
-				 rte_eth_dev_socket_id(port), NULL, mp), 0);
-		assert_int_equal(rte_eth_tx_queue_setup(port, q, nb_desc,
-				 rte_eth_dev_socket_id(port), NULL), 0);
-	}
-}
-
-static void
-port_start_plain(uint16_t port, uint16_t nq)
-{
-	struct rte_eth_conf conf;
-
-	memset(&conf, 0, sizeof(conf));
-	port_setup_desc(port, nq, 256, &conf);
-	assert_int_equal(rte_eth_dev_start(port), 0);
-	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
-	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
-}
-
-/* The sub-device leaves and stays away until rec_refuse_probe(false). */
-static bool
-rmv_and_away(uint16_t port, unsigned int sub, const char *sub_name)
-{
-	rec_refuse_probe(true);
-	raise_rmv(sub_name);
-	return wait_sub_xstat(port, sub, "state", SUB_EMPTY);
-}
-
 /* --- descriptors ---------------------------------------------------------- */
 
 /*
@@ -169,7 +133,7 @@ test_mtu_refused_naming_sub(void **state)
 	(void)state;
 	port = fs_create("net_failsafe51",
 			 "dev(net_fsrec52),dev(net_fsrec53,max_mtu=1500),hotplug_poll=20");
-	port_start_plain(port, 1);
+	port_start_both(port);
 	a = rec_named("net_fsrec52");
 	calls = a->nb_mtu_set;
 	assert_int_equal(rte_eth_dev_set_mtu(port, 9000), -EINVAL);
@@ -200,7 +164,7 @@ test_mtu_replay_refuses_sub(void **state)
 	(void)state;
 	port = fs_create("net_failsafe52",
 			 "dev(net_fsrec54),dev(net_fsrec55,max_mtu=1500),hotplug_poll=20");
-	port_start_plain(port, 1);
+	port_start_both(port);
 	assert_true(rmv_and_away(port, 1, "net_fsrec55"));
 	assert_int_equal(rte_eth_dev_set_mtu(port, 9000), 0);
 	rec_refuse_probe(false);
@@ -402,27 +366,17 @@ test_queue_state_replayed(void **state)
 
 /* --- main ----------------------------------------------------------------- */
 
+/* No port made at init: each case makes its own. */
 static int
 rules_setup(void **state)
 {
 	struct fs_test_eal e;
 
-	(void)state;
-	if (fs_test_eal_args(&e, NULL, "0", true) != 0 ||
-	    fs_test_eal_init(&e) != 0)
+	if (fs_test_eal_args(&e, NULL, "0", true) != 0)
 		return -1;
-	mp = rte_pktmbuf_pool_create("fs_settings_mp", 2047, 0, 0,
-				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	mp = fs_test_eal_init_pool(&e, "fs_settings_mp", 2047, 0);
+	*state = mp;
 	return mp == NULL ? -1 : 0;
-}
-
-static int
-rules_teardown(void **state)
-{
-	(void)state;
-	rte_mempool_free(mp);
-	rte_eal_cleanup();
-	return 0;
 }
 
 int
@@ -438,7 +392,6 @@ main(void)
 		cmocka_unit_test(test_queue_state_replayed),
 	};
 
-	if (getenv("FS_TEST_FILTER") != NULL)
-		cmocka_set_test_filter(getenv("FS_TEST_FILTER"));
-	return cmocka_run_group_tests(tests, rules_setup, rules_teardown);
+	cases_filter();
+	return cmocka_run_group_tests(tests, rules_setup, fs_test_eal_teardown);
 }

@@ -336,9 +336,5 @@ main(void)
 		cmocka_unit_test(test_counter_views_agree),
 	};
 
-	/* FS_TEST_FILTER=test_name runs one test (by hand, while debugging). */
-	if (getenv("FS_TEST_FILTER") != NULL)
-		cmocka_set_test_filter(getenv("FS_TEST_FILTER"));
-	private_netns();
-	return cmocka_run_group_tests(tests, eal_setup, eal_teardown);
+	return run_cases(tests);
 }

@@ -15,13 +15,7 @@
 CYCLES=${FS_YANK_CYCLES:-20}
 MAC_A=02:fa:11:00:00:0a
 
-fs_netns_create
-fs_veth_add vA0 vA1 "$MAC_A"
-fs_veth_add vB0 vB1
-# shellcheck disable=SC2046
-tp_start --netns $(fs_eal_args) \
-	--vdev "net_failsafe0,dev(net_af_packet0,iface=vA0),dev(net_af_packet1,iface=vB0),hotplug_poll=60000,match_mac0=$MAC_A,mac=$MAC_A" \
-	-- -i --forward-mode=txonly
+tp_start_ab "$MAC_A" "hotplug_poll=60000,match_mac0=$MAC_A,mac=$MAC_A"
 tp_cmd start >/dev/null
 fs_check "traffic leaves through the preferred sub-device vA0" fs_rx_grows vA1
 

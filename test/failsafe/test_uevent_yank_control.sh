@@ -11,13 +11,7 @@
 
 ROUNDS=${FS_CONTROL_ROUNDS:-8}
 
-fs_netns_create
-fs_veth_add vA0 vA1
-fs_veth_add vB0 vB1
-# shellcheck disable=SC2046
-tp_start --netns $(fs_eal_args) \
-	--vdev 'net_failsafe0,dev(net_af_packet0,iface=vA0),dev(net_af_packet1,iface=vB0)' \
-	-- -i --forward-mode=txonly
+tp_start_ab "" ""
 
 yanker() {	# bounded: 400 yanks or 120 s, whichever first
 	local i end=$((SECONDS + 120))

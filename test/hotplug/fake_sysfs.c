@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,8 @@
 #include <unistd.h>
 
 #include "fake_sysfs.h"
+#include "fs_test_util.h"
+#include "hotplug.h"
 
 static char root[PATH_MAX];
 
@@ -99,21 +100,29 @@ fake_sysfs_create(void)
 	return root;
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 void
 fake_sysfs_destroy(void)
 {
 	if (root[0] != '\0' && strncmp(root, "/tmp/fake-sysfs-", 16) == 0)
-		nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		remove_tree(root);
 	root[0] = '\0';
+}
+
+const char *
+fake_sysfs_use(void)
+{
+	if (fake_sysfs_create() == NULL || hotplug_sysfs_root_set(root) < 0)
+		return NULL;
+	return root;
+}
+
+int
+fake_sysfs_teardown(void **state)
+{
+	(void)state;
+	hotplug_sysfs_root_set(NULL);
+	fake_sysfs_destroy();
+	return 0;
 }
 
 int

@@ -16,6 +16,10 @@
 const char *fake_sysfs_create(void);
 /* Remove it recursively. */
 void fake_sysfs_destroy(void);
+/* Create the tree and point the library at it: its root, or NULL. */
+const char *fake_sysfs_use(void);
+/* A cmocka teardown: the library back on /sys, the tree removed. */
+int fake_sysfs_teardown(void **state);
 int fake_sysfs_add_driver(const char *driver);
 int fake_sysfs_add_pci(const char *addr, const char *vendor,
 		const char *device, const char *driver);

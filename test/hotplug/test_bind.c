@@ -99,10 +99,8 @@ kernel_main(void *arg)
 static int
 setup(void **state)
 {
-	const char *root = fake_sysfs_create();
-
 	(void)state;
-	if (root == NULL || hotplug_sysfs_root_set(root) < 0)
+	if (fake_sysfs_use() == NULL)
 		return -1;
 	fake_sysfs_add_driver("e1000e");
 	fake_sysfs_add_driver("vfio-pci");
@@ -120,12 +118,9 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	(void)state;
 	kernel_stop = 1;
 	pthread_join(kernel_thread, NULL);
-	fake_sysfs_destroy();
-	hotplug_sysfs_root_set(NULL);
-	return 0;
+	return fake_sysfs_teardown(state);
 }
 
 static void

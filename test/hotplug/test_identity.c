@@ -25,10 +25,8 @@
 static int
 setup(void **state)
 {
-	const char *root = fake_sysfs_create();
-
 	(void)state;
-	if (root == NULL || hotplug_sysfs_root_set(root) < 0)
+	if (fake_sysfs_use() == NULL)
 		return -1;
 	fake_sysfs_add_driver("e1000e");
 	fake_sysfs_add_pci(PCI_A, "0x8086\n", "0x10d3\n", "e1000e");
@@ -36,15 +34,6 @@ setup(void **state)
 	fake_sysfs_add_netdev("eth0", 2, "52:54:00:12:34:56", PCI_A);
 	fake_sysfs_add_netdev("veth0", 9, "aa:bb:cc:dd:ee:ff", NULL);
 	fake_sysfs_add_virtio_netdev("eth1", 3, "52:54:00:12:34:60", PCI_B);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	fake_sysfs_destroy();
-	hotplug_sysfs_root_set(NULL);
 	return 0;
 }
 
@@ -143,29 +132,45 @@ test_removal_seen(void **state)
 	assert_false(hotplug_netdev_present("tmp0"));
 }
 
+/*
+ * One file of car0 written after the other, and the carrier read after
+ * each write: first without an operstate file (the carrier file decides),
+ * then with one, which wins over the carrier file but for "unknown".
+ */
+static const struct {
+	const char *file;
+	const char *value;
+	int carrier;
+} carrier_steps[] = {
+	{ "carrier", "1\n", 1 },
+	{ "carrier", "0\n", 0 },
+	{ "operstate", "up\n", 1 },
+	{ "operstate", "lowerlayerdown\n", 0 },
+	{ "carrier", "1\n", 0 },
+	{ "operstate", "down\n", 0 },
+	{ "operstate", "unknown\n", 1 },
+	{ "operstate", "bogus\n", -EIO },
+};
+
 static void
 test_carrier(void **state)
 {
+	char rel[64];
+	size_t i;
+	int got;
+
 	(void)state;
 	fake_sysfs_add_netdev("car0", 40, "02:00:00:00:00:40", NULL);
-	/* No operstate file: the carrier file decides. */
-	assert_int_equal(fake_sysfs_write("class/net/car0/carrier", "1\n"), 0);
-	assert_int_equal(hotplug_netdev_carrier("car0"), 1);
-	assert_int_equal(fake_sysfs_write("class/net/car0/carrier", "0\n"), 0);
-	assert_int_equal(hotplug_netdev_carrier("car0"), 0);
-	/* operstate wins over carrier, which is read only for "unknown". */
-	assert_int_equal(fake_sysfs_write("class/net/car0/operstate", "up\n"), 0);
-	assert_int_equal(hotplug_netdev_carrier("car0"), 1);
-	assert_int_equal(fake_sysfs_write("class/net/car0/operstate",
-					  "lowerlayerdown\n"), 0);
-	assert_int_equal(fake_sysfs_write("class/net/car0/carrier", "1\n"), 0);
-	assert_int_equal(hotplug_netdev_carrier("car0"), 0);
-	assert_int_equal(fake_sysfs_write("class/net/car0/operstate", "down\n"), 0);
-	assert_int_equal(hotplug_netdev_carrier("car0"), 0);
-	assert_int_equal(fake_sysfs_write("class/net/car0/operstate", "unknown\n"), 0);
-	assert_int_equal(hotplug_netdev_carrier("car0"), 1);
-	assert_int_equal(fake_sysfs_write("class/net/car0/operstate", "bogus\n"), 0);
-	assert_int_equal(hotplug_netdev_carrier("car0"), -EIO);
+	for (i = 0; i < RTE_DIM(carrier_steps); i++) {
+		snprintf(rel, sizeof(rel), "class/net/car0/%s",
+			 carrier_steps[i].file);
+		assert_int_equal(fake_sysfs_write(rel, carrier_steps[i].value), 0);
+		got = hotplug_netdev_carrier("car0");
+		if (got != carrier_steps[i].carrier)
+			fail_msg("step %zu (%s %s): carrier %d, want %d", i,
+				 carrier_steps[i].file, carrier_steps[i].value,
+				 got, carrier_steps[i].carrier);
+	}
 	fake_sysfs_del_netdev("car0");
 	assert_int_equal(hotplug_netdev_carrier("car0"), -ENODEV);
 }
@@ -182,5 +187,5 @@ main(void)
 		cmocka_unit_test(test_carrier),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fake_sysfs_teardown);
 }

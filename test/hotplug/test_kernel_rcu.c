@@ -35,20 +35,11 @@ setup(void **state)
 	char dir[PATH_MAX];
 
 	(void)state;
-	root = fake_sysfs_create();
-	if (root == NULL || hotplug_sysfs_root_set(root) < 0)
+	root = fake_sysfs_use();
+	if (root == NULL)
 		return -1;
 	snprintf(dir, sizeof(dir), "%s/kernel", root);
 	return mkdir(dir, 0755);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	fake_sysfs_destroy();
-	hotplug_sysfs_root_set(NULL);
-	return 0;
 }
 
 static char *
@@ -129,10 +120,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_nested_pairs_restore, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_already_expedited_left_alone, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_knob_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_end_without_begin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_nested_pairs_restore, setup, fake_sysfs_teardown),
+		cmocka_unit_test_setup_teardown(test_already_expedited_left_alone, setup, fake_sysfs_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_knob_refused, setup, fake_sysfs_teardown),
+		cmocka_unit_test_setup_teardown(test_end_without_begin, setup, fake_sysfs_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

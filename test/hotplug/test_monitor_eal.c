@@ -10,7 +10,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,21 +20,7 @@
 #include "hotplug.h"
 
 #include "fs_test_eal.h"
-
-static int
-count_dir(const char *path)
-{
-	struct dirent *de;
-	DIR *d = opendir(path);
-	int n = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
+#include "fs_test_util.h"
 
 /* Is one of our threads named hotplug-mon? */
 static int
@@ -72,23 +57,9 @@ static void
 runtime_dir_remove(void)
 {
 	const char *dir = rte_eal_get_runtime_dir();
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
 
-	if (dir == NULL || strstr(dir, "/fs-eal-") == NULL)
-		return;
-	d = opendir(dir);
-	if (d != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
+	if (dir != NULL && strstr(dir, "/fs-eal-") != NULL)
+		remove_tree(dir);
 }
 
 int
@@ -125,11 +96,8 @@ main(void)
 			return 1;
 		}
 	}
-	/* A joined thread leaves /proc/self/task a moment after the join. */
-	for (i = 0; i < 1000 && count_dir("/proc/self/task") != tasks0; i++)
-		usleep(1000);
 	if (count_dir("/proc/self/fd") != fds0 ||
-			count_dir("/proc/self/task") != tasks0) {
+			tasks_settled(tasks0) != tasks0) {
 		fprintf(stderr, "FAIL: leaked fd or thread\n");
 		runtime_dir_remove();
 		return 1;

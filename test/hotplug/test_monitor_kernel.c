@@ -38,6 +38,7 @@
 
 #include "hotplug.h"
 #include "hotplug_private.h"
+#include "fs_test_util.h"
 
 #define WAIT_MS 5000
 #define MAX_SEEN 512
@@ -88,32 +89,52 @@ seen_reset(void)
 	pthread_mutex_unlock(&seen_lock);
 }
 
-/* Index of the first event matching, -1 if none. */
+/*
+ * Index of the first event for name with that action at or after index
+ * from (and the resync flag set, when resync_only), -1 if none.
+ */
 static int
-seen_find(enum hotplug_action action, const char *name)
+seen_match(enum hotplug_action action, const char *name, int from,
+	   bool resync_only)
 {
 	unsigned int i;
 	int ret = -1;
 
 	pthread_mutex_lock(&seen_lock);
-	for (i = 0; i < n_seen && ret < 0; i++)
-		if (seen[i].action == action && strcmp(seen[i].name, name) == 0)
+	for (i = (unsigned int)from; i < n_seen && ret < 0; i++)
+		if (seen[i].action == action &&
+		    (seen[i].resync || !resync_only) &&
+		    strcmp(seen[i].name, name) == 0)
 			ret = (int)i;
 	pthread_mutex_unlock(&seen_lock);
 	return ret;
 }
 
+/* Index of the first event matching, -1 if none. */
 static int
-seen_wait(enum hotplug_action action, const char *name)
+seen_find(enum hotplug_action action, const char *name)
+{
+	return seen_match(action, name, 0, false);
+}
+
+/* Index of the first event matching after index from, -1 if none in time. */
+static int
+seen_wait_after(enum hotplug_action action, const char *name, int from)
 {
 	int i, idx = -1;
 
 	for (i = 0; i < WAIT_MS && idx < 0; i++) {
-		idx = seen_find(action, name);
+		idx = seen_match(action, name, from + 1, false);
 		if (idx < 0)
 			usleep(1000);
 	}
 	return idx;
+}
+
+static int
+seen_wait(enum hotplug_action action, const char *name)
+{
+	return seen_wait_after(action, name, -1);
 }
 
 /* Last action seen for name, -1 if none. */
@@ -140,38 +161,6 @@ run(const char *cmd)
 		fail_msg("command failed (%d): %s", ret, cmd);
 }
 
-static int
-count_dir(const char *path)
-{
-	struct dirent *de;
-	DIR *d = opendir(path);
-	int n = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL)
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
-/*
- * Threads of this process once the one just joined is gone: pthread_join()
- * returns when the thread clears its tid, a moment before the kernel drops
- * it from /proc/self/task.  Waits (bounded) for want, returns the count.
- */
-static int
-tasks_settled(int want)
-{
-	int i, n = count_dir("/proc/self/task");
-
-	for (i = 0; i < 1000 && n != want; i++) {
-		usleep(1000);
-		n = count_dir("/proc/self/task");
-	}
-	return n;
-}
-
 /* Wait until the counter at offset off in the stats reaches want. */
 static uint64_t
 stat_wait(size_t off, uint64_t want)
@@ -193,6 +182,38 @@ stat_wait(size_t off, uint64_t want)
 #define STAT_WAIT(st0, field, n) \
 	stat_wait(offsetof(struct hotplug_monitor_stats, field), \
 		(st0).field + (n))
+
+/*
+ * A veth pair whose first end is tracked (and present), and a running
+ * monitor reporting to record_cb from an empty record.
+ */
+static void
+watched_veth_add(const char *name, const char *peer)
+{
+	char cmd[96];
+
+	snprintf(cmd, sizeof(cmd), "ip link add %s type veth peer name %s",
+		 name, peer);
+	run(cmd);
+	assert_int_equal(hotplug_device_track(name), 0);
+	assert_int_equal(hotplug_device_state(name), HOTPLUG_DEV_PRESENT);
+	assert_int_equal(hotplug_monitor_start(), 0);
+	seen_reset();
+	assert_int_equal(hotplug_callback_register(NULL, record_cb, NULL), 0);
+}
+
+/* And all of it undone. */
+static void
+watched_veth_del(const char *name)
+{
+	char cmd[64];
+
+	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
+	assert_int_equal(hotplug_monitor_stop(), 0);
+	snprintf(cmd, sizeof(cmd), "ip link del %s", name);
+	run(cmd);
+	hotplug_device_untrack(name);
+}
 
 static void
 test_veth_add_remove(void **state)
@@ -232,6 +253,23 @@ test_veth_add_remove(void **state)
 	assert_int_equal(hotplug_monitor_stop(), -EALREADY);
 }
 
+/* One datagram on the kernel's uevent group, as root may send it. */
+static int
+send_uevent(const char *buf, size_t len)
+{
+	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int fd, ret;
+
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
+		NETLINK_KOBJECT_UEVENT);
+	if (fd < 0)
+		return -errno;
+	ret = sendto(fd, buf, len, 0, (struct sockaddr *)&dst,
+		sizeof(dst)) == (ssize_t)len ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
 /*
  * A forged datagram of any action and subsystem, on the kernel's group,
  * with one more KEY=value when extra is not NULL.
@@ -240,11 +278,10 @@ static int
 send_forged(const char *action, const char *subsystem, const char *name,
 	    const char *extra)
 {
-	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_groups = 1 };
 	bool net = strcmp(subsystem, "net") == 0;
 	const char *dir = net ? "virtual/net" : "pci0000:00";
 	char buf[512];
-	int fd, n, ret;
+	int n;
 
 	n = snprintf(buf, sizeof(buf), "%s@/devices/%s/%s%cACTION=%s%c"
 		"DEVPATH=/devices/%s/%s%cSUBSYSTEM=%s%c%s=%s%cSEQNUM=999998%c",
@@ -252,14 +289,7 @@ send_forged(const char *action, const char *subsystem, const char *name,
 		net ? "INTERFACE" : "PCI_SLOT_NAME", name, 0, 0);
 	if (extra != NULL)
 		n += snprintf(buf + n, sizeof(buf) - n, "%s%c", extra, 0);
-	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
-		NETLINK_KOBJECT_UEVENT);
-	if (fd < 0)
-		return -errno;
-	ret = sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&dst,
-		sizeof(dst)) == n ? 0 : -errno;
-	close(fd);
-	return ret;
+	return send_uevent(buf, (size_t)n);
 }
 
 /* A root process forges a kernel-looking remove@ of a real interface. */
@@ -277,32 +307,19 @@ static void
 test_spoofed_uevent_dropped(void **state)
 {
 	struct hotplug_monitor_stats st0, st;
-	int i;
 
 	(void)state;
-	run("ip link add vX type veth peer name vY");
-	assert_int_equal(hotplug_device_track("vX"), 0);
-	assert_int_equal(hotplug_device_state("vX"), HOTPLUG_DEV_PRESENT);
-	assert_int_equal(hotplug_monitor_start(), 0);
-	seen_reset();
-	assert_int_equal(hotplug_callback_register(NULL, record_cb, NULL), 0);
+	watched_veth_add("vX", "vY");
 	hotplug_monitor_stats_get(&st0);
 	assert_int_equal(send_forged_remove("vX"), 0);
-	for (i = 0; i < WAIT_MS; i++) {
-		hotplug_monitor_stats_get(&st);
-		if (st.dropped_sender > st0.dropped_sender)
-			break;
-		usleep(1000);
-	}
+	STAT_WAIT(st0, dropped_sender, 1);
+	hotplug_monitor_stats_get(&st);
 	assert_int_equal(st.dropped_sender, st0.dropped_sender + 1);
 	assert_int_equal(st.accepted, st0.accepted);
 	usleep(50 * 1000);
 	assert_int_equal(seen_find(HOTPLUG_ACTION_REMOVE, "vX"), -1);
 	assert_int_equal(hotplug_device_state("vX"), HOTPLUG_DEV_PRESENT);
-	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
-	assert_int_equal(hotplug_monitor_stop(), 0);
-	run("ip link del vX");
-	hotplug_device_untrack("vX");
+	watched_veth_del("vX");
 }
 
 /* Every action, for a tracked interface and a PCI address: none gets in. */
@@ -318,26 +335,17 @@ test_spoofed_every_action(void **state)
 	const unsigned int nb = RTE_DIM(actions) * RTE_DIM(subsystems);
 	struct hotplug_monitor_stats st0, st;
 	unsigned int a, k;
-	int i;
 
 	(void)state;
-	run("ip link add vX type veth peer name vY");
-	assert_int_equal(hotplug_device_track("vX"), 0);
-	assert_int_equal(hotplug_monitor_start(), 0);
-	seen_reset();
-	assert_int_equal(hotplug_callback_register(NULL, record_cb, NULL), 0);
+	watched_veth_add("vX", "vY");
 	hotplug_monitor_stats_get(&st0);
 	for (k = 0; k < RTE_DIM(subsystems); k++)
 		for (a = 0; a < RTE_DIM(actions); a++)
 			assert_int_equal(send_forged(hotplug_action_str(actions[a]),
 						     subsystems[k][0], subsystems[k][1],
 						     NULL), 0);
-	for (i = 0; i < WAIT_MS; i++) {
-		hotplug_monitor_stats_get(&st);
-		if (st.dropped_sender >= st0.dropped_sender + nb)
-			break;
-		usleep(1000);
-	}
+	STAT_WAIT(st0, dropped_sender, nb);
+	hotplug_monitor_stats_get(&st);
 	assert_int_equal(st.dropped_sender, st0.dropped_sender + nb);
 	assert_int_equal(st.accepted, st0.accepted);
 	usleep(50 * 1000);
@@ -345,10 +353,7 @@ test_spoofed_every_action(void **state)
 		for (k = 0; k < RTE_DIM(subsystems); k++)
 			assert_int_equal(seen_find(actions[a], subsystems[k][1]), -1);
 	assert_int_equal(hotplug_device_state("vX"), HOTPLUG_DEV_PRESENT);
-	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
-	assert_int_equal(hotplug_monitor_stop(), 0);
-	run("ip link del vX");
-	hotplug_device_untrack("vX");
+	watched_veth_del("vX");
 }
 
 static void
@@ -467,12 +472,7 @@ test_synthetic_remove_ignored(void **state)
 	FILE *f;
 
 	(void)state;
-	run("ip link add sy0 type veth peer name sy1");
-	assert_int_equal(hotplug_device_track("sy0"), 0);
-	assert_int_equal(hotplug_device_state("sy0"), HOTPLUG_DEV_PRESENT);
-	assert_int_equal(hotplug_monitor_start(), 0);
-	seen_reset();
-	assert_int_equal(hotplug_callback_register(NULL, record_cb, NULL), 0);
+	watched_veth_add("sy0", "sy1");
 	hotplug_monitor_stats_get(&st0);
 	f = fopen("/sys/class/net/sy0/uevent", "w");
 	assert_non_null(f);
@@ -485,10 +485,7 @@ test_synthetic_remove_ignored(void **state)
 	assert_int_equal(st.dropped_sender, st0.dropped_sender);
 	assert_int_equal(seen_find(HOTPLUG_ACTION_REMOVE, "sy0"), -1);
 	assert_int_equal(hotplug_device_state("sy0"), HOTPLUG_DEV_PRESENT);
-	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
-	assert_int_equal(hotplug_monitor_stop(), 0);
-	run("ip link del sy0");
-	hotplug_device_untrack("sy0");
+	watched_veth_del("sy0");
 }
 
 /* Larger than the monitor's receive buffer (HOTPLUG_UEVENT_MAX). */
@@ -497,9 +494,8 @@ test_synthetic_remove_ignored(void **state)
 static int
 send_oversized_remove(const char *ifname)
 {
-	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_groups = 1 };
 	char *buf = malloc(OVERSIZE);
-	int fd, n, ret;
+	int n, ret;
 
 	if (buf == NULL)
 		return -ENOMEM;
@@ -510,14 +506,7 @@ send_oversized_remove(const char *ifname)
 		hotplug_ifname_to_ifindex(ifname), 0, 0);
 	memset(buf + n, 'x', OVERSIZE - (size_t)n - 1);
 	buf[OVERSIZE - 1] = '\0';
-	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC,
-		NETLINK_KOBJECT_UEVENT);
-	ret = fd < 0 ? -errno : 0;
-	if (fd >= 0 && sendto(fd, buf, OVERSIZE, 0, (struct sockaddr *)&dst,
-			sizeof(dst)) != OVERSIZE)
-		ret = -errno;
-	if (fd >= 0)
-		close(fd);
+	ret = send_uevent(buf, OVERSIZE);
 	free(buf);
 	return ret;
 }
@@ -529,11 +518,7 @@ test_truncated_dropped(void **state)
 	struct hotplug_monitor_stats st0, st;
 
 	(void)state;
-	run("ip link add tr0 type veth peer name tr1");
-	assert_int_equal(hotplug_device_track("tr0"), 0);
-	assert_int_equal(hotplug_monitor_start(), 0);
-	seen_reset();
-	assert_int_equal(hotplug_callback_register(NULL, record_cb, NULL), 0);
+	watched_veth_add("tr0", "tr1");
 	hotplug_monitor_stats_get(&st0);
 	assert_int_equal(send_oversized_remove("tr0"), 0);
 	STAT_WAIT(st0, dropped_truncated, 1);
@@ -544,10 +529,7 @@ test_truncated_dropped(void **state)
 	assert_int_equal(st.accepted, st0.accepted);
 	assert_int_equal(seen_find(HOTPLUG_ACTION_REMOVE, "tr0"), -1);
 	assert_int_equal(hotplug_device_state("tr0"), HOTPLUG_DEV_PRESENT);
-	assert_int_equal(hotplug_callback_unregister(NULL, record_cb, NULL), 0);
-	assert_int_equal(hotplug_monitor_stop(), 0);
-	run("ip link del tr0");
-	hotplug_device_untrack("tr0");
+	watched_veth_del("tr0");
 }
 
 /*
@@ -622,22 +604,6 @@ gate_open(void)
 	pthread_mutex_unlock(&gate_lock);
 }
 
-/* Index of the first event for name at or after from with resync set. */
-static int
-seen_find_resync(enum hotplug_action action, const char *name, int from)
-{
-	unsigned int i;
-	int ret = -1;
-
-	pthread_mutex_lock(&seen_lock);
-	for (i = (unsigned int)from; i < n_seen && ret < 0; i++)
-		if (seen[i].action == action && seen[i].resync &&
-				strcmp(seen[i].name, name) == 0)
-			ret = (int)i;
-	pthread_mutex_unlock(&seen_lock);
-	return ret;
-}
-
 #define FILLER_PAIRS 6
 
 /*
@@ -689,7 +655,7 @@ test_enobufs_replaced(void **state)
 	assert_true(new_idx > 0 && new_idx != old_idx);
 
 	for (i = 0; i < WAIT_MS && ia < 0; i++) {
-		ir = seen_find_resync(HOTPLUG_ACTION_REMOVE, "rr0", 0);
+		ir = seen_match(HOTPLUG_ACTION_REMOVE, "rr0", 0, true);
 		if (ir >= 0)
 			ia = seen_find(HOTPLUG_ACTION_ADD, "rr0");
 		if (ia < 0)
@@ -705,7 +671,7 @@ test_enobufs_replaced(void **state)
 	assert_true(ia > ir);
 	assert_int_equal(seen[ia].ifindex, new_idx);
 	/* rr0's own uevents were lost: what told us is the resync */
-	assert_int_equal(seen_find_resync(HOTPLUG_ACTION_ADD, "rr0", ir), ia);
+	assert_int_equal(seen_match(HOTPLUG_ACTION_ADD, "rr0", ir, true), ia);
 	assert_int_equal(seen_last("rr0"), HOTPLUG_ACTION_ADD);
 	assert_int_equal(hotplug_device_state("rr0"), HOTPLUG_DEV_PRESENT);
 	assert_int_equal(hotplug_registry_ifindex("rr0"), new_idx);
@@ -792,26 +758,6 @@ test_stop_while_callback_runs(void **state)
 	assert_int_equal(hotplug_monitor_stop(), 0);
 	assert_int_equal(hotplug_monitor_stop(), -EALREADY);
 	run("ip link del sr0");
-}
-
-/* Index of the first event matching after index from, -1 if none. */
-static int
-seen_wait_after(enum hotplug_action action, const char *name, int from)
-{
-	unsigned int i;
-	int t, idx = -1;
-
-	for (t = 0; t < WAIT_MS && idx < 0; t++) {
-		pthread_mutex_lock(&seen_lock);
-		for (i = (unsigned int)(from + 1); i < n_seen && idx < 0; i++)
-			if (seen[i].action == action &&
-			    strcmp(seen[i].name, name) == 0)
-				idx = (int)i;
-		pthread_mutex_unlock(&seen_lock);
-		if (idx < 0)
-			usleep(1000);
-	}
-	return idx;
 }
 
 /*

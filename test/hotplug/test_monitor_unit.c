@@ -166,10 +166,8 @@ feed_queue(const char *ifname, const char *queue, uint64_t seq)
 static int
 setup_fake(void **state)
 {
-	const char *root = fake_sysfs_create();
-
 	(void)state;
-	if (root == NULL || hotplug_sysfs_root_set(root) < 0)
+	if (fake_sysfs_use() == NULL)
 		return -1;
 	n_seen = 0;
 	return hotplug_callback_register(NULL, record_cb, NULL);
@@ -178,11 +176,8 @@ setup_fake(void **state)
 static int
 teardown_fake(void **state)
 {
-	(void)state;
 	hotplug_callback_unregister(NULL, record_cb, NULL);
-	hotplug_sysfs_root_set(NULL);
-	fake_sysfs_destroy();
-	return 0;
+	return fake_sysfs_teardown(state);
 }
 
 /*

@@ -20,9 +20,16 @@
 /* A datagram literal: the explicit trailing "\0" is the last field's NUL. */
 #define DG(s) s, sizeof(s) - 1
 
-#define NET_ADD "add@/devices/virtual/net/v0\0ACTION=add\0" \
-	"DEVPATH=/devices/virtual/net/v0\0SUBSYSTEM=net\0INTERFACE=v0\0" \
-	"IFINDEX=7\0SEQNUM=4242\0"
+/* A net datagram for v0 with the given action, then its last fields. */
+#define V0 "/devices/virtual/net/v0"
+#define V0_HEAD(act) act "@" V0 "\0ACTION=" act "\0DEVPATH=" V0 "\0SUBSYSTEM=net\0"
+#define V0_FIELDS(ifname, ifindex, seqnum) \
+	"INTERFACE=" ifname "\0IFINDEX=" ifindex "\0SEQNUM=" seqnum "\0"
+#define V0_DG(act, ifname, ifindex, seqnum) \
+	DG(V0_HEAD(act) V0_FIELDS(ifname, ifindex, seqnum))
+#define V0_FIELDS_OK V0_FIELDS("v0", "7", "1")
+
+#define NET_ADD V0_HEAD("add") V0_FIELDS("v0", "7", "4242")
 
 struct parse_case {
 	const char *what;
@@ -39,89 +46,63 @@ static const struct parse_case bad_cases[] = {
 		"not NUL-terminated" },
 	{ "header only, no NUL", "add@/devices/x", 14, -EINVAL,
 		"not NUL-terminated" },
-	{ "no '@'", DG("add/devices/virtual/net/v0\0ACTION=add\0"
-		"DEVPATH=/devices/virtual/net/v0\0SUBSYSTEM=net\0"
-		"INTERFACE=v0\0IFINDEX=7\0SEQNUM=1\0"), -EINVAL,
+	{ "no '@'", DG("add" V0 "\0ACTION=add\0DEVPATH=" V0 "\0SUBSYSTEM=net\0"
+		V0_FIELDS_OK), -EINVAL,
 		"header without '@'" },
-	{ "unknown action", DG("explode@/devices/virtual/net/v0\0"
-		"ACTION=explode\0DEVPATH=/devices/virtual/net/v0\0"
-		"SUBSYSTEM=net\0INTERFACE=v0\0IFINDEX=7\0SEQNUM=1\0"), -EINVAL,
+	{ "unknown action", V0_DG("explode", "v0", "7", "1"), -EINVAL,
 		"unknown action" },
-	{ "action prefix only", DG("addx@/devices/virtual/net/v0\0"
-		"ACTION=addx\0DEVPATH=/devices/virtual/net/v0\0"
-		"SUBSYSTEM=net\0INTERFACE=v0\0IFINDEX=7\0SEQNUM=1\0"), -EINVAL,
+	{ "action prefix only", V0_DG("addx", "v0", "7", "1"), -EINVAL,
 		"unknown action" },
-	{ "header/ACTION disagree", DG("add@/devices/virtual/net/v0\0"
-		"ACTION=remove\0DEVPATH=/devices/virtual/net/v0\0"
-		"SUBSYSTEM=net\0INTERFACE=v0\0IFINDEX=7\0SEQNUM=1\0"), -EINVAL,
+	{ "header/ACTION disagree", DG("add@" V0 "\0ACTION=remove\0DEVPATH=" V0
+		"\0SUBSYSTEM=net\0" V0_FIELDS_OK), -EINVAL,
 		"header and ACTION disagree" },
-	{ "header/DEVPATH disagree", DG("add@/devices/virtual/net/v0\0"
-		"ACTION=add\0DEVPATH=/devices/virtual/net/v1\0"
-		"SUBSYSTEM=net\0INTERFACE=v0\0IFINDEX=7\0SEQNUM=1\0"), -EINVAL,
+	{ "header/DEVPATH disagree", DG("add@" V0 "\0ACTION=add\0"
+		"DEVPATH=/devices/virtual/net/v1\0SUBSYSTEM=net\0" V0_FIELDS_OK),
+		-EINVAL,
 		"header and DEVPATH disagree" },
 	{ "relative devpath", DG("add@devices\0ACTION=add\0DEVPATH=devices\0"
-		"SUBSYSTEM=net\0INTERFACE=v0\0IFINDEX=7\0SEQNUM=1\0"), -EINVAL,
+		"SUBSYSTEM=net\0" V0_FIELDS_OK), -EINVAL,
 		"not absolute" },
-	{ "missing ACTION", DG("add@/devices/virtual/net/v0\0"
-		"DEVPATH=/devices/virtual/net/v0\0SUBSYSTEM=net\0"
-		"INTERFACE=v0\0IFINDEX=7\0SEQNUM=1\0"), -EINVAL,
+	{ "missing ACTION", DG("add@" V0 "\0DEVPATH=" V0 "\0SUBSYSTEM=net\0"
+		V0_FIELDS_OK), -EINVAL,
 		"missing ACTION" },
-	{ "missing SUBSYSTEM", DG("add@/devices/virtual/net/v0\0ACTION=add\0"
-		"DEVPATH=/devices/virtual/net/v0\0INTERFACE=v0\0IFINDEX=7\0"
-		"SEQNUM=1\0"), -EINVAL,
+	{ "missing SUBSYSTEM", DG("add@" V0 "\0ACTION=add\0DEVPATH=" V0 "\0"
+		V0_FIELDS_OK), -EINVAL,
 		"missing SUBSYSTEM" },
-	{ "missing SEQNUM", DG("add@/devices/virtual/net/v0\0ACTION=add\0"
-		"DEVPATH=/devices/virtual/net/v0\0SUBSYSTEM=net\0"
-		"INTERFACE=v0\0IFINDEX=7\0"), -EINVAL,
+	{ "missing SEQNUM", DG(V0_HEAD("add") "INTERFACE=v0\0IFINDEX=7\0"),
+		-EINVAL,
 		"missing SEQNUM" },
-	{ "SEQNUM not numeric", DG("add@/devices/virtual/net/v0\0ACTION=add\0"
-		"DEVPATH=/devices/virtual/net/v0\0SUBSYSTEM=net\0"
-		"INTERFACE=v0\0IFINDEX=7\0SEQNUM=12a\0"), -EINVAL,
+	{ "SEQNUM not numeric", V0_DG("add", "v0", "7", "12a"), -EINVAL,
 		"SEQNUM not a decimal" },
-	{ "SEQNUM negative", DG("add@/devices/virtual/net/v0\0ACTION=add\0"
-		"DEVPATH=/devices/virtual/net/v0\0SUBSYSTEM=net\0"
-		"INTERFACE=v0\0IFINDEX=7\0SEQNUM=-1\0"), -EINVAL,
+	{ "SEQNUM negative", V0_DG("add", "v0", "7", "-1"), -EINVAL,
 		"SEQNUM not a decimal" },
-	{ "SEQNUM overflow", DG("add@/devices/virtual/net/v0\0ACTION=add\0"
-		"DEVPATH=/devices/virtual/net/v0\0SUBSYSTEM=net\0"
-		"INTERFACE=v0\0IFINDEX=7\0SEQNUM=18446744073709551616\0"),
+	{ "SEQNUM overflow", V0_DG("add", "v0", "7", "18446744073709551616"),
 		-EINVAL,
 		"SEQNUM not a decimal" },
-	{ "SEQNUM empty", DG("add@/devices/virtual/net/v0\0ACTION=add\0"
-		"DEVPATH=/devices/virtual/net/v0\0SUBSYSTEM=net\0"
-		"INTERFACE=v0\0IFINDEX=7\0SEQNUM=\0"), -EINVAL,
+	{ "SEQNUM empty", V0_DG("add", "v0", "7", ""), -EINVAL,
 		"SEQNUM not a decimal" },
 	{ "duplicate key", DG(NET_ADD "SEQNUM=4243\0"), -EINVAL,
 		"duplicate key" },
 	{ "duplicate INTERFACE", DG(NET_ADD "INTERFACE=v1\0"), -EINVAL,
 		"duplicate key" },
-	{ "empty field", DG("add@/devices/virtual/net/v0\0\0ACTION=add\0"
-		"DEVPATH=/devices/virtual/net/v0\0SUBSYSTEM=net\0"
-		"INTERFACE=v0\0IFINDEX=7\0SEQNUM=1\0"), -EINVAL,
+	{ "empty field", DG("add@" V0 "\0\0ACTION=add\0DEVPATH=" V0
+		"\0SUBSYSTEM=net\0" V0_FIELDS_OK), -EINVAL,
 		"empty field" },
 	{ "field without '='", DG(NET_ADD "GARBAGE\0"), -EINVAL,
 		"without '='" },
 	{ "empty key", DG(NET_ADD "=value\0"), -EINVAL,
 		"empty key" },
-	{ "net without INTERFACE", DG("add@/devices/virtual/net/v0\0"
-		"ACTION=add\0DEVPATH=/devices/virtual/net/v0\0SUBSYSTEM=net\0"
-		"IFINDEX=7\0SEQNUM=1\0"), -EINVAL,
+	{ "net without INTERFACE", DG(V0_HEAD("add") "IFINDEX=7\0SEQNUM=1\0"),
+		-EINVAL,
 		"without INTERFACE" },
-	{ "INTERFACE too long", DG("add@/devices/virtual/net/v0\0"
-		"ACTION=add\0DEVPATH=/devices/virtual/net/v0\0SUBSYSTEM=net\0"
-		"INTERFACE=abcdefghijklmnopq\0IFINDEX=7\0SEQNUM=1\0"), -EINVAL,
+	{ "INTERFACE too long", V0_DG("add", "abcdefghijklmnopq", "7", "1"),
+		-EINVAL,
 		"INTERFACE not a valid" },
-	{ "INTERFACE with '/'", DG("add@/devices/virtual/net/v0\0"
-		"ACTION=add\0DEVPATH=/devices/virtual/net/v0\0SUBSYSTEM=net\0"
-		"INTERFACE=../x\0IFINDEX=7\0SEQNUM=1\0"), -EINVAL,
+	{ "INTERFACE with '/'", V0_DG("add", "../x", "7", "1"), -EINVAL,
 		"INTERFACE not a valid" },
-	{ "IFINDEX zero", DG("add@/devices/virtual/net/v0\0ACTION=add\0"
-		"DEVPATH=/devices/virtual/net/v0\0SUBSYSTEM=net\0"
-		"INTERFACE=v0\0IFINDEX=0\0SEQNUM=1\0"), -EINVAL,
+	{ "IFINDEX zero", V0_DG("add", "v0", "0", "1"), -EINVAL,
 		"IFINDEX not a positive" },
-	{ "IFINDEX too big", DG("add@/devices/virtual/net/v0\0ACTION=add\0"
-		"DEVPATH=/devices/virtual/net/v0\0SUBSYSTEM=net\0"
-		"INTERFACE=v0\0IFINDEX=2147483648\0SEQNUM=1\0"), -EINVAL,
+	{ "IFINDEX too big", V0_DG("add", "v0", "2147483648", "1"), -EINVAL,
 		"IFINDEX not a positive" },
 	{ "pci without slot", DG("remove@/devices/pci0000:00/0000:00:03.0\0"
 		"ACTION=remove\0DEVPATH=/devices/pci0000:00/0000:00:03.0\0"
@@ -217,8 +198,7 @@ test_net_remove_unknown_keys(void **state)
 	struct hotplug_event ev;
 
 	(void)state;
-	assert_int_equal(hotplug_uevent_parse(dg, sizeof(dg) - 1, &ev, NULL),
-		0);
+	assert_int_equal(hotplug_uevent_parse(DG(dg), &ev, NULL), 0);
 	assert_int_equal(ev.action, HOTPLUG_ACTION_REMOVE);
 	assert_string_equal(ev.name, "vX");
 	assert_true(ev.synth);
@@ -246,19 +226,16 @@ test_net_move(void **state)
 	const char *reason = NULL;
 
 	(void)state;
-	assert_int_equal(hotplug_uevent_parse(dg, sizeof(dg) - 1, &ev, NULL),
-		0);
+	assert_int_equal(hotplug_uevent_parse(DG(dg), &ev, NULL), 0);
 	assert_int_equal(ev.action, HOTPLUG_ACTION_MOVE);
 	assert_string_equal(ev.name, "vNew");
 	assert_string_equal(ev.ifname, "vNew");
 	assert_string_equal(ev.old_name, "vOld");
 	assert_int_equal(ev.ifindex, 9);
 	/* Without DEVPATH_OLD: still a move, no old name to act on. */
-	assert_int_equal(hotplug_uevent_parse(no_old, sizeof(no_old) - 1, &ev,
-		NULL), 0);
+	assert_int_equal(hotplug_uevent_parse(DG(no_old), &ev, NULL), 0);
 	assert_string_equal(ev.old_name, "");
-	assert_int_equal(hotplug_uevent_parse(bad_old, sizeof(bad_old) - 1,
-		&ev, &reason), -EINVAL);
+	assert_int_equal(hotplug_uevent_parse(DG(bad_old), &ev, &reason), -EINVAL);
 	assert_non_null(reason);
 	/* Other actions never carry one. */
 	assert_int_equal(hotplug_uevent_parse(DG(NET_ADD), &ev, NULL), 0);
@@ -277,8 +254,7 @@ test_pci_bind(void **state)
 	struct hotplug_event ev;
 
 	(void)state;
-	assert_int_equal(hotplug_uevent_parse(dg, sizeof(dg) - 1, &ev, NULL),
-		0);
+	assert_int_equal(hotplug_uevent_parse(DG(dg), &ev, NULL), 0);
 	assert_int_equal(ev.action, HOTPLUG_ACTION_BIND);
 	assert_int_equal(ev.subsystem, HOTPLUG_SUBSYS_PCI);
 	assert_string_equal(ev.name, "0000:00:03.0");
@@ -302,12 +278,10 @@ test_uio_vfio(void **state)
 	struct hotplug_event ev;
 
 	(void)state;
-	assert_int_equal(hotplug_uevent_parse(uio, sizeof(uio) - 1, &ev, NULL),
-		0);
+	assert_int_equal(hotplug_uevent_parse(DG(uio), &ev, NULL), 0);
 	assert_int_equal(ev.subsystem, HOTPLUG_SUBSYS_UIO);
 	assert_string_equal(ev.name, "uio0");
-	assert_int_equal(hotplug_uevent_parse(vfio, sizeof(vfio) - 1, &ev,
-		NULL), 0);
+	assert_int_equal(hotplug_uevent_parse(DG(vfio), &ev, NULL), 0);
 	assert_int_equal(ev.subsystem, HOTPLUG_SUBSYS_VFIO);
 	assert_int_equal(ev.action, HOTPLUG_ACTION_REMOVE);
 	assert_string_equal(ev.name, "12");

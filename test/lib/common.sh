@@ -179,3 +179,18 @@ fs_rx_packets() {	# packets received by an interface of the netns
 
 # shellcheck source=test/lib/testpmd.sh
 . "$(dirname "${BASH_SOURCE[0]}")/testpmd.sh"
+
+# tp_start_ab <vA0's MAC or ""> <more devargs or "">: the yank set-up.  A
+# private netns with veth pairs vA0-vA1 and vB0-vB1, and testpmd in it
+# (txonly, not started) with net_failsafe0 over net_af_packet sub-devices
+# on vA0 and vB0; traffic shows on the peers vA1 and vB1.
+tp_start_ab() {
+	local args=${2:+,$2}
+	fs_netns_create
+	fs_veth_add vA0 vA1 "$1"
+	fs_veth_add vB0 vB1
+	# shellcheck disable=SC2046
+	tp_start --netns $(fs_eal_args) \
+		--vdev "net_failsafe0,dev(net_af_packet0,iface=vA0),dev(net_af_packet1,iface=vB0)$args" \
+		-- -i --forward-mode=txonly
+}

@@ -10,6 +10,8 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
 
 #include "fs_test_eal.h"
 
@@ -63,5 +65,30 @@ fs_test_eal_init(struct fs_test_eal *e)
 			rte_strerror(rte_errno));
 		return -1;
 	}
+	return 0;
+}
+
+struct rte_mempool *
+fs_test_eal_init_pool(struct fs_test_eal *e, const char *pool, unsigned int n,
+		      unsigned int cache)
+{
+	struct rte_mempool *mp;
+
+	if (fs_test_eal_init(e) != 0)
+		return NULL;
+	mp = rte_pktmbuf_pool_create(pool, n, cache, 0,
+				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	if (mp == NULL)
+		fprintf(stderr, "%s: mbuf pool %s: %s\n", e->argv[0], pool,
+			rte_strerror(rte_errno));
+	return mp;
+}
+
+int
+fs_test_eal_teardown(void **state)
+{
+	rte_mempool_free(*state);
+	*state = NULL;
+	rte_eal_cleanup();
 	return 0;
 }

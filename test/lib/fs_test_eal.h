@@ -37,4 +37,20 @@ int fs_test_eal_add(struct fs_test_eal *e, const char *opt, const char *value);
 /* rte_eal_init over the list; on failure says why on stderr. */
 int fs_test_eal_init(struct fs_test_eal *e);
 
+struct rte_mempool;
+
+/*
+ * rte_eal_init over the list, then the pool of n mbufs (cache: per lcore)
+ * the test's ports take from; NULL (and why on stderr) when either fails.
+ */
+struct rte_mempool *fs_test_eal_init_pool(struct fs_test_eal *e,
+					  const char *pool, unsigned int n,
+					  unsigned int cache);
+
+/*
+ * A cmocka group teardown: frees the pool its set-up left in *state
+ * (NULL: none), then cleans the EAL up.
+ */
+int fs_test_eal_teardown(void **state);
+
 #endif /* FS_TEST_EAL_H */

@@ -354,19 +354,8 @@ static int
 setup(void **state)
 {
 	(void)state;
-	root = fake_sysfs_create();
-	if (root == NULL)
-		return -1;
-	return hotplug_sysfs_root_set(root);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	hotplug_sysfs_root_set(NULL);
-	fake_sysfs_destroy();
-	return 0;
+	root = fake_sysfs_use();
+	return root == NULL ? -1 : 0;
 }
 
 int
@@ -381,5 +370,5 @@ main(void)
 		cmocka_unit_test(test_bind_missing),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fake_sysfs_teardown);
 }

@@ -290,14 +290,10 @@ setup(void **state)
 {
 	struct fs_test_eal e;
 
-	(void)state;
 	if (fs_test_eal_args(&e, NULL, "0", true) != 0 ||
-	    fs_test_eal_init(&e) != 0)
+	    (mp = fs_test_eal_init_pool(&e, "badin_mp", 4095, 0)) == NULL)
 		return -1;
-	mp = rte_pktmbuf_pool_create("badin_mp", 4095, 0, 0,
-		RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
-	if (mp == NULL)
-		return -1;
+	*state = mp;
 	if (rte_eal_hotplug_add("vdev", FS_NAME,
 			"dev(net_null3),dev(net_null4),hotplug_poll=20") != 0 ||
 			rte_eth_dev_get_port_by_name(FS_NAME, &port) != 0)
@@ -319,15 +315,6 @@ setup(void **state)
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	(void)state;
-	rte_mempool_free(mp);
-	rte_eal_cleanup();
-	return 0;
-}
-
 int
 main(void)
 {
@@ -340,5 +327,5 @@ main(void)
 		cmocka_unit_test(test_double_lifecycle),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, fs_test_eal_teardown);
 }

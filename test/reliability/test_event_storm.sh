@@ -37,13 +37,7 @@ STARTED=3	# FS_SUB_STARTED
 EMPTY=0		# FS_SUB_EMPTY
 T0=$SECONDS
 
-fs_netns_create
-fs_veth_add vA0 vA1 "$MAC_A"
-fs_veth_add vB0 vB1
-# shellcheck disable=SC2046
-tp_start --netns $(fs_eal_args) \
-	--vdev "net_failsafe0,dev(net_af_packet0,iface=vA0),dev(net_af_packet1,iface=vB0),hotplug_poll=60000,mac=$MAC_A" \
-	-- -i --forward-mode=txonly
+tp_start_ab "$MAC_A" "hotplug_poll=60000,mac=$MAC_A"
 # a test killed mid-storm must not leave testpmd stopped
 FS_CLEANUP_HOOKS+=("kill -CONT $TP_PID 2>/dev/null")
 tp_cmd start >/dev/null
