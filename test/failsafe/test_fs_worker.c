@@ -396,8 +396,7 @@ test_remove_not_behind_dev_start(void **state)
 		veths_del();
 		skip();
 	}
-	port_start_both(port);
-	assert_int_equal(rte_eth_dev_stop(port), 0);
+	port_setup(port, 1);	/* its first start: nothing counted yet */
 	memset(&hook, 0, sizeof(hook));
 	hook.sleep_ms = SLOW_MS;
 	priv->start_test_hook = slow_add_hook;
@@ -413,6 +412,40 @@ test_remove_not_behind_dev_start(void **state)
 	fs_destroy("net_failsafe78");
 	veths_del();
 	assert_true(rm_ms < SLOW_MS / 3);
+}
+
+/*
+ * The application removes A's device (rte_dev_remove) while A starts
+ * without the lock: refused (-EBUSY) rather than closed under the start;
+ * A is closed once its start ends, and the removal counted.
+ */
+static void
+test_app_remove_during_start(void **state)
+{
+	struct rte_eth_dev_info info;
+	struct fs_priv *priv;
+	uint64_t removals;
+	char args[256];
+	uint16_t port, a;
+
+	(void)state;
+	port = slow_port("net_failsafe79", fs_args_of(args, sizeof(args), "net_af_packet88", "net_af_packet89"), 300);
+	priv = priv_of(port);
+	removals = sub_xstat(port, 0, "removals");
+	priv->start_test_hook = slow_add_hook;
+	deliver(HOTPLUG_ACTION_ADD, "fswa0");
+	assert_true(wait_hook_entered());
+	a = port_of("net_af_packet88");
+	assert_true(a < RTE_MAX_ETHPORTS);
+	assert_int_equal(rte_eth_dev_info_get(a, &info), 0);
+	assert_int_equal(rte_dev_remove(info.device), -EBUSY);
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
+	priv->start_test_hook = NULL;
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_EMPTY));
+	assert_true(sub_xstat(port, 0, "removals") == removals + 1);
+	assert_true(port_of("net_af_packet88") == RTE_MAX_ETHPORTS);
+	fs_destroy("net_failsafe79");
+	veths_del();
 }
 
 /* A's REMOVE, then A's ADD held in its start by the hook. */
@@ -486,6 +519,7 @@ main(void)
 		cmocka_unit_test(test_port_changes_during_start),
 		cmocka_unit_test(test_remove_or_close_during_start),
 		cmocka_unit_test(test_remove_not_behind_dev_start),
+		cmocka_unit_test(test_app_remove_during_start),
 	};
 
 	if (getenv("FS_TEST_FILTER") != NULL)

@@ -34,6 +34,7 @@
 #include "fs_alarm.h"
 
 #define FS_BIND_TIMEOUT_MS	2000
+#define FS_ADD_WAIT_US		10000	/* an ADD waiting for dev_start's probe or start */
 
 /*
  * Names are reused: under a burst of yanks, events about an earlier
@@ -315,8 +316,12 @@ fs_hotplug_add_claim(struct fs_priv *priv, const struct hotplug_event *ev,
 	/* An unconfigured port takes it too, as its probe took the others. */
 	if (sub == NULL)
 		return NULL;
-	if (fs_sub_leaving(sub)) {
-		/* Its predecessor is still leaving: come back once it is gone. */
+	sub->poll_hold_ns = 0;	/* its ADD came: the poll may take it again */
+	if (fs_sub_leaving(sub) || fs_sub_unlocked_step(sub)) {
+		/*
+		 * Its predecessor is still leaving, or dev_start is probing or
+		 * starting it: come back once that is over.
+		 */
 		sub->pending_ev = *ev;
 		sub->add_pending = true;
 		fs_alarm_arm(priv, FS_ALARM_FAST_US);
@@ -324,7 +329,6 @@ fs_hotplug_add_claim(struct fs_priv *priv, const struct hotplug_event *ev,
 	}
 	if (sub->state != FS_SUB_EMPTY)
 		return NULL;	/* still here: an ADD for a present device changes nothing */
-	sub->poll_hold_ns = 0;	/* its ADD came: the poll may take it again */
 	*pev = *ev;
 	by_mac = *replacement && ev->subsystem == HOTPLUG_SUBSYS_NET &&
 		fs_sub_is_pci(sub);
@@ -425,6 +429,10 @@ fs_hotplug_pending_add(struct fs_sub *sub)
 {
 	if (!sub->add_pending || fs_sub_leaving(sub) || sub->priv->closing)
 		return;
+	if (fs_sub_unlocked_step(sub)) {
+		fs_alarm_arm(sub->priv, FS_ADD_WAIT_US);	/* not over yet */
+		return;
+	}
 	if (fs_worker_queue_add(sub->priv, &sub->pending_ev) == 0)
 		sub->add_pending = false;
 }

@@ -85,6 +85,11 @@ struct fs_sub {
 	bool probed_rcu_expedited;	/* its last probe had kernel RCU expedited */
 	bool removed_unlocked;	/* a removal came while PROBING or STARTING */
 	/*
+	 * Started since its probe: it has counters, which a start without
+	 * the lock would hide from the port's stats (STARTING is not read).
+	 */
+	bool has_run;
+	/*
 	 * Its PCI device was seen gone from sysfs: once back, hotplug_poll
 	 * may take it from the kernel driver that probed it meanwhile.
 	 */

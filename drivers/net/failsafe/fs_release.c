@@ -432,9 +432,15 @@ fs_release_orphan_port(struct fs_priv *priv, const struct fs_release *r)
 			 "fs-release");
 		owner_made = true;
 	}
-	ret = rte_eth_dev_owner_get(r->port_id, &cur);
-	if (ret == 0 && cur.id == priv->owner.id)
-		ret = rte_eth_dev_owner_unset(r->port_id, priv->owner.id);
+	/*
+	 * Only while it is still ours: the release may have closed it
+	 * already, its id free or someone else's now.  ethdev cannot hand
+	 * an owner over, so the port is unowned between the two calls.
+	 */
+	if (rte_eth_dev_owner_get(r->port_id, &cur) != 0 ||
+	    cur.id != priv->owner.id)
+		return;
+	ret = rte_eth_dev_owner_unset(r->port_id, priv->owner.id);
 	if (ret == 0)
 		ret = rte_eth_dev_owner_set(r->port_id, &fs_release_owner);
 	if (ret != 0)

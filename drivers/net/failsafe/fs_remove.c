@@ -100,8 +100,8 @@ fs_sub_remove(struct fs_sub *sub, enum fs_remove_cause cause, uint64_t rx_ns)
 
 	if (c->link)
 		return fs_sub_usable(sub) ? fs_remove_link(sub, c, rx_ns) : 0;
-	if (sub->state == FS_SUB_PROBING || sub->state == FS_SUB_STARTING) {
-		/* Not in the set yet: the worker closes it after that step. */
+	if (fs_sub_unlocked_step(sub)) {
+		/* Not in the set yet: closed once that step ends. */
 		sub->removed_unlocked = true;
 		if (c->gone && fs_sub_is_pci(sub))
 			sub->pci_gone = true;	/* released in its own thread */
@@ -391,7 +391,7 @@ fs_dev_event_remove(struct fs_sub *sub, uint64_t rx_ns)
 	struct hotplug_event ev;
 	bool gone;
 
-	if (priv->closing || !fs_sub_usable(sub))
+	if (priv->closing || (!fs_sub_usable(sub) && !fs_sub_unlocked_step(sub)))
 		return;
 	if (fs_sub_is_vfio(sub) && hotplug_pci_present(sub->pci_addr)) {
 		fs_hotplug_poll_hold(sub);

@@ -116,3 +116,11 @@ fs_sub_leaving(const struct fs_sub *sub)
 
 	return s == FS_SUB_RETIRING || s == FS_SUB_CLOSING;
 }
+
+bool
+fs_sub_unlocked_step(const struct fs_sub *sub)
+{
+	enum fs_sub_state s = fs_sub_state(sub);
+
+	return s == FS_SUB_PROBING || s == FS_SUB_STARTING;
+}

@@ -23,12 +23,13 @@ struct fs_sub;
  * PROBED, CONFIGURED and STARTED may also go to CLOSING at once (a failed
  * join, the port's close).  PROBING and STARTING: its EAL probe, or its
  * start, runs without the port lock (in the ADD worker, or dev_start);
- * nobody else touches the slot meanwhile, and that thread settles it
- * (STARTING goes back to CONFIGURED when the start failed or the port
- * changed under it).  Only the control side, under the port lock, moves
- * a slot, and only through fs_sub_set_state(); the uevent filter reads
- * the state without the lock, the datapath never: it sees the published
- * active set only.  The values are the "state" xstat.
+ * nobody else acts on the slot meanwhile (a removal is only noted), and
+ * that thread settles it (STARTING goes back to CONFIGURED when the
+ * start failed or the port changed under it).  Only the control side,
+ * under the port lock, moves a slot, and only through fs_sub_set_state();
+ * the uevent filter reads the state without the lock, the datapath
+ * never: it sees the published active set only.  The values are the
+ * "state" xstat.
  */
 enum fs_sub_state {
 	FS_SUB_EMPTY = 0,	/* devargs known, no ethdev port */
@@ -63,5 +64,7 @@ bool fs_sub_configured(const struct fs_sub *sub);
 bool fs_sub_port_open(const struct fs_sub *sub);
 /* On its way out (RETIRING, CLOSING): nothing new starts on it. */
 bool fs_sub_leaving(const struct fs_sub *sub);
+/* In a step another thread runs without the lock (PROBING, STARTING). */
+bool fs_sub_unlocked_step(const struct fs_sub *sub);
 
 #endif /* FS_SLOT_H */

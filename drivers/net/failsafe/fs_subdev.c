@@ -3,9 +3,10 @@
  */
 
 /*
- * Floor 1 (sub-device lifecycle): EMPTY -> PROBED -> CONFIGURED -> STARTED
- * and back.  fs_sub_teardown() is the only place that stops, closes and
- * detaches a sub-device, so no port is ever released twice.
+ * Floor 1 (sub-device lifecycle): EMPTY -> PROBING -> PROBED ->
+ * CONFIGURED -> STARTING -> STARTED and back.  fs_sub_teardown() is the
+ * only place that stops, closes and detaches a sub-device, so no port is
+ * ever released twice.
  */
 
 #include <errno.h>
@@ -298,6 +299,7 @@ fs_sub_probe_end(struct fs_sub *sub, struct fs_probe *p)
 	/* Another device: the join's publish replaces any set left stale. */
 	sub->remove_retry = NULL;
 	sub->notsup_logged = 0;	/* another device: it may say otherwise */
+	sub->has_run = false;
 	fs_registry_add(sub);
 	sub->last_error[0] = '\0';
 	FS_PORT_LOG(INFO, sub->priv, "sub-device %u probed: %s (port %u)",
@@ -306,10 +308,10 @@ fs_sub_probe_end(struct fs_sub *sub, struct fs_probe *p)
 }
 
 /*
- * EMPTY -> PROBED.  unlocked: in the ADD worker, which holds the port
- * lock once; the EAL probe runs without it, so a removal of another
- * sub-device, or the application's control path, does not wait for a
- * slow probe.
+ * EMPTY -> PROBED.  unlocked: the caller holds the port lock once (the
+ * ADD worker, dev_start); the EAL probe runs without it, so a removal of
+ * another sub-device, or the application's control path, does not wait
+ * for a slow probe.
  */
 int
 fs_sub_probe(struct fs_sub *sub, bool unlocked)
@@ -358,6 +360,7 @@ fs_sub_start_locked(struct fs_sub *sub)
 
 	if (ret < 0)
 		return fs_sub_fail(sub, ret, "start failed: %s", rte_strerror(-ret));
+	sub->has_run = true;
 	return fs_sub_set_state(sub, FS_SUB_STARTED, "started");
 }
 
@@ -373,8 +376,11 @@ fs_sub_start_end(struct fs_sub *sub, uint32_t cfg_gen, int ret)
 
 	if (ret < 0) {
 		fs_sub_set_state(sub, FS_SUB_CONFIGURED, "start failed");
+		if (fs_sub_settle_unlocked(sub, "start") < 0)
+			return -ENODEV;
 		return fs_sub_fail(sub, ret, "start failed: %s", rte_strerror(-ret));
 	}
+	sub->has_run = true;
 	fs_sub_set_state(sub, FS_SUB_STARTED, "started");
 	ret = fs_sub_settle_unlocked(sub, "start");
 	if (ret < 0 || priv->cfg_gen == cfg_gen)
@@ -415,7 +421,11 @@ fs_sub_start_unlocked(struct fs_sub *sub)
 	return fs_sub_start_end(sub, cfg_gen, ret);
 }
 
-/* CONFIGURED -> STARTED, when the port itself is started. */
+/*
+ * CONFIGURED -> STARTED, when the port itself is started.  One that ran
+ * before (dev_start after dev_stop) starts under the lock: the port's
+ * counters go on reading it.
+ */
 static int
 fs_sub_start(struct fs_sub *sub)
 {
@@ -423,7 +433,7 @@ fs_sub_start(struct fs_sub *sub)
 
 	if (sub->state != FS_SUB_CONFIGURED || !sub->priv->started)
 		return 0;
-	ret = fs_sub_start_unlocked(sub);
+	ret = sub->has_run ? fs_sub_start_locked(sub) : fs_sub_start_unlocked(sub);
 	if (ret < 0 || sub->state != FS_SUB_STARTED)
 		return ret;
 	return fs_replay_after_start(sub);
