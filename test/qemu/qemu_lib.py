@@ -356,11 +356,9 @@ class Guest:
                 None if t_gone is None else round(t_gone - t_quit, 3)
 
 
-def boot(a, result, make_cmd, drive):
-    """Boot QEMU with make_cmd(wires, qmp_path), run drive(guest), wait for
-    the guest's power-off; QEMU is killed on every other way out."""
-    budget = Budget(a.timeout)
-    wires = {nic: Wire(nic) for nic in NICS}
+def pump_wires(wires):
+    """Count every wire's frames in a thread of its own, until the event
+    returned with it is set: (thread, event)."""
     stop = threading.Event()
 
     def pump():
@@ -371,6 +369,15 @@ def boot(a, result, make_cmd, drive):
                 socks[s].drain()
     pumping = threading.Thread(target=pump, daemon=True)
     pumping.start()
+    return pumping, stop
+
+
+def boot(a, result, make_cmd, drive):
+    """Boot QEMU with make_cmd(wires, qmp_path), run drive(guest), wait for
+    the guest's power-off; QEMU is killed on every other way out."""
+    budget = Budget(a.timeout)
+    wires = {nic: Wire(nic) for nic in NICS}
+    pumping, stop = pump_wires(wires)
 
     qmp_path = os.path.join(a.workdir, "qmp.sock")
     cmd = make_cmd(wires, qmp_path)

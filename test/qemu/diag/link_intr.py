@@ -18,7 +18,6 @@ and this directory must be outside /tmp, which the guest does not see:
 
 import argparse
 import os
-import select
 import subprocess
 import sys
 import threading
@@ -26,6 +25,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 ".."))
+import qemu_lib as ql  # noqa: E402
 import run_qemu as rq  # noqa: E402
 
 
@@ -43,16 +43,8 @@ def main():
     a.variant, a.cycles = "ours", 0
     rq.set_nics(a.yank)
     os.makedirs(a.workdir, exist_ok=True)
-    wires = {n: rq.Wire(n) for n in rq.NICS}
-    stop = threading.Event()
-
-    def pump():
-        socks = {w.sock: w for w in wires.values()}
-        while not stop.is_set():
-            r, _, _ = select.select(list(socks), [], [], 0.1)
-            for s in r:
-                socks[s].drain()
-    threading.Thread(target=pump, daemon=True).start()
+    wires = {n: ql.Wire(n) for n in ql.NICS}
+    _, stop = ql.pump_wires(wires)
 
     cmd = rq.qemu_cmd(a, wires, os.path.join(a.workdir, "qmp.sock"))
     qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,

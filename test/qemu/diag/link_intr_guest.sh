@@ -10,30 +10,16 @@
 # counted on the NIC's wire.  Same kernel command line as guest.sh.
 set -u
 
-say() { echo "@@FSQ $*" > /dev/console; }
-arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p" | tail -1; }
-PLUGIN=$(arg fsq.plugin)
+# shellcheck source=test/qemu/guest_lib.sh
+. "$(dirname "$0")/../guest_lib.sh"
+
 BIND=$(arg fsq.bind)
 NIC0=0000:01:00.0
-NIC1=0000:02:00.0
 DRIVER=vfio-pci
 [ "$BIND" = uio ] && DRIVER=uio_pci_generic
-BIND_TOOL=$(dirname "$PLUGIN")/../app/hotplug-bind/dpdk-hotplug-bind
-for a in $NIC0 $NIC1; do
-	"$BIND_TOOL" $a $DRIVER 5000 > /dev/console 2>&1
-done
-
-# The PMDs needed only, as guest.sh does (dlopen over 9p is slow).
-PMDDIR=$(ls -d /usr/lib/x86_64-linux-gnu/dpdk/pmds-* | sort -V | tail -n1)
-stage=/tmp/pmds
-mkdir -p $stage
-for f in $(ldd /usr/bin/dpdk-testpmd | awk -v d="$PMDDIR/" 'index($3, d) == 1 { print $3 }') \
-	$(for l in bus_pci bus_vdev mempool_ring net_e1000 net_virtio net_vmxnet3; do
-		ls "$PMDDIR/librte_$l".so.*; done); do
-	cp -a "$f" "$(readlink -f "$f")" $stage/ 2>/dev/null
-done
-mount -t tmpfs -o mode=0755 tmpfs "$PMDDIR"
-cp -a $stage/. "$PMDDIR/"
+bind_nic $NIC0 $DRIVER
+bind_nic $NIC1 $DRIVER
+stage_pmds bus_pci bus_vdev mempool_ring net_e1000 net_virtio net_vmxnet3
 
 echo "[diag] NIC0:" > /dev/console
 lspci -vv -s "${NIC0#0000:}" 2>&1 | grep -i 'status:\|capabilities\|interrupt\|kernel' |
