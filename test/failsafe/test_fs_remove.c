@@ -90,6 +90,17 @@ rmv_in_intr_thread(void *arg)
 	__atomic_store_n(&p->done, 1, __ATOMIC_RELEASE);
 }
 
+/* Sub-device 0 back as the preferred TX target; the port stopped. */
+static void
+back_preferred_then_stop(uint16_t port)
+{
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	assert_true(wait_sub_xstat(port, 0, "active", 1));
+	assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	assert_mempool_back();
+}
+
 /*
  * An RMV event on the TX sub-device moves TX to the next one within the
  * callback: the very next burst goes to the other sub-device.
@@ -99,8 +110,7 @@ test_rmv_event_switches_tx(void **state)
 {
 	uint16_t port = port_of("net_failsafe0");
 	struct rmv_probe p = { .port = port };
-	struct rte_eth_stats s1a, s1b;
-	uint64_t removals, deadline;
+	uint64_t removals, deadline, sent;
 
 	(void)state;
 	port_start_both(port);
@@ -120,16 +130,9 @@ test_rmv_event_switches_tx(void **state)
 	assert_int_equal(p.sub1_sent, BURST);
 	assert_true(sub_xstat(port, 0, "removals") > removals);
 	/* And the application's next burst too. */
-	stats_of(p.sub1, &s1a);
-	assert_int_equal(send_fresh(port, 0, BURST), BURST);
-	stats_of(p.sub1, &s1b);
-	assert_int_equal(s1b.opackets - s1a.opackets, BURST);
-	/* And it comes back as the preferred TX target. */
-	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
-	assert_true(wait_sub_xstat(port, 0, "active", 1));
-	assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
-	assert_int_equal(rte_eth_dev_stop(port), 0);
-	assert_mempool_back();
+	assert_int_equal(send_counted(port, 0, p.sub1, &sent), BURST);
+	assert_int_equal(sent, BURST);
+	back_preferred_then_stop(port);
 }
 
 /*
@@ -140,8 +143,7 @@ static void
 test_vfio_request_removes_sub(void **state)
 {
 	uint16_t port = port_of("net_failsafe0");
-	uint64_t removals, deadline, stop_ns, close_ns;
-	struct rte_eth_stats a, b;
+	uint64_t removals, deadline, stop_ns, close_ns, sent;
 
 	(void)state;
 	port_start_both(port);
@@ -165,16 +167,11 @@ test_vfio_request_removes_sub(void **state)
 	assert_true(stop_ns > 0 && stop_ns != UINT64_MAX - 1);
 	assert_true(close_ns >= stop_ns && close_ns != UINT64_MAX - 1);
 	assert_int_equal(xstat(port, "fs_last_remove_remap_ns"), 0);
-	stats_of(port_of("net_null1"), &a);
-	assert_int_equal(send_fresh(port, 0, BURST), BURST);
-	stats_of(port_of("net_null1"), &b);
-	assert_int_equal(b.opackets - a.opackets, BURST);
+	assert_int_equal(send_counted(port, 0, port_of("net_null1"), &sent), BURST);
+	assert_int_equal(sent, BURST);
 	/* A request about a device that is not a sub-device changes nothing. */
 	rte_dev_event_callback_process("net_nosuch0", RTE_DEV_EVENT_REMOVE);
-	assert_true(wait_sub_xstat(port, 0, "active", 1));
-	assert_int_equal(xstat(port, "fs_tx_subdevice"), 0);
-	assert_int_equal(rte_eth_dev_stop(port), 0);
-	assert_mempool_back();
+	back_preferred_then_stop(port);
 }
 
 /*
