@@ -407,6 +407,19 @@ stuck_release_hook(struct fs_sub *sub)
 		usleep(1000);
 }
 
+/* Sub-device 0's next release sticks in the hook, as on a gone PCI device. */
+static void
+arm_stuck_release(struct fs_priv *priv)
+{
+	release_entered = 0;
+	release_go = 0;
+	priv->release_test_hook = stuck_release_hook;
+	/* What a REMOVE uevent of a PCI sub-device sets. */
+	pthread_mutex_lock(&priv->lock);
+	priv->subs[0].pci_gone = true;
+	pthread_mutex_unlock(&priv->lock);
+}
+
 static void
 set_flag(void *arg)
 {
@@ -466,19 +479,10 @@ test_stuck_release_bounded(void **state)
 
 	(void)state;
 	port = fs_create("net_failsafe45", "dev(net_null94),dev(net_null95),hotplug_poll=20");
-	port_setup(port, 1);
-	assert_int_equal(rte_eth_dev_start(port), 0);
-	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
-	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	port_start_both(port);
 	adds = sub_xstat(port, 0, "additions");
 	priv = priv_of(port);
-	release_entered = 0;
-	release_go = 0;
-	priv->release_test_hook = stuck_release_hook;
-	/* What a REMOVE uevent of a PCI sub-device sets. */
-	pthread_mutex_lock(&priv->lock);
-	priv->subs[0].pci_gone = true;
-	pthread_mutex_unlock(&priv->lock);
+	arm_stuck_release(priv);
 	f = open_memstream(&text, &len);
 	assert_non_null(f);
 	rte_log_set_level_pattern("pmd.net.failsafe.uevent", RTE_LOG_INFO);
@@ -560,18 +564,10 @@ test_stuck_release_outlives_close(void **state)
 	rte_delay_us_callback_register(rte_delay_us_block);
 	delay_before = rte_delay_us;
 	port = fs_create("net_failsafe48", args);
-	port_setup(port, 1);
-	assert_int_equal(rte_eth_dev_start(port), 0);
-	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
-	assert_true(wait_sub_xstat(port, 1, "state", SUB_STARTED));
+	port_start_both(port);
 	sub_port = port_of("net_null90");
 	priv = priv_of(port);
-	release_entered = 0;
-	release_go = 0;
-	priv->release_test_hook = stuck_release_hook;
-	pthread_mutex_lock(&priv->lock);
-	priv->subs[0].pci_gone = true;
-	pthread_mutex_unlock(&priv->lock);
+	arm_stuck_release(priv);
 	raise_rmv("net_null90");
 	deadline = now_ms() + WAIT_MS;
 	while (!release_entered && now_ms() < deadline)
