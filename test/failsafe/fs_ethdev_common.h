@@ -30,6 +30,7 @@
 #define SUB_CONFIGURED	2		/* FS_SUB_CONFIGURED */
 #define SUB_PROBING	6		/* FS_SUB_PROBING */
 #define SUB_STARTING	7		/* FS_SUB_STARTING */
+#define SUB_CONFIGURING	8		/* FS_SUB_CONFIGURING */
 #define SUB_EMPTY	0
 
 extern struct rte_mempool *mp;

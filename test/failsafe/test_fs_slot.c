@@ -34,6 +34,9 @@ static const struct edge allowed[] = {
 	{ FS_SUB_PROBING, FS_SUB_PROBED },
 	{ FS_SUB_PROBING, FS_SUB_EMPTY },
 	{ FS_SUB_PROBED, FS_SUB_CONFIGURED },
+	{ FS_SUB_PROBED, FS_SUB_CONFIGURING },
+	{ FS_SUB_CONFIGURING, FS_SUB_CONFIGURED },
+	{ FS_SUB_CONFIGURING, FS_SUB_PROBED },
 	{ FS_SUB_PROBED, FS_SUB_RETIRING },
 	{ FS_SUB_PROBED, FS_SUB_CLOSING },
 	{ FS_SUB_CONFIGURED, FS_SUB_PROBED },
@@ -169,9 +172,13 @@ test_predicates(void **state)
 				 s == FS_SUB_CONFIGURED || s == FS_SUB_STARTED);
 		assert_int_equal(fs_sub_port_open(&sub),
 				 s != FS_SUB_EMPTY && s != FS_SUB_CLOSING &&
-				 s != FS_SUB_PROBING && s != FS_SUB_STARTING);
+				 s != FS_SUB_PROBING && s != FS_SUB_CONFIGURING &&
+				 s != FS_SUB_STARTING);
 		assert_int_equal(fs_sub_leaving(&sub),
 				 s == FS_SUB_RETIRING || s == FS_SUB_CLOSING);
+		assert_int_equal(fs_sub_unlocked_step(&sub),
+				 s == FS_SUB_PROBING || s == FS_SUB_CONFIGURING ||
+				 s == FS_SUB_STARTING);
 	}
 }
 

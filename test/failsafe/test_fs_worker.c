@@ -186,6 +186,7 @@ test_remove_not_behind_slow_add(void **state)
 /* The unlocked step of A's join that the hook holds. */
 enum held_step {
 	HELD_PROBE,	/* the EAL probe */
+	HELD_REPLAY,	/* the port's configuration given to it */
 	HELD_START,	/* the sub-device's start */
 };
 
@@ -196,9 +197,17 @@ hold(struct fs_priv *priv, enum held_step step, bool on)
 
 	if (step == HELD_PROBE)
 		priv->probe_test_hook = fn;
+	else if (step == HELD_REPLAY)
+		priv->replay_test_hook = fn;
 	else
 		priv->start_test_hook = fn;
 }
+
+static const uint64_t held_state[] = {
+	[HELD_PROBE] = SUB_PROBING,
+	[HELD_REPLAY] = SUB_CONFIGURING,
+	[HELD_START] = SUB_STARTING,
+};
 
 static const char *
 fs_args_of(char *buf, size_t len, const char *sub_a, const char *sub_b)
@@ -241,7 +250,7 @@ remove_not_behind_held(enum held_step step, const char *name,
 	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
 	fs_destroy(name);
 	veths_del();
-	assert_int_equal(a_state, step == HELD_PROBE ? SUB_PROBING : SUB_STARTING);
+	assert_int_equal(a_state, held_state[step]);
 	assert_true(rm_ms < SLOW_MS / 3);
 	assert_true(op_ms < SLOW_MS / 3);
 	/* Out of the set: retiring, closing or closed, by how far the alarm got. */
@@ -321,6 +330,23 @@ test_remove_or_close_during_start(void **state)
 	(void)state;
 	remove_or_close_while_held(HELD_START, "net_failsafe77", "net_af_packet84",
 				   "net_af_packet85");
+}
+
+/* A's replay slow (a PCI PMD's configure and queue set-up reset rings). */
+static void
+test_remove_not_behind_slow_replay(void **state)
+{
+	(void)state;
+	remove_not_behind_held(HELD_REPLAY, "net_failsafe80", "net_af_packet90",
+			       "net_af_packet91");
+}
+
+static void
+test_remove_or_close_during_replay(void **state)
+{
+	(void)state;
+	remove_or_close_while_held(HELD_REPLAY, "net_failsafe81", "net_af_packet92",
+				   "net_af_packet93");
 }
 
 /*
@@ -415,12 +441,13 @@ test_remove_not_behind_dev_start(void **state)
 }
 
 /*
- * The application removes A's device (rte_dev_remove) while A starts
- * without the lock: refused (-EBUSY) rather than closed under the start;
- * A is closed once its start ends, and the removal counted.
+ * The application removes A's device (rte_dev_remove) while A is held in
+ * an unlocked step after its probe: refused (-EBUSY) rather than closed
+ * under the step; A is closed once the step ends, and the removal counted.
  */
 static void
-test_app_remove_during_start(void **state)
+app_remove_while_held(enum held_step step, const char *name,
+		      const char *sub_a, const char *sub_b)
 {
 	struct rte_eth_dev_info info;
 	struct fs_priv *priv;
@@ -428,29 +455,44 @@ test_app_remove_during_start(void **state)
 	char args[256];
 	uint16_t port, a;
 
-	(void)state;
-	port = slow_port("net_failsafe79", fs_args_of(args, sizeof(args), "net_af_packet88", "net_af_packet89"), 300);
+	port = slow_port(name, fs_args_of(args, sizeof(args), sub_a, sub_b), 300);
 	priv = priv_of(port);
 	removals = sub_xstat(port, 0, "removals");
-	priv->start_test_hook = slow_add_hook;
+	hold(priv, step, true);
 	deliver(HOTPLUG_ACTION_ADD, "fswa0");
 	assert_true(wait_hook_entered());
-	a = port_of("net_af_packet88");
+	a = port_of(sub_a);
 	assert_true(a < RTE_MAX_ETHPORTS);
 	assert_int_equal(rte_eth_dev_info_get(a, &info), 0);
 	assert_int_equal(rte_dev_remove(info.device), -EBUSY);
 	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
-	priv->start_test_hook = NULL;
+	hold(priv, step, false);
 	assert_true(wait_sub_xstat(port, 0, "state", SUB_EMPTY));
 	assert_true(sub_xstat(port, 0, "removals") == removals + 1);
-	assert_true(port_of("net_af_packet88") == RTE_MAX_ETHPORTS);
-	fs_destroy("net_failsafe79");
+	assert_true(port_of(sub_a) == RTE_MAX_ETHPORTS);
+	fs_destroy(name);
 	veths_del();
 }
 
-/* A's REMOVE, then A's ADD held in its start by the hook. */
 static void
-readd_held_in_start(uint16_t port, unsigned int sleep_ms)
+test_app_remove_during_start(void **state)
+{
+	(void)state;
+	app_remove_while_held(HELD_START, "net_failsafe79", "net_af_packet88",
+			      "net_af_packet89");
+}
+
+static void
+test_app_remove_during_replay(void **state)
+{
+	(void)state;
+	app_remove_while_held(HELD_REPLAY, "net_failsafe82", "net_af_packet94",
+			      "net_af_packet95");
+}
+
+/* A's REMOVE, then A's ADD held in the step by the hook. */
+static void
+readd_held(uint16_t port, enum held_step step, unsigned int sleep_ms)
 {
 	deliver(HOTPLUG_ACTION_REMOVE, "fswa0");
 	assert_true(wait_sub_xstat(port, 0, "state", SUB_EMPTY));
@@ -458,26 +500,28 @@ readd_held_in_start(uint16_t port, unsigned int sleep_ms)
 	hook.sleep_ms = sleep_ms;
 	deliver(HOTPLUG_ACTION_ADD, "fswa0");
 	assert_true(wait_hook_entered());
-	assert_int_equal(sub_xstat(port, 0, "state"), SUB_STARTING);
+	assert_int_equal(sub_xstat(port, 0, "state"), held_state[step]);
 }
 
 /*
- * What the application changes while A starts without the lock is not
- * lost: the op skips A, and A is given the port's configuration again
- * once started; a port stopped meanwhile leaves A stopped.
+ * What the application changes while A is held in its replay or its
+ * start is not lost: A ends with the port's promiscuous mode and MTU
+ * (an op waits for a replay, which reads them; a start is redone after
+ * one); a port stopped meanwhile leaves A stopped, and the next
+ * dev_start starts it.
  */
 static void
-test_port_changes_during_start(void **state)
+port_changes_while_held(enum held_step step, const char *name,
+			const char *sub_a, const char *sub_b)
 {
 	struct fs_priv *priv;
-	uint16_t port, a;
+	uint16_t port, a, mtu;
 	char args[256];
 	int promisc;
 
-	(void)state;
-	port = slow_port("net_failsafe76", fs_args_of(args, sizeof(args), "net_af_packet82", "net_af_packet83"), 300);
+	port = slow_port(name, fs_args_of(args, sizeof(args), sub_a, sub_b), 300);
 	priv = priv_of(port);
-	priv->start_test_hook = slow_add_hook;
+	hold(priv, step, true);
 	deliver(HOTPLUG_ACTION_ADD, "fswa0");
 	assert_true(wait_hook_entered());
 	promisc = rte_eth_promiscuous_get(port);
@@ -486,25 +530,44 @@ test_port_changes_during_start(void **state)
 		assert_int_equal(rte_eth_promiscuous_disable(port), 0);
 	else
 		assert_int_equal(rte_eth_promiscuous_enable(port), 0);
+	assert_int_equal(rte_eth_dev_set_mtu(port, 1400), 0);
 	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
 	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
-	a = port_of("net_af_packet82");
+	a = port_of(sub_a);
 	assert_true(a < RTE_MAX_ETHPORTS);
 	assert_int_equal(rte_eth_promiscuous_get(a), !promisc);
+	assert_int_equal(rte_eth_dev_get_mtu(a, &mtu), 0);
+	assert_int_equal(mtu, 1400);
 
-	/* Stopped while A starts: A ends configured and stopped. */
-	readd_held_in_start(port, 300);
+	/* Stopped while A is held: A ends configured and stopped. */
+	readd_held(port, step, 300);
 	assert_int_equal(rte_eth_dev_stop(port), 0);
 	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
 	assert_int_equal(sub_xstat(port, 0, "state"), SUB_CONFIGURED);
-	a = port_of("net_af_packet82");
+	a = port_of(sub_a);
 	assert_true(a < RTE_MAX_ETHPORTS);
 	assert_int_equal(rte_eth_devices[a].data->dev_started, 0);
-	priv->start_test_hook = NULL;
+	hold(priv, step, false);
 	assert_int_equal(rte_eth_dev_start(port), 0);
 	assert_int_equal(sub_xstat(port, 0, "state"), SUB_STARTED);
-	fs_destroy("net_failsafe76");
+	fs_destroy(name);
 	veths_del();
+}
+
+static void
+test_port_changes_during_start(void **state)
+{
+	(void)state;
+	port_changes_while_held(HELD_START, "net_failsafe76", "net_af_packet82",
+				"net_af_packet83");
+}
+
+static void
+test_port_changes_during_replay(void **state)
+{
+	(void)state;
+	port_changes_while_held(HELD_REPLAY, "net_failsafe83", "net_af_packet96",
+				"net_af_packet97");
 }
 
 int
@@ -520,6 +583,10 @@ main(void)
 		cmocka_unit_test(test_remove_or_close_during_start),
 		cmocka_unit_test(test_remove_not_behind_dev_start),
 		cmocka_unit_test(test_app_remove_during_start),
+		cmocka_unit_test(test_remove_not_behind_slow_replay),
+		cmocka_unit_test(test_remove_or_close_during_replay),
+		cmocka_unit_test(test_app_remove_during_replay),
+		cmocka_unit_test(test_port_changes_during_replay),
 	};
 
 	if (getenv("FS_TEST_FILTER") != NULL)

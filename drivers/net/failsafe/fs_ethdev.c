@@ -166,7 +166,7 @@ fs_dev_configure(struct rte_eth_dev *dev)
 		priv->cfg.configured = false;
 		priv->nb_rxq = priv->nb_txq = 0;
 	}
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 	if (tried > 0 && ok == 0) {
 		FS_PORT_LOG(ERR, priv, "no sub-device accepts this configuration");
 		return -EINVAL;
@@ -215,7 +215,7 @@ fs_dev_start(struct rte_eth_dev *dev)
 	fs_link_refresh(priv);
 	priv->next_poll_ns = fs_time_ns() + priv->args.hotplug_poll_ms * 1000000ULL;
 	fs_deferred_run(priv, NULL);
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 	if (nb_started == 0)
 		FS_PORT_LOG(WARNING, priv, "started with no healthy sub-device; traffic flows when one joins");
 	fs_lsc_emit_pending(priv);
@@ -243,7 +243,7 @@ fs_dev_stop(struct rte_eth_dev *dev)
 	for (i = 0; i < priv->nb_txq; i++)
 		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
 	fs_link_refresh(priv);
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 	fs_lsc_emit_pending(priv);
 	return 0;
 }
@@ -294,6 +294,7 @@ fs_dev_close(struct rte_eth_dev *dev)
 	/* A release that ended meanwhile kicked the alarm: no run after this. */
 	fs_alarm_cancel(priv);
 	pthread_mutex_destroy(&priv->lock);
+	pthread_mutex_destroy(&priv->cfg_lock);
 	/* No alarm runs any more: nobody else touches the commands. */
 	fs_subs_exec_stop(priv);
 	if (priv->sigbus_on)

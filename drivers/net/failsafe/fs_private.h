@@ -83,10 +83,11 @@ struct fs_sub {
 	uint8_t unplugged;	/* FS_UNPLUG_*: removed by someone else */
 	struct fs_unplug *unplug;	/* its bus driver's stand-in (fs_unplug.c) */
 	bool probed_rcu_expedited;	/* its last probe had kernel RCU expedited */
-	bool removed_unlocked;	/* a removal came while PROBING or STARTING */
+	bool removed_unlocked;	/* a removal came during an unlocked step */
 	/*
-	 * Started since its probe: it has counters, which a start without
-	 * the lock would hide from the port's stats (STARTING is not read).
+	 * Started since its probe: it has counters, which a replay or a
+	 * start without the lock would hide from the port's stats
+	 * (CONFIGURING and STARTING are not read).
 	 */
 	bool has_run;
 	/*
@@ -267,6 +268,13 @@ struct fs_priv {
 	struct rte_eth_dev *dev;
 	uint16_t port_id;
 	pthread_mutex_t lock;
+	/*
+	 * Taken before lock by the ops that change the configuration a
+	 * joining sub-device is given (fs_config_lock), and alone by a
+	 * replay (fs_replay.c): it reads that configuration while a
+	 * removal, a publish or a counter read still gets the port lock.
+	 */
+	pthread_mutex_t cfg_lock;
 	struct fs_args args;
 	struct rte_eth_dev_owner owner;
 	struct fs_sub subs[FS_MAX_SUBDEVS];
@@ -303,6 +311,7 @@ struct fs_priv {
 	/* Test only: runs in an ADD's unlocked step, where a bind would. */
 	void (*add_test_hook)(struct fs_sub *sub);
 	void (*probe_test_hook)(struct fs_sub *sub);	/* before the EAL probe */
+	void (*replay_test_hook)(struct fs_sub *sub);	/* before its replay */
 	void (*start_test_hook)(struct fs_sub *sub);	/* before its unlocked start */
 	/* Test only: runs first in a sub-device's release, as its driver would. */
 	void (*release_test_hook)(struct fs_sub *sub);
@@ -350,14 +359,23 @@ fs_priv(const struct rte_eth_dev *dev)
 }
 
 /*
- * The port lock, for an op that changes the configuration a sub-device
- * is given when it joins (fs_replay.c) or whether the port is started.
+ * Both locks, for an op that changes the configuration a sub-device is
+ * given when it joins (fs_replay.c) or whether the port is started:
+ * the configuration is written under both, so either lock reads it.
  */
 static inline void
 fs_config_lock(struct fs_priv *priv)
 {
+	pthread_mutex_lock(&priv->cfg_lock);
 	pthread_mutex_lock(&priv->lock);
 	priv->cfg_gen++;
+}
+
+static inline void
+fs_config_unlock(struct fs_priv *priv)
+{
+	pthread_mutex_unlock(&priv->lock);
+	pthread_mutex_unlock(&priv->cfg_lock);
 }
 
 static inline struct fs_queue *
@@ -424,7 +442,7 @@ void fs_sub_up_watch_begin(struct fs_sub *sub, struct hotplug_up_watch *w);
 void fs_sub_up_watch_end(struct fs_sub *sub, struct hotplug_up_watch *w);
 /*
  * Probe, replay, start: the port lock held once by the caller and
- * dropped around the probe and the start (PROBING, STARTING).
+ * dropped around each (PROBING, CONFIGURING, STARTING).
  */
 int fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
 		      uint64_t rx_ns);

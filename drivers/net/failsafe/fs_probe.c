@@ -79,9 +79,12 @@ fs_priv_init(struct fs_priv *priv, struct rte_eth_dev *dev, const char *name,
 	ret = fs_lock_init(&priv->lock);
 	if (ret < 0)
 		return ret;
+	ret = fs_lock_init(&priv->cfg_lock);
+	if (ret < 0)
+		goto unlock_init;
 	if (rte_eth_dev_owner_new(&priv->owner.id) != 0) {
 		ret = -EBUSY;
-		goto unlock_init;
+		goto cfg_unlock_init;
 	}
 	snprintf(priv->owner.name, sizeof(priv->owner.name), "%s", name);
 	ret = fs_switch_init(priv, 2 * FS_MAX_QUEUES);
@@ -89,6 +92,8 @@ fs_priv_init(struct fs_priv *priv, struct rte_eth_dev *dev, const char *name,
 		return 0;
 	/* Close never runs for a port that failed here: undo what we took. */
 	rte_eth_dev_owner_delete(priv->owner.id);
+cfg_unlock_init:
+	pthread_mutex_destroy(&priv->cfg_lock);
 unlock_init:
 	pthread_mutex_destroy(&priv->lock);
 	return ret;

@@ -145,7 +145,7 @@ fs_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		q->mp = mp;
 		ret = fs_queue_setup(dev, q);
 	}
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 	return ret;
 }
 
@@ -163,7 +163,7 @@ fs_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		q->txconf = *conf;
 		ret = fs_queue_setup(dev, q);
 	}
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 	return ret;
 }
 
@@ -176,7 +176,7 @@ fs_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	fs_queue_free(priv, priv->rxq[qid]);
 	priv->rxq[qid] = NULL;
 	dev->data->rx_queues[qid] = NULL;
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 }
 
 void
@@ -188,7 +188,7 @@ fs_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	fs_queue_free(priv, priv->txq[qid]);
 	priv->txq[qid] = NULL;
 	dev->data->tx_queues[qid] = NULL;
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 }
 
 int

@@ -4,10 +4,11 @@
 
 /*
  * Replay: give a sub-device that joins late the port's live configuration.
- * The source of truth is fs_config, which every op writes under the port
- * lock (ethdev's port data is written after the op returned, so an ADD
- * replayed in between would read the old value), plus the rest of the
- * application's dev_conf.  Each setting is given by the function the
+ * The source of truth is fs_config, which every op writes under both
+ * port locks (ethdev's port data is written after the op returned, so an
+ * ADD replayed in between would read the old value), plus the rest of
+ * the application's dev_conf.  A join replays under cfg_lock alone
+ * (fs_sub_configure_unlocked), other callers under the port lock.  Each setting is given by the function the
  * port's op uses too (fs_settings.c, fs_rss.c, fs_queue.c), so a
  * sub-device is refused here for what the op would refuse while it is
  * present.  Any step that fails refuses the sub-device with the reason;

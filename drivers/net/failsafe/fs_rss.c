@@ -176,7 +176,7 @@ fs_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 		memcpy(cfg->rss_key, old_key, sizeof(old_key));
 		fs_settings_undo(priv, &fs_setting_rss, NULL, failed);
 	}
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 	return ret;
 }
 
@@ -305,7 +305,7 @@ fs_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *reta,
 		memcpy(cfg->reta, old, sizeof(old));
 		fs_settings_undo(priv, &fs_setting_reta, NULL, failed);
 	}
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 	return ret;
 }
 

@@ -224,7 +224,7 @@ fs_mode_set(struct rte_eth_dev *dev, const struct fs_setting *s, bool on,
 		*record = old;
 		fs_settings_undo(priv, s, NULL, failed);
 	}
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 	return ret;
 }
 
@@ -340,7 +340,7 @@ fs_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
 
 	fs_config_lock(priv);
 	ret = fs_mac_slot_set(priv, &fs_setting_mac, 0, addr);
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 	return ret;
 }
 
@@ -357,7 +357,7 @@ fs_mac_addr_add(struct rte_eth_dev *dev, struct rte_ether_addr *addr,
 		return -EINVAL;
 	fs_config_lock(priv);
 	ret = fs_mac_slot_set(priv, &fs_setting_mac_slot, index, addr);
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 	return ret;
 }
 
@@ -372,7 +372,7 @@ fs_mac_addr_remove(struct rte_eth_dev *dev, uint32_t index)
 	fs_config_lock(priv);
 	/* Removing never fails: ethdev forgets the address now. */
 	fs_mac_slot_set(priv, &fs_setting_mac_slot, index, &none);
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 }
 
 int
@@ -451,7 +451,7 @@ fs_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 		priv->cfg.mtu = old;
 		fs_settings_undo(priv, &fs_setting_mtu, NULL, failed);
 	}
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 	return ret;
 }
 
@@ -506,7 +506,7 @@ fs_vlan_filter_set(struct rte_eth_dev *dev, uint16_t vid, int on)
 		fs_vlan_record(&priv->cfg, vid, old);
 		fs_settings_undo(priv, &fs_setting_vlan_filter, &vid, failed);
 	}
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 	return ret;
 }
 
@@ -569,7 +569,7 @@ fs_vlan_offload_set(struct rte_eth_dev *dev, int changed)
 		cfg->vlan_offload_mask = old_mask;
 		fs_settings_undo(priv, &fs_setting_vlan_offload, NULL, failed);
 	}
-	pthread_mutex_unlock(&priv->lock);
+	fs_config_unlock(priv);
 	return ret;
 }
 

@@ -17,8 +17,10 @@
 static const unsigned int fs_next[FS_SUB_STATE_MAX] = {
 	[FS_SUB_EMPTY] = FS_TO(FS_SUB_PROBING),
 	[FS_SUB_PROBING] = FS_TO(FS_SUB_PROBED) | FS_TO(FS_SUB_EMPTY),
-	[FS_SUB_PROBED] = FS_TO(FS_SUB_CONFIGURED) | FS_TO(FS_SUB_RETIRING) |
-		FS_TO(FS_SUB_CLOSING),
+	[FS_SUB_PROBED] = FS_TO(FS_SUB_CONFIGURED) | FS_TO(FS_SUB_CONFIGURING) |
+		FS_TO(FS_SUB_RETIRING) | FS_TO(FS_SUB_CLOSING),
+	/* back to PROBED: its replay failed, or the port lost its configuration */
+	[FS_SUB_CONFIGURING] = FS_TO(FS_SUB_CONFIGURED) | FS_TO(FS_SUB_PROBED),
 	/* back to PROBED: a new port configuration is replayed */
 	[FS_SUB_CONFIGURED] = FS_TO(FS_SUB_PROBED) | FS_TO(FS_SUB_STARTED) |
 		FS_TO(FS_SUB_STARTING) | FS_TO(FS_SUB_RETIRING) |
@@ -41,6 +43,7 @@ static const char * const fs_state_names[FS_SUB_STATE_MAX] = {
 	[FS_SUB_CLOSING] = "closing",
 	[FS_SUB_PROBING] = "probing",
 	[FS_SUB_STARTING] = "starting",
+	[FS_SUB_CONFIGURING] = "configuring",
 };
 
 const char *
@@ -122,5 +125,6 @@ fs_sub_unlocked_step(const struct fs_sub *sub)
 {
 	enum fs_sub_state s = fs_sub_state(sub);
 
-	return s == FS_SUB_PROBING || s == FS_SUB_STARTING;
+	return s == FS_SUB_PROBING || s == FS_SUB_CONFIGURING ||
+		s == FS_SUB_STARTING;
 }

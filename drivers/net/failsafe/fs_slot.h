@@ -12,23 +12,26 @@ struct fs_sub;
 /*
  * Life of a sub-device slot, one state at a time:
  *
- *   EMPTY -> PROBING -> PROBED <-> CONFIGURED <-> STARTED
- *     ^         |          |          |   ^         ^  |
- *     +---------+          |          v   |         |  |
- *    (failed)              |        STARTING -------+  |
- *                          +------> RETIRING <---------+  (out of the active set)
- *                          |           |
- *                          +------> CLOSING -> EMPTY   (stopped, closed, detached)
+ *   EMPTY -> PROBING -> PROBED <---------> CONFIGURED <-> STARTED
+ *     ^         |        |   ^              ^   |  ^        ^
+ *     |         |        v   |              |   v  |        |
+ *     +---------+      CONFIGURING ---------+  STARTING ----+
+ *      (failed)
  *
- * PROBED, CONFIGURED and STARTED may also go to CLOSING at once (a failed
- * join, the port's close).  PROBING and STARTING: its EAL probe, or its
- * start, runs without the port lock (in the ADD worker, or dev_start);
- * nobody else acts on the slot meanwhile (a removal is only noted), and
- * that thread settles it (STARTING goes back to CONFIGURED when the
- * start failed or the port changed under it).  Only the control side,
- * under the port lock, moves a slot, and only through fs_sub_set_state();
- * the uevent filter reads the state without the lock, the datapath
- * never: it sees the published active set only.  The values are the
+ *   PROBED, CONFIGURED, STARTED -> RETIRING -> CLOSING -> EMPTY
+ *                          (out of the active set) (stopped, closed, detached)
+ *
+ * PROBED, CONFIGURED and STARTED may also go to CLOSING at once (a
+ * failed join, the port's close).  PROBING, CONFIGURING and STARTING:
+ * its EAL probe, its replay or its start runs without the port lock (in
+ * the ADD worker, or dev_start); nobody else acts on the slot meanwhile
+ * (a removal is only noted), and that thread settles it (CONFIGURING
+ * goes back to PROBED when the replay failed, STARTING to CONFIGURED
+ * when the start failed or the port changed under it).  Only the
+ * control side, under the port lock, moves a slot, and only through
+ * fs_sub_set_state(); the uevent filter reads the state without the
+ * lock, the datapath never: it sees the published active set only.  The
+ * values are the
  * "state" xstat.
  */
 enum fs_sub_state {
@@ -40,6 +43,7 @@ enum fs_sub_state {
 	FS_SUB_CLOSING,		/* being stopped and closed, maybe unlocked */
 	FS_SUB_PROBING,		/* being probed, maybe unlocked (appended: xstat values) */
 	FS_SUB_STARTING,	/* its port starting, unlocked */
+	FS_SUB_CONFIGURING,	/* being given the port's configuration, unlocked */
 	FS_SUB_STATE_MAX
 };
 
@@ -64,7 +68,7 @@ bool fs_sub_configured(const struct fs_sub *sub);
 bool fs_sub_port_open(const struct fs_sub *sub);
 /* On its way out (RETIRING, CLOSING): nothing new starts on it. */
 bool fs_sub_leaving(const struct fs_sub *sub);
-/* In a step another thread runs without the lock (PROBING, STARTING). */
+/* In a step another thread runs without the lock (PROBING, CONFIGURING, STARTING). */
 bool fs_sub_unlocked_step(const struct fs_sub *sub);
 
 #endif /* FS_SLOT_H */

@@ -334,7 +334,23 @@ fs_sub_probe(struct fs_sub *sub, bool unlocked)
 	return fs_sub_probe_end(sub, &p);
 }
 
-/* PROBED -> CONFIGURED, when the port itself is configured. */
+/* The port's configuration, as recorded in fs_config, given to it. */
+static int
+fs_sub_replay(struct fs_sub *sub)
+{
+	int ret;
+
+	if (sub->priv->replay_test_hook != NULL)
+		sub->priv->replay_test_hook(sub);
+	ret = fs_replay_config(sub);
+	if (ret == 0)
+		ret = fs_replay_queues(sub);
+	if (ret == 0)
+		ret = fs_replay_filters(sub);
+	return ret;
+}
+
+/* Locked: PROBED -> CONFIGURED, when the port itself is configured. */
 int
 fs_sub_configure(struct fs_sub *sub)
 {
@@ -342,14 +358,48 @@ fs_sub_configure(struct fs_sub *sub)
 
 	if (sub->state != FS_SUB_PROBED || !sub->priv->cfg.configured)
 		return 0;
-	ret = fs_replay_config(sub);
-	if (ret == 0)
-		ret = fs_replay_queues(sub);
-	if (ret == 0)
-		ret = fs_replay_filters(sub);
+	ret = fs_sub_replay(sub);
 	if (ret < 0)
 		return ret;
 	return fs_sub_set_state(sub, FS_SUB_CONFIGURED, "configuration replayed");
+}
+
+/*
+ * PROBED -> CONFIGURING -> CONFIGURED (or back to PROBED), without the
+ * port lock, held once by the caller (the ADD worker, dev_start).  A
+ * PMD's configure and queue set-up can reset a device and allocate its
+ * rings; a removal and the application's other ops must not wait for
+ * them.  The replay reads fs_config, the queues and dev_conf under
+ * cfg_lock, which every op that writes them takes first: those ops wait
+ * for it, the rest do not.
+ */
+static int
+fs_sub_configure_unlocked(struct fs_sub *sub)
+{
+	struct fs_priv *priv = sub->priv;
+	bool configured;
+	int ret = 0;
+
+	if (sub->state != FS_SUB_PROBED || !priv->cfg.configured)
+		return 0;
+	if (priv->closing)
+		return -ESHUTDOWN;	/* its close waits for this thread */
+	sub->removed_unlocked = false;
+	fs_sub_set_state(sub, FS_SUB_CONFIGURING, "configuring");
+	pthread_mutex_unlock(&priv->lock);
+	pthread_mutex_lock(&priv->cfg_lock);
+	/* A reconfigure that no sub-device took drops the configuration. */
+	configured = priv->cfg.configured;
+	if (configured)
+		ret = fs_sub_replay(sub);
+	pthread_mutex_lock(&priv->lock);
+	pthread_mutex_unlock(&priv->cfg_lock);
+	fs_sub_set_state(sub, ret == 0 && configured ? FS_SUB_CONFIGURED :
+			 FS_SUB_PROBED, ret < 0 ? "replay failed" :
+			 "configuration replayed");
+	if (fs_sub_settle_unlocked(sub, "replay") < 0)
+		return -ENODEV;
+	return ret;
 }
 
 /* Locked: CONFIGURED -> STARTED. */
@@ -588,8 +638,10 @@ fs_sub_join_timed(struct fs_sub *sub, struct fs_hotplug_times *t,
 	ret = fs_sub_probe(sub, true);
 	if (t != NULL)
 		t->last_add_probe_ns = fs_time_ns() - rx_ns;
+	/* As for the start: one that ran has counters to keep readable. */
 	if (ret == 0)
-		ret = fs_sub_configure(sub);
+		ret = sub->has_run ? fs_sub_configure(sub) :
+			fs_sub_configure_unlocked(sub);
 	if (t != NULL)
 		t->last_add_configure_ns = fs_time_ns() - rx_ns;
 	if (ret == 0)

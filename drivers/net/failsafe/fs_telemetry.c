@@ -55,7 +55,9 @@ fs_tel_sub(const struct fs_sub *sub)
 	rte_tel_data_add_dict_int(s, "active",
 				  fs_switch_in_set(sub->priv, sub));
 	rte_tel_data_add_dict_int(s, "port_id",
-				  fs_sub_port_open(sub) || fs_sub_state(sub) == FS_SUB_STARTING ?
+				  fs_sub_port_open(sub) ||
+				  (fs_sub_unlocked_step(sub) &&
+				   fs_sub_state(sub) != FS_SUB_PROBING) ?
 				  sub->port_id : -1);
 #define FS_TEL_SUB(field) rte_tel_data_add_dict_uint(s, #field, sub->field);
 	FS_SUB_COUNTERS(FS_TEL_SUB)

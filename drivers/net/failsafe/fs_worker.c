@@ -223,7 +223,7 @@ fs_worker_queue_join(struct fs_priv *priv)
  * cancelled (nothing queues for the port any more): drop its items and
  * wait for the one running, which sees closing at its next lock and
  * stops; the wait is one item's unlocked step at most, a bind
- * (FS_BIND_TIMEOUT_MS), a probe or a start.  From the worker itself (an LSC
+ * (FS_BIND_TIMEOUT_MS), a probe, a replay or a start.  From the worker itself (an LSC
  * callback closing the port) nothing runs but the caller.
  */
 void
