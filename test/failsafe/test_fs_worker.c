@@ -187,6 +187,7 @@ test_remove_not_behind_slow_add(void **state)
 enum held_step {
 	HELD_PROBE,	/* the EAL probe */
 	HELD_REPLAY,	/* the port's configuration given to it */
+	HELD_REPLAYED,	/* after that, before it is settled */
 	HELD_START,	/* the sub-device's start */
 };
 
@@ -199,6 +200,8 @@ hold(struct fs_priv *priv, enum held_step step, bool on)
 		priv->probe_test_hook = fn;
 	else if (step == HELD_REPLAY)
 		priv->replay_test_hook = fn;
+	else if (step == HELD_REPLAYED)
+		priv->replayed_test_hook = fn;
 	else
 		priv->start_test_hook = fn;
 }
@@ -206,6 +209,7 @@ hold(struct fs_priv *priv, enum held_step step, bool on)
 static const uint64_t held_state[] = {
 	[HELD_PROBE] = SUB_PROBING,
 	[HELD_REPLAY] = SUB_CONFIGURING,
+	[HELD_REPLAYED] = SUB_CONFIGURING,
 	[HELD_START] = SUB_STARTING,
 };
 
@@ -570,6 +574,15 @@ test_port_changes_during_replay(void **state)
 				"net_af_packet97");
 }
 
+/* Between the replay and its settling, the ops skip A and do not wait. */
+static void
+test_port_changes_after_replay(void **state)
+{
+	(void)state;
+	port_changes_while_held(HELD_REPLAYED, "net_failsafe84", "net_af_packet98",
+				"net_af_packet99");
+}
+
 int
 main(void)
 {
@@ -587,6 +600,7 @@ main(void)
 		cmocka_unit_test(test_remove_or_close_during_replay),
 		cmocka_unit_test(test_app_remove_during_replay),
 		cmocka_unit_test(test_port_changes_during_replay),
+		cmocka_unit_test(test_port_changes_after_replay),
 	};
 
 	if (getenv("FS_TEST_FILTER") != NULL)

@@ -206,6 +206,12 @@ fs_dev_start(struct rte_eth_dev *dev)
 		dev->data->rx_queue_state[i] = fs_queue_start_state(priv->rxq[i]);
 	for (i = 0; i < priv->nb_txq; i++)
 		dev->data->tx_queue_state[i] = fs_queue_start_state(priv->txq[i]);
+	/*
+	 * The joins take cfg_lock for each replay, as the worker's do: held
+	 * across them, it would keep the worker's replay and other ops
+	 * waiting for a probe or a start.
+	 */
+	pthread_mutex_unlock(&priv->cfg_lock);
 	FS_FOREACH_SUB(priv, sub) {
 		if (!fs_sub_leaving(sub) && fs_sub_join(sub) == 0 &&
 		    sub->state == FS_SUB_STARTED)
@@ -215,7 +221,7 @@ fs_dev_start(struct rte_eth_dev *dev)
 	fs_link_refresh(priv);
 	priv->next_poll_ns = fs_time_ns() + priv->args.hotplug_poll_ms * 1000000ULL;
 	fs_deferred_run(priv, NULL);
-	fs_config_unlock(priv);
+	pthread_mutex_unlock(&priv->lock);
 	if (nb_started == 0)
 		FS_PORT_LOG(WARNING, priv, "started with no healthy sub-device; traffic flows when one joins");
 	fs_lsc_emit_pending(priv);

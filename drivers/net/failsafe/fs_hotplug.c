@@ -319,8 +319,8 @@ fs_hotplug_add_claim(struct fs_priv *priv, const struct hotplug_event *ev,
 	sub->poll_hold_ns = 0;	/* its ADD came: the poll may take it again */
 	if (fs_sub_leaving(sub) || fs_sub_unlocked_step(sub)) {
 		/*
-		 * Its predecessor is still leaving, or dev_start is probing or
-		 * starting it: come back once that is over.
+		 * Its predecessor is still leaving, or dev_start is probing,
+		 * replaying or starting it: come back once that is over.
 		 */
 		sub->pending_ev = *ev;
 		sub->add_pending = true;

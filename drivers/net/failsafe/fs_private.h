@@ -312,6 +312,7 @@ struct fs_priv {
 	void (*add_test_hook)(struct fs_sub *sub);
 	void (*probe_test_hook)(struct fs_sub *sub);	/* before the EAL probe */
 	void (*replay_test_hook)(struct fs_sub *sub);	/* before its replay */
+	void (*replayed_test_hook)(struct fs_sub *sub);	/* after, both locks free */
 	void (*start_test_hook)(struct fs_sub *sub);	/* before its unlocked start */
 	/* Test only: runs first in a sub-device's release, as its driver would. */
 	void (*release_test_hook)(struct fs_sub *sub);

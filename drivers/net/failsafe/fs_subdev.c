@@ -4,7 +4,7 @@
 
 /*
  * Floor 1 (sub-device lifecycle): EMPTY -> PROBING -> PROBED ->
- * CONFIGURED -> STARTING -> STARTED and back.  fs_sub_teardown() is the
+ * CONFIGURING -> CONFIGURED -> STARTING -> STARTED and back.  fs_sub_teardown() is the
  * only place that stops, closes and detaches a sub-device, so no port is
  * ever released twice.
  */
@@ -254,7 +254,7 @@ fs_sub_probe_error(struct fs_sub *sub, const struct fs_probe *p)
 }
 
 /*
- * Locked, after a step run without the lock (its probe, its start): a
+ * Locked, after a step run without the lock (probe, replay, start): a
  * removal that came meanwhile, or the port's close, closes it again.
  */
 static int
@@ -365,19 +365,48 @@ fs_sub_configure(struct fs_sub *sub)
 }
 
 /*
+ * Locked, after the replay without it: CONFIGURING -> CONFIGURED, or
+ * back to PROBED.  An op that ran between the replay and here skipped
+ * this sub-device: replayed again, under the lock.
+ */
+static int
+fs_sub_configure_end(struct fs_sub *sub, bool configured, uint32_t cfg_gen,
+		     int ret)
+{
+	struct fs_priv *priv = sub->priv;
+
+	if (ret < 0)
+		fs_sub_set_state(sub, FS_SUB_PROBED, "replay failed");
+	else if (!configured)
+		fs_sub_set_state(sub, FS_SUB_PROBED, "the port lost its configuration");
+	else
+		fs_sub_set_state(sub, FS_SUB_CONFIGURED, "configuration replayed");
+	if (fs_sub_settle_unlocked(sub, "replay") < 0)
+		return -ENODEV;
+	if (ret < 0 || priv->cfg_gen == cfg_gen)
+		return ret;
+	FS_PORT_LOG(DEBUG, priv, "sub-device %u: the port changed after its replay: replayed again",
+		    sub->idx);
+	fs_sub_set_state(sub, FS_SUB_PROBED, "port changed after its replay");
+	return fs_sub_configure(sub);
+}
+
+/*
  * PROBED -> CONFIGURING -> CONFIGURED (or back to PROBED), without the
  * port lock, held once by the caller (the ADD worker, dev_start).  A
  * PMD's configure and queue set-up can reset a device and allocate its
  * rings; a removal and the application's other ops must not wait for
- * them.  The replay reads fs_config, the queues and dev_conf under
- * cfg_lock, which every op that writes them takes first: those ops wait
- * for it, the rest do not.
+ * them.  The replay reads fs_config and the queues under cfg_lock,
+ * which every op that writes them takes first: those ops wait for it,
+ * the rest do not.  cfg_lock is let go before the port lock is taken
+ * again, so no thread of ours waits for the port lock holding it.
  */
 static int
 fs_sub_configure_unlocked(struct fs_sub *sub)
 {
 	struct fs_priv *priv = sub->priv;
 	bool configured;
+	uint32_t cfg_gen;
 	int ret = 0;
 
 	if (sub->state != FS_SUB_PROBED || !priv->cfg.configured)
@@ -388,18 +417,16 @@ fs_sub_configure_unlocked(struct fs_sub *sub)
 	fs_sub_set_state(sub, FS_SUB_CONFIGURING, "configuring");
 	pthread_mutex_unlock(&priv->lock);
 	pthread_mutex_lock(&priv->cfg_lock);
+	cfg_gen = priv->cfg_gen;
 	/* A reconfigure that no sub-device took drops the configuration. */
 	configured = priv->cfg.configured;
 	if (configured)
 		ret = fs_sub_replay(sub);
-	pthread_mutex_lock(&priv->lock);
 	pthread_mutex_unlock(&priv->cfg_lock);
-	fs_sub_set_state(sub, ret == 0 && configured ? FS_SUB_CONFIGURED :
-			 FS_SUB_PROBED, ret < 0 ? "replay failed" :
-			 "configuration replayed");
-	if (fs_sub_settle_unlocked(sub, "replay") < 0)
-		return -ENODEV;
-	return ret;
+	if (priv->replayed_test_hook != NULL)
+		priv->replayed_test_hook(sub);
+	pthread_mutex_lock(&priv->lock);
+	return fs_sub_configure_end(sub, configured, cfg_gen, ret);
 }
 
 /* Locked: CONFIGURED -> STARTED. */

@@ -62,7 +62,9 @@ fs_tel_sub(const struct fs_sub *sub)
 #define FS_TEL_SUB(field) rte_tel_data_add_dict_uint(s, #field, sub->field);
 	FS_SUB_COUNTERS(FS_TEL_SUB)
 #undef FS_TEL_SUB
-	rte_tel_data_add_dict_string(s, "last_error", sub->last_error);
+	/* The thread in an unlocked step may be writing it. */
+	rte_tel_data_add_dict_string(s, "last_error", fs_sub_unlocked_step(sub) ?
+				     "" : sub->last_error);
 	return s;
 }
 

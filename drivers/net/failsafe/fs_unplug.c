@@ -118,11 +118,15 @@ fs_unplug_yield(struct fs_sub *sub)
 	if (priv->closing || sub->state == FS_SUB_CLOSING)
 		return fs_sub_fail(sub, -EBUSY, "removal of %s refused: its fail-safe port is closing it",
 				   sub->dev_name);
-	/* Another thread is inside its probe or start, without the lock. */
+	/*
+	 * Another thread is inside its probe, replay or start, without the
+	 * lock, and owns its last_error meanwhile: logged only.
+	 */
 	if (fs_sub_unlocked_step(sub)) {
 		sub->removed_unlocked = true;
-		return fs_sub_fail(sub, -EBUSY, "removal of %s refused: it is %s; it is closed once that ends",
-				   sub->dev_name, fs_sub_state_name(sub->state));
+		FS_PORT_LOG(ERR, priv, "sub-device %u: removal of %s refused: it is %s; it is closed once that ends",
+			    sub->idx, sub->dev_name, fs_sub_state_name(sub->state));
+		return -EBUSY;
 	}
 	ret = fs_sub_remove(sub, FS_RM_UNPLUG, fs_time_ns());
 	if (ret < 0)

@@ -279,7 +279,7 @@ fs_worker_flush(unsigned int timeout_ms)
 /*
  * Under lock, held once, in the ADD worker: every slot that can join (a
  * hotplug_poll tick), or only those whose exec() command answered; each
- * probe and start without the lock.  True when one joined the set.
+ * probe, replay and start without the lock.  True when one joined the set.
  */
 bool
 fs_subs_join(struct fs_priv *priv, bool answered_only)
