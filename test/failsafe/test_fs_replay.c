@@ -387,6 +387,47 @@ test_replay_exact_settings(void **state)
 	fs_destroy("net_failsafe27");
 }
 
+static bool
+rec_strips(const char *name)
+{
+	struct rec_priv *r = rec_of(port_of(name));
+
+	assert_non_null(r);
+	return r->vlan_strip;
+}
+
+/*
+ * VLAN stripping set on the port reaches a returning sub-device; a new
+ * configuration without it takes it off every sub-device, present or
+ * returning, as a configure does on hardware.
+ */
+static void
+test_replay_vlan_offload(void **state)
+{
+	struct rte_eth_conf conf;
+	uint16_t port;
+
+	(void)state;
+	port = fs_create("net_failsafe28", "dev(net_fsrec4),dev(net_fsrec5),hotplug_poll=20");
+	port_start_both(port);
+	assert_int_equal(rte_eth_dev_set_vlan_offload(port, RTE_ETH_VLAN_STRIP_OFFLOAD), 0);
+	assert_true(rec_strips("net_fsrec4"));
+	assert_true(rec_strips("net_fsrec5"));
+	assert_true(rmv_and_back(port, 1, "net_fsrec5"));
+	assert_true(rec_strips("net_fsrec5"));
+
+	assert_int_equal(rte_eth_dev_stop(port), 0);
+	memset(&conf, 0, sizeof(conf));
+	port_setup_conf(port, 1, &conf);
+	assert_int_equal(rte_eth_dev_start(port), 0);
+	assert_int_equal(rte_eth_dev_get_vlan_offload(port) & RTE_ETH_VLAN_STRIP_OFFLOAD, 0);
+	assert_false(rec_strips("net_fsrec4"));
+	assert_false(rec_strips("net_fsrec5"));
+	assert_true(rmv_and_back(port, 1, "net_fsrec5"));
+	assert_false(rec_strips("net_fsrec5"));
+	fs_destroy("net_failsafe28");
+}
+
 int
 main(void)
 {
@@ -394,6 +435,7 @@ main(void)
 		cmocka_unit_test(test_replay_to_returning_sub),
 		cmocka_unit_test(test_replay_race_with_ethdev_record),
 		cmocka_unit_test(test_replay_exact_settings),
+		cmocka_unit_test(test_replay_vlan_offload),
 	};
 
 	return run_cases(tests);

@@ -45,6 +45,8 @@ rec_configure(struct rte_eth_dev *dev)
 
 	r->nb_configure++;
 	r->rss_hf = rss->rss_hf;
+	r->vlan_strip = !!(dev->data->dev_conf.rxmode.offloads &
+			   RTE_ETH_RX_OFFLOAD_VLAN_STRIP);
 #ifdef FS_HAS_RSS_ALGO_CAPA
 	r->rss_algo = rss->algorithm;
 #endif
@@ -69,6 +71,7 @@ rec_info(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mtu = r->max_mtu;
 	info->hash_key_size = r->key_size;
 	info->flow_type_rss_offloads = RTE_ETH_RSS_IP;
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
 	info->rx_desc_lim.nb_align = r->desc_align;
 	info->tx_desc_lim.nb_align = r->desc_align;
 #ifdef FS_HAS_RSS_ALGO_CAPA
@@ -214,6 +217,18 @@ rec_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 	return 0;
 }
 
+/* ethdev wrote the wanted offloads before calling it. */
+static int
+rec_vlan_offload_set(struct rte_eth_dev *dev, int mask)
+{
+	struct rec_priv *r = dev->data->dev_private;
+
+	if (mask & RTE_ETH_VLAN_STRIP_MASK)
+		r->vlan_strip = !!(dev->data->dev_conf.rxmode.offloads &
+				   RTE_ETH_RX_OFFLOAD_VLAN_STRIP);
+	return 0;
+}
+
 static int
 rec_rss_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *conf)
 {
@@ -273,6 +288,7 @@ static const struct eth_dev_ops rec_ops = {
 	.mac_addr_remove = rec_mac_remove,
 	.mtu_set = rec_mtu_set,
 	.rss_hash_update = rec_rss_update,
+	.vlan_offload_set = rec_vlan_offload_set,
 	.rss_hash_conf_get = rec_rss_get,
 	.rx_queue_start = rec_rxq_start,
 	.rx_queue_stop = rec_rxq_stop,

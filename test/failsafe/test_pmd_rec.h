@@ -43,6 +43,7 @@ struct rec_priv {
 	uint64_t rss_hf;		/* as of configure or the last update */
 	unsigned int nb_rss_update;	/* rss_hash_update op calls */
 	int rss_algo;			/* enum rte_eth_hash_function, or 0 */
+	bool vlan_strip;		/* as of configure or the last vlan_offload_set */
 	/* stats read before any configure (net_vmxnet3 crashes there) */
 	unsigned int nb_stats_unconfigured;
 };

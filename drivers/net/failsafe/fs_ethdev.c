@@ -148,6 +148,9 @@ fs_dev_configure(struct rte_eth_dev *dev)
 	 * queue count would be refused by every sub-device.
 	 */
 	fs_rss_conf_record(&priv->cfg, rss);
+	/* Its own VLAN offloads too: an earlier vlan_offload_set is gone. */
+	priv->cfg.rx_offloads = dev->data->dev_conf.rxmode.offloads;
+	priv->cfg.vlan_offload_set = false;
 	priv->cfg.reta_size = 0;
 	memset(priv->cfg.reta, 0, sizeof(priv->cfg.reta));
 	FS_FOREACH_SUB(priv, sub) {

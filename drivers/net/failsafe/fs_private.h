@@ -199,7 +199,7 @@ struct fs_flow {
 
 /*
  * Port configuration recorded for replay to sub-devices joining later.
- * Each op records here, under the port lock, what it applied: ethdev
+ * Each op records here, under both port locks, what it applied: ethdev
  * writes its own copy (mtu, mac_addrs, promiscuous, all_multicast) only
  * after the op returned and the lock is gone, too late for a sub-device
  * replayed in between.
@@ -215,8 +215,14 @@ struct fs_config {
 	uint8_t rss_key[64];
 	uint16_t reta_size;
 	struct rte_eth_rss_reta_entry64 reta[FS_RETA_MAX / RTE_ETH_RETA_GROUP_SIZE];
+	/*
+	 * dev_conf's RX offloads, with the VLAN ones as last set: ethdev
+	 * writes a vlan_offload_set's into dev_conf before the op, and
+	 * takes them back if it fails.
+	 */
+	uint64_t rx_offloads;
 	int vlan_offload_mask;
-	bool vlan_offload_set;
+	bool vlan_offload_set;	/* since the last configure */
 	bool link_down;		/* set_link_down requested */
 };
 

@@ -28,6 +28,7 @@ fs_conf_for_sub(const struct fs_sub *sub, const struct rte_eth_dev_info *info,
 
 	*conf = priv->dev->data->dev_conf;
 	conf->rxmode.mtu = priv->cfg.mtu;
+	conf->rxmode.offloads = priv->cfg.rx_offloads;
 	/* Interrupts the sub-device can raise are ours to consume. */
 	conf->intr_conf.lsc = !!(dev_flags & RTE_ETH_DEV_INTR_LSC);
 	conf->intr_conf.rmv = !!(dev_flags & RTE_ETH_DEV_INTR_RMV);

@@ -568,6 +568,8 @@ fs_vlan_offload_set(struct rte_eth_dev *dev, int changed)
 		cfg->vlan_offload_set = old_set;
 		cfg->vlan_offload_mask = old_mask;
 		fs_settings_undo(priv, &fs_setting_vlan_offload, NULL, failed);
+	} else {
+		cfg->rx_offloads = dev->data->dev_conf.rxmode.offloads;
 	}
 	fs_config_unlock(priv);
 	return ret;
