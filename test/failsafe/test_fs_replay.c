@@ -428,6 +428,25 @@ test_replay_vlan_offload(void **state)
 	fs_destroy("net_failsafe28");
 }
 
+/*
+ * A VLAN offload change that one sub-device refuses fails, and the one
+ * that took it is put back, whether or not the port had one set since
+ * its configure.
+ */
+static void
+test_refused_vlan_offload_undone(void **state)
+{
+	uint16_t port;
+
+	(void)state;
+	port = fs_create("net_failsafe29", "dev(net_fsrec6),dev(net_fsrec7,vlan_fail=1),hotplug_poll=20");
+	port_start_both(port);
+	assert_int_not_equal(rte_eth_dev_set_vlan_offload(port, RTE_ETH_VLAN_STRIP_OFFLOAD), 0);
+	assert_int_equal(rte_eth_dev_get_vlan_offload(port) & RTE_ETH_VLAN_STRIP_OFFLOAD, 0);
+	assert_false(rec_strips("net_fsrec6"));
+	fs_destroy("net_failsafe29");
+}
+
 int
 main(void)
 {
@@ -436,6 +455,7 @@ main(void)
 		cmocka_unit_test(test_replay_race_with_ethdev_record),
 		cmocka_unit_test(test_replay_exact_settings),
 		cmocka_unit_test(test_replay_vlan_offload),
+		cmocka_unit_test(test_refused_vlan_offload_undone),
 	};
 
 	return run_cases(tests);

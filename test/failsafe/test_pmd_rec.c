@@ -223,6 +223,8 @@ rec_vlan_offload_set(struct rte_eth_dev *dev, int mask)
 {
 	struct rec_priv *r = dev->data->dev_private;
 
+	if (r->vlan_fail)
+		return -EIO;
 	if (mask & RTE_ETH_VLAN_STRIP_MASK)
 		r->vlan_strip = !!(dev->data->dev_conf.rxmode.offloads &
 				   RTE_ETH_RX_OFFLOAD_VLAN_STRIP);
@@ -323,7 +325,8 @@ static void
 rec_args(struct rte_vdev_device *vdev, struct rec_priv *r)
 {
 	static const char *const keys[] = {
-		"key_size", "max_mtu", "desc_align", "algo_capa", NULL
+		"key_size", "max_mtu", "desc_align", "algo_capa", "vlan_fail",
+		NULL
 	};
 	struct rte_kvargs *kv = NULL;
 
@@ -338,6 +341,7 @@ rec_args(struct rte_vdev_device *vdev, struct rec_priv *r)
 	rte_kvargs_process(kv, "max_mtu", rec_u16, &r->max_mtu);
 	rte_kvargs_process(kv, "desc_align", rec_u16, &r->desc_align);
 	rte_kvargs_process(kv, "algo_capa", rec_u32, &r->algo_capa);
+	rte_kvargs_process(kv, "vlan_fail", rec_u8, &r->vlan_fail);
 	rte_kvargs_free(kv);
 }
 

@@ -17,7 +17,9 @@
  * Devargs: key_size=<n> the RSS key size it reports (default 40);
  * max_mtu=<n> its largest MTU (default 9000); desc_align=<n> the
  * multiple its rx and tx descriptor counts must be (default 1);
- * algo_capa=<n> the RSS hash algorithms it reports, where DPDK has them.
+ * algo_capa=<n> the RSS hash algorithms it reports, where DPDK has them;
+ * vlan_fail=1 its vlan_offload_set fails (-EIO), as a device that
+ * reports VLAN stripping but cannot switch it at run time.
  */
 #define REC_MAX_MAC	8
 #define REC_KEY_SIZE	40
@@ -35,6 +37,7 @@ struct rec_priv {
 	uint16_t max_mtu;
 	uint16_t desc_align;
 	uint32_t algo_capa;
+	uint8_t vlan_fail;
 	/* what it was given */
 	unsigned int nb_mtu_set;	/* mtu_set op calls */
 	uint16_t rx_desc[REC_MAX_QUEUES];	/* descriptors at queue setup */

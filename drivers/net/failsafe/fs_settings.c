@@ -565,9 +565,11 @@ fs_vlan_offload_set(struct rte_eth_dev *dev, int changed)
 	cfg->vlan_offload_set = true;
 	ret = fs_settings_apply(priv, &fs_setting_vlan_offload, NULL, &failed);
 	if (ret < 0) {
+		/* Back to the offloads as they were, set or configured. */
+		cfg->vlan_offload_mask = fs_vlan_offload_mask(cfg->rx_offloads);
+		fs_settings_undo(priv, &fs_setting_vlan_offload, NULL, failed);
 		cfg->vlan_offload_set = old_set;
 		cfg->vlan_offload_mask = old_mask;
-		fs_settings_undo(priv, &fs_setting_vlan_offload, NULL, failed);
 	} else {
 		cfg->rx_offloads = dev->data->dev_conf.rxmode.offloads;
 	}
