@@ -583,6 +583,53 @@ test_port_changes_after_replay(void **state)
 				"net_af_packet99");
 }
 
+/* In the worker, after each replay of A: the application flips promiscuous mode. */
+static struct {
+	uint16_t port;
+	unsigned int calls;
+} flip;
+
+static void
+flip_promisc_hook(struct fs_sub *sub)
+{
+	(void)sub;
+	flip.calls++;
+	if (rte_eth_promiscuous_get(flip.port) == 1)
+		rte_eth_promiscuous_disable(flip.port);
+	else
+		rte_eth_promiscuous_enable(flip.port);
+}
+
+/*
+ * An op after every unlocked replay of A: after a few, A is replayed
+ * once under the port lock, so it joins with the port's last setting.
+ */
+static void
+test_port_keeps_changing_after_replay(void **state)
+{
+	struct fs_priv *priv;
+	uint16_t port, a;
+	char args[256];
+
+	(void)state;
+	port = slow_port("net_failsafe85", fs_args_of(args, sizeof(args), "net_af_packet100", "net_af_packet101"), 0);
+	priv = priv_of(port);
+	memset(&flip, 0, sizeof(flip));
+	flip.port = port;
+	priv->replayed_test_hook = flip_promisc_hook;
+	deliver(HOTPLUG_ACTION_ADD, "fswa0");
+	assert_int_equal(PLUGIN_FN(fs_worker_flush)(WAIT_MS), 0);
+	priv->replayed_test_hook = NULL;
+	assert_true(wait_sub_xstat(port, 0, "state", SUB_STARTED));
+	a = port_of("net_af_packet100");
+	assert_true(a < RTE_MAX_ETHPORTS);
+	print_message("%u unlocked replays, each followed by a change\n", flip.calls);
+	assert_true(flip.calls >= 2);
+	assert_int_equal(rte_eth_promiscuous_get(a), rte_eth_promiscuous_get(port));
+	fs_destroy("net_failsafe85");
+	veths_del();
+}
+
 int
 main(void)
 {
@@ -601,6 +648,7 @@ main(void)
 		cmocka_unit_test(test_app_remove_during_replay),
 		cmocka_unit_test(test_port_changes_during_replay),
 		cmocka_unit_test(test_port_changes_after_replay),
+		cmocka_unit_test(test_port_keeps_changing_after_replay),
 	};
 
 	if (getenv("FS_TEST_FILTER") != NULL)

@@ -330,8 +330,8 @@ struct fs_priv {
 	struct fs_config cfg;
 	/*
 	 * Bumped by every op that changes what a joining sub-device is given
-	 * before its start (fs_config_lock): a start run without the lock
-	 * is redone under it when this moved meanwhile.
+	 * before its start (fs_config_lock): a replay or a start run
+	 * without the lock is redone when this moved meanwhile.
 	 */
 	uint32_t cfg_gen;
 	TAILQ_HEAD(, fs_flow) flows;

@@ -8,10 +8,10 @@
  * port locks (ethdev's port data is written after the op returned, so an
  * ADD replayed in between would read the old value), plus the rest of
  * the application's dev_conf.  A join replays under cfg_lock alone
- * (fs_sub_configure_unlocked), other callers under the port lock.  Each setting is given by the function the
- * port's op uses too (fs_settings.c, fs_rss.c, fs_queue.c), so a
- * sub-device is refused here for what the op would refuse while it is
- * present.  Any step that fails refuses the sub-device with the reason;
+ * (fs_sub_configure_unlocked), other callers under the port lock.  Each
+ * setting is given by the function the port's op uses too (fs_settings.c,
+ * fs_rss.c, fs_queue.c), so a sub-device is refused here for what the op
+ * would refuse while it is present.  Any step that fails refuses the sub-device with the reason;
  * the port keeps running without it.
  */
 

@@ -4,9 +4,9 @@
 
 /*
  * Floor 1 (sub-device lifecycle): EMPTY -> PROBING -> PROBED ->
- * CONFIGURING -> CONFIGURED -> STARTING -> STARTED and back.  fs_sub_teardown() is the
- * only place that stops, closes and detaches a sub-device, so no port is
- * ever released twice.
+ * CONFIGURING -> CONFIGURED -> STARTING -> STARTED and back.
+ * fs_sub_teardown() is the only place that stops, closes and detaches a
+ * sub-device, so no port is ever released twice.
  */
 
 #include <errno.h>
@@ -364,17 +364,18 @@ fs_sub_configure(struct fs_sub *sub)
 	return fs_sub_set_state(sub, FS_SUB_CONFIGURED, "configuration replayed");
 }
 
+#define FS_REPLAY_TRIES	3	/* unlocked replays before one under the lock */
+
 /*
  * Locked, after the replay without it: CONFIGURING -> CONFIGURED, or
- * back to PROBED.  An op that ran between the replay and here skipped
- * this sub-device: replayed again, under the lock.
+ * back to PROBED.  An op that ran between its last replay and here
+ * skipped this sub-device: replayed again, under the lock, after
+ * FS_REPLAY_TRIES replays that an op overtook.
  */
 static int
-fs_sub_configure_end(struct fs_sub *sub, bool configured, uint32_t cfg_gen,
+fs_sub_configure_end(struct fs_sub *sub, bool configured, bool changed,
 		     int ret)
 {
-	struct fs_priv *priv = sub->priv;
-
 	if (ret < 0)
 		fs_sub_set_state(sub, FS_SUB_PROBED, "replay failed");
 	else if (!configured)
@@ -383,12 +384,36 @@ fs_sub_configure_end(struct fs_sub *sub, bool configured, uint32_t cfg_gen,
 		fs_sub_set_state(sub, FS_SUB_CONFIGURED, "configuration replayed");
 	if (fs_sub_settle_unlocked(sub, "replay") < 0)
 		return -ENODEV;
-	if (ret < 0 || priv->cfg_gen == cfg_gen)
+	if (ret < 0 || !changed)
 		return ret;
-	FS_PORT_LOG(DEBUG, priv, "sub-device %u: the port changed after its replay: replayed again",
+	FS_PORT_LOG(DEBUG, sub->priv, "sub-device %u: the port kept changing during its replay: replayed under the lock",
 		    sub->idx);
 	fs_sub_set_state(sub, FS_SUB_PROBED, "port changed after its replay");
 	return fs_sub_configure(sub);
+}
+
+/*
+ * One replay under cfg_lock alone, which is let go before the port lock
+ * is taken again: no thread takes cfg_lock holding the port lock.  True
+ * when an op changed the configuration since the replay read it.
+ */
+static bool
+fs_sub_replay_unlocked(struct fs_sub *sub, bool *configured, int *ret)
+{
+	struct fs_priv *priv = sub->priv;
+	uint32_t cfg_gen;
+
+	pthread_mutex_unlock(&priv->lock);
+	pthread_mutex_lock(&priv->cfg_lock);
+	cfg_gen = priv->cfg_gen;
+	/* A reconfigure that no sub-device took drops the configuration. */
+	*configured = priv->cfg.configured;
+	*ret = *configured ? fs_sub_replay(sub) : 0;
+	pthread_mutex_unlock(&priv->cfg_lock);
+	if (priv->replayed_test_hook != NULL)
+		priv->replayed_test_hook(sub);
+	pthread_mutex_lock(&priv->lock);
+	return priv->cfg_gen != cfg_gen;
 }
 
 /*
@@ -398,16 +423,16 @@ fs_sub_configure_end(struct fs_sub *sub, bool configured, uint32_t cfg_gen,
  * rings; a removal and the application's other ops must not wait for
  * them.  The replay reads fs_config and the queues under cfg_lock,
  * which every op that writes them takes first: those ops wait for it,
- * the rest do not.  cfg_lock is let go before the port lock is taken
- * again, so no thread of ours waits for the port lock holding it.
+ * the rest do not.  An op that ran after the replay let cfg_lock go
+ * skipped this sub-device, which is replayed again.
  */
 static int
 fs_sub_configure_unlocked(struct fs_sub *sub)
 {
 	struct fs_priv *priv = sub->priv;
-	bool configured;
-	uint32_t cfg_gen;
-	int ret = 0;
+	bool configured, changed;
+	unsigned int tries = 0;
+	int ret;
 
 	if (sub->state != FS_SUB_PROBED || !priv->cfg.configured)
 		return 0;
@@ -415,18 +440,11 @@ fs_sub_configure_unlocked(struct fs_sub *sub)
 		return -ESHUTDOWN;	/* its close waits for this thread */
 	sub->removed_unlocked = false;
 	fs_sub_set_state(sub, FS_SUB_CONFIGURING, "configuring");
-	pthread_mutex_unlock(&priv->lock);
-	pthread_mutex_lock(&priv->cfg_lock);
-	cfg_gen = priv->cfg_gen;
-	/* A reconfigure that no sub-device took drops the configuration. */
-	configured = priv->cfg.configured;
-	if (configured)
-		ret = fs_sub_replay(sub);
-	pthread_mutex_unlock(&priv->cfg_lock);
-	if (priv->replayed_test_hook != NULL)
-		priv->replayed_test_hook(sub);
-	pthread_mutex_lock(&priv->lock);
-	return fs_sub_configure_end(sub, configured, cfg_gen, ret);
+	do {
+		changed = fs_sub_replay_unlocked(sub, &configured, &ret);
+	} while (changed && ret == 0 && ++tries < FS_REPLAY_TRIES &&
+		 !sub->removed_unlocked && !priv->closing);
+	return fs_sub_configure_end(sub, configured, changed, ret);
 }
 
 /* Locked: CONFIGURED -> STARTED. */
