@@ -11,8 +11,8 @@
  * (fs_sub_configure_unlocked), other callers under the port lock.  Each
  * setting is given by the function the port's op uses too (fs_settings.c,
  * fs_rss.c, fs_queue.c), so a sub-device is refused here for what the op
- * would refuse while it is present.  Any step that fails refuses the sub-device with the reason;
- * the port keeps running without it.
+ * would refuse while it is present.  Any step that fails refuses the
+ * sub-device with the reason; the port keeps running without it.
  */
 
 #include <errno.h>
