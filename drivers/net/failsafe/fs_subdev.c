@@ -334,6 +334,21 @@ fs_sub_probe(struct fs_sub *sub, bool unlocked)
 	return fs_sub_probe_end(sub, &p);
 }
 
+/*
+ * Locked, before a replay or a start without the lock: none on a closing
+ * port (its close waits for this thread); from here a removal of the
+ * slot is only noted, for the step's end.
+ */
+static int
+fs_sub_unlocked_begin(struct fs_sub *sub, enum fs_sub_state to,
+		      const char *cause)
+{
+	if (sub->priv->closing)
+		return -ESHUTDOWN;
+	sub->removed_unlocked = false;
+	return fs_sub_set_state(sub, to, cause);
+}
+
 /* The port's configuration, as recorded in fs_config, given to it. */
 static int
 fs_sub_replay(struct fs_sub *sub)
@@ -436,10 +451,9 @@ fs_sub_configure_unlocked(struct fs_sub *sub)
 
 	if (sub->state != FS_SUB_PROBED || !priv->cfg.configured)
 		return 0;
-	if (priv->closing)
-		return -ESHUTDOWN;	/* its close waits for this thread */
-	sub->removed_unlocked = false;
-	fs_sub_set_state(sub, FS_SUB_CONFIGURING, "configuring");
+	ret = fs_sub_unlocked_begin(sub, FS_SUB_CONFIGURING, "configuring");
+	if (ret < 0)
+		return ret;
 	do {
 		changed = fs_sub_replay_unlocked(sub, &configured, &ret);
 	} while (changed && ret == 0 && ++tries < FS_REPLAY_TRIES &&
@@ -504,10 +518,9 @@ fs_sub_start_unlocked(struct fs_sub *sub)
 	uint32_t cfg_gen = priv->cfg_gen;
 	int ret;
 
-	if (priv->closing)
-		return -ESHUTDOWN;	/* its close waits for this thread */
-	sub->removed_unlocked = false;
-	fs_sub_set_state(sub, FS_SUB_STARTING, "starting");
+	ret = fs_sub_unlocked_begin(sub, FS_SUB_STARTING, "starting");
+	if (ret < 0)
+		return ret;
 	pthread_mutex_unlock(&priv->lock);
 	if (priv->start_test_hook != NULL)
 		priv->start_test_hook(sub);
