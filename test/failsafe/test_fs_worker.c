@@ -302,57 +302,6 @@ remove_or_close_while_held(enum held_step step, const char *name,
 	veths_del();
 }
 
-/* A's probe slow (a PCI PMD's, or net_af_packet's waiting for RCU). */
-static void
-test_remove_not_behind_slow_probe(void **state)
-{
-	(void)state;
-	remove_not_behind_held(HELD_PROBE, "net_failsafe73", "net_af_packet76",
-			       "net_af_packet77");
-}
-
-static void
-test_remove_or_close_during_probe(void **state)
-{
-	(void)state;
-	remove_or_close_while_held(HELD_PROBE, "net_failsafe74", "net_af_packet78",
-				   "net_af_packet79");
-}
-
-/* A's start slow (a PMD setting its link up can take seconds). */
-static void
-test_remove_not_behind_slow_start(void **state)
-{
-	(void)state;
-	remove_not_behind_held(HELD_START, "net_failsafe75", "net_af_packet80",
-			       "net_af_packet81");
-}
-
-static void
-test_remove_or_close_during_start(void **state)
-{
-	(void)state;
-	remove_or_close_while_held(HELD_START, "net_failsafe77", "net_af_packet84",
-				   "net_af_packet85");
-}
-
-/* A's replay slow (a PCI PMD's configure and queue set-up reset rings). */
-static void
-test_remove_not_behind_slow_replay(void **state)
-{
-	(void)state;
-	remove_not_behind_held(HELD_REPLAY, "net_failsafe80", "net_af_packet90",
-			       "net_af_packet91");
-}
-
-static void
-test_remove_or_close_during_replay(void **state)
-{
-	(void)state;
-	remove_or_close_while_held(HELD_REPLAY, "net_failsafe81", "net_af_packet92",
-				   "net_af_packet93");
-}
-
 /*
  * A port closed while its ADD sleeps in the worker and another is
  * queued: the close drops the queued one, waits for the running one
@@ -478,22 +427,6 @@ app_remove_while_held(enum held_step step, const char *name,
 	veths_del();
 }
 
-static void
-test_app_remove_during_start(void **state)
-{
-	(void)state;
-	app_remove_while_held(HELD_START, "net_failsafe79", "net_af_packet88",
-			      "net_af_packet89");
-}
-
-static void
-test_app_remove_during_replay(void **state)
-{
-	(void)state;
-	app_remove_while_held(HELD_REPLAY, "net_failsafe82", "net_af_packet94",
-			      "net_af_packet95");
-}
-
 /* A's REMOVE, then A's ADD held in the step by the hook. */
 static void
 readd_held(uint16_t port, enum held_step step, unsigned int sleep_ms)
@@ -558,31 +491,6 @@ port_changes_while_held(enum held_step step, const char *name,
 	veths_del();
 }
 
-static void
-test_port_changes_during_start(void **state)
-{
-	(void)state;
-	port_changes_while_held(HELD_START, "net_failsafe76", "net_af_packet82",
-				"net_af_packet83");
-}
-
-static void
-test_port_changes_during_replay(void **state)
-{
-	(void)state;
-	port_changes_while_held(HELD_REPLAY, "net_failsafe83", "net_af_packet96",
-				"net_af_packet97");
-}
-
-/* Between the replay and its settling, the ops skip A and do not wait. */
-static void
-test_port_changes_after_replay(void **state)
-{
-	(void)state;
-	port_changes_while_held(HELD_REPLAYED, "net_failsafe84", "net_af_packet98",
-				"net_af_packet99");
-}
-
 /* In the worker, after each replay of A: the application flips promiscuous mode. */
 static struct {
 	uint16_t port;
@@ -629,6 +537,42 @@ test_port_keeps_changing_after_replay(void **state)
 	fs_destroy("net_failsafe85");
 	veths_del();
 }
+
+/* A test of a held step: one of the bodies above, its step and names. */
+#define HELD_TEST(test, body, step, name, sub_a, sub_b) \
+static void \
+test(void **state) \
+{ \
+	(void)state; \
+	body(step, name, sub_a, sub_b); \
+}
+
+/* A's probe slow (a PCI PMD's, or net_af_packet's waiting for RCU). */
+HELD_TEST(test_remove_not_behind_slow_probe, remove_not_behind_held, HELD_PROBE,
+	  "net_failsafe73", "net_af_packet76", "net_af_packet77")
+HELD_TEST(test_remove_or_close_during_probe, remove_or_close_while_held, HELD_PROBE,
+	  "net_failsafe74", "net_af_packet78", "net_af_packet79")
+/* A's start slow (a PMD setting its link up can take seconds). */
+HELD_TEST(test_remove_not_behind_slow_start, remove_not_behind_held, HELD_START,
+	  "net_failsafe75", "net_af_packet80", "net_af_packet81")
+HELD_TEST(test_remove_or_close_during_start, remove_or_close_while_held, HELD_START,
+	  "net_failsafe77", "net_af_packet84", "net_af_packet85")
+/* A's replay slow (a PCI PMD's configure and queue set-up reset rings). */
+HELD_TEST(test_remove_not_behind_slow_replay, remove_not_behind_held, HELD_REPLAY,
+	  "net_failsafe80", "net_af_packet90", "net_af_packet91")
+HELD_TEST(test_remove_or_close_during_replay, remove_or_close_while_held, HELD_REPLAY,
+	  "net_failsafe81", "net_af_packet92", "net_af_packet93")
+HELD_TEST(test_app_remove_during_start, app_remove_while_held, HELD_START,
+	  "net_failsafe79", "net_af_packet88", "net_af_packet89")
+HELD_TEST(test_app_remove_during_replay, app_remove_while_held, HELD_REPLAY,
+	  "net_failsafe82", "net_af_packet94", "net_af_packet95")
+HELD_TEST(test_port_changes_during_start, port_changes_while_held, HELD_START,
+	  "net_failsafe76", "net_af_packet82", "net_af_packet83")
+HELD_TEST(test_port_changes_during_replay, port_changes_while_held, HELD_REPLAY,
+	  "net_failsafe83", "net_af_packet96", "net_af_packet97")
+/* Between the replay and its settling, the ops skip A and do not wait. */
+HELD_TEST(test_port_changes_after_replay, port_changes_while_held, HELD_REPLAYED,
+	  "net_failsafe84", "net_af_packet98", "net_af_packet99")
 
 int
 main(void)
